@@ -1,0 +1,71 @@
+// Render an Observable Plot figure into a container. Plot is imported
+// dynamically (it is large). The figure gets role="img" and an aria-label,
+// follows the container's width, and is redrawn when the theme changes, using
+// colours read from the site's CSS variables (see src/styles/theme.css).
+type PlotModule = typeof import('@observablehq/plot');
+
+export interface PlotTheme {
+  fg: string;
+  muted: string;
+  bg: string;
+  accent: string;
+  border: string;
+  /** Categorical colours that contrast with the background in both themes. */
+  series: string[];
+}
+
+export interface PlotContext { width: number; theme: PlotTheme }
+
+/** The current theme's colours, as computed for `el`. */
+export function themeColors(el: Element = document.documentElement): PlotTheme {
+  const cs = getComputedStyle(el);
+  const v = (name: string) => cs.getPropertyValue(name).trim();
+  return {
+    fg: v('--fg'), muted: v('--muted'), bg: v('--bg'), accent: v('--accent'), border: v('--border'),
+    series: [v('--series-1'), v('--series-2'), v('--series-3'), v('--series-4')],
+  };
+}
+
+const active = new WeakMap<HTMLElement, () => void>();
+
+/**
+ * Draw `build(Plot, {width, theme})` into `container`, replacing what was there.
+ * Redraws on resize and theme change until the returned function is called
+ * (or renderPlot is called again on the same container).
+ */
+export async function renderPlot(
+  container: HTMLElement,
+  build: (Plot: PlotModule, ctx: PlotContext) => SVGSVGElement | HTMLElement,
+  opts: { label: string },
+): Promise<() => void> {
+  active.get(container)?.();
+  const Plot = await import('@observablehq/plot');
+  container.classList.add('plot-container');
+  let lastWidth = -1;
+  const draw = (force: boolean) => {
+    const width = Math.max(240, Math.floor(container.clientWidth));
+    if (!force && width === lastWidth) return;
+    lastWidth = width;
+    const el = build(Plot, { width, theme: themeColors(container) });
+    el.setAttribute('role', 'img');
+    el.setAttribute('aria-label', opts.label);
+    container.replaceChildren(el);
+  };
+  draw(true);
+  let frame = 0;
+  const ro = new ResizeObserver(() => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(() => draw(false));
+  });
+  ro.observe(container);
+  const onTheme = () => draw(true);
+  document.addEventListener('themechange', onTheme);
+  const dispose = () => {
+    ro.disconnect();
+    cancelAnimationFrame(frame);
+    document.removeEventListener('themechange', onTheme);
+    active.delete(container);
+  };
+  active.set(container, dispose);
+  return dispose;
+}

@@ -1,0 +1,230 @@
+// Declarative cell state kept in the URL query string (like TensorFlow
+// Playground's state.ts). A schema names each key, its kind and valid range;
+// reading clamps/repairs bad values and explains each repair in a note the cell
+// shows to the reader. Several cells share one query string: give each a prefix
+// (keys become "prefix.key"). Changes are written with history.replaceState.
+//
+//   const state = defineState({
+//     rank: { kind: 'int', min: 1, max: 64, default: 4, label: 'rank' },
+//     task: { kind: 'enum', options: ['digits', 'fashion'], default: 'digits' },
+//   }, { prefix: 'train' });
+//   showNotes(cell, 'url', state.notes);      // corrections made to the link
+//   bindInput(state, 'rank', rangeInput);     // two-way binding
+//   state.subscribe((v) => redraw(v.rank));
+
+export type IntSpec = { kind: 'int'; min: number; max: number; default: number; label?: string };
+export type NumberSpec = { kind: 'number'; min: number; max: number; default: number; label?: string };
+export type BoolSpec = { kind: 'bool'; default: boolean; label?: string };
+export type EnumSpec = { kind: 'enum'; options: readonly string[]; default: string; label?: string };
+export type SetSpec = { kind: 'set'; options: readonly string[]; default: readonly string[]; label?: string };
+export type TextSpec = { kind: 'text'; default: string; maxLength: number; pattern?: RegExp; label?: string };
+export type Spec = IntSpec | NumberSpec | BoolSpec | EnumSpec | SetSpec | TextSpec;
+export type Schema = Record<string, Spec>;
+
+export type ValueOf<S extends Spec> = S extends IntSpec | NumberSpec ? number
+  : S extends BoolSpec ? boolean
+  : S extends { kind: 'enum'; options: readonly (infer O)[] } ? O
+  : S extends { kind: 'set'; options: readonly (infer O)[] } ? O[]
+  : string;
+export type Values<S extends Schema> = { -readonly [K in keyof S]: ValueOf<S[K]> };
+
+const TRUE = ['1', 'true', 'on', 'yes'];
+const FALSE = ['0', 'false', 'off', 'no'];
+
+/** Parse one raw query value (null = absent) into a valid value, plus a note if it was repaired. */
+export function parseValue(spec: Spec, raw: string | null, name: string): { value: unknown; note?: string } {
+  const label = spec.label ?? name;
+  const dflt = spec.kind === 'set' ? [...spec.default] : spec.default;
+  if (raw === null) return { value: dflt };
+  const bad = (why: string) => ({ value: dflt, note: `${label}: ${why}; using ${show(spec, dflt)}.` });
+  switch (spec.kind) {
+    case 'int':
+    case 'number': {
+      const n = raw.trim() === '' ? NaN : Number(raw);
+      if (!Number.isFinite(n)) return bad(`“${raw}” is not a number`);
+      let v = spec.kind === 'int' ? Math.round(n) : n;
+      const notes: string[] = [];
+      if (v !== n) notes.push(`${raw} is not a whole number, rounded to ${v}`);
+      if (v < spec.min) { notes.push(`${v} is below the minimum ${spec.min}`); v = spec.min; }
+      if (v > spec.max) { notes.push(`${v} is above the maximum ${spec.max}`); v = spec.max; }
+      return notes.length ? { value: v, note: `${label}: ${notes.join('; ')}; using ${v}.` } : { value: v };
+    }
+    case 'bool': {
+      const s = raw.trim().toLowerCase();
+      if (TRUE.includes(s)) return { value: true };
+      if (FALSE.includes(s)) return { value: false };
+      return bad(`“${raw}” is not on/off`);
+    }
+    case 'enum':
+      return spec.options.includes(raw) ? { value: raw } : bad(`“${raw}” is not one of ${spec.options.join(', ')}`);
+    case 'set': {
+      const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const unknown = items.filter((s) => !spec.options.includes(s));
+      const value = spec.options.filter((o) => items.includes(o));
+      return unknown.length
+        ? { value, note: `${label}: ignored ${unknown.map((s) => `“${s}”`).join(', ')} (choose from ${spec.options.join(', ')}).` }
+        : { value };
+    }
+    case 'text':
+      if (raw.length > spec.maxLength) return bad(`the value is longer than ${spec.maxLength} characters`);
+      if (spec.pattern && !spec.pattern.test(raw)) return bad(`“${raw}” has an unexpected form`);
+      return { value: raw };
+  }
+}
+
+/** The query-string form of a value. */
+export function serializeValue(spec: Spec, value: unknown): string {
+  if (spec.kind === 'bool') return value ? '1' : '0';
+  if (spec.kind === 'set') return (value as string[]).join(',');
+  if (spec.kind === 'number') return String(Number((value as number).toPrecision(12)));
+  return String(value);
+}
+
+function show(spec: Spec, v: unknown): string {
+  if (spec.kind === 'set') return (v as string[]).length ? (v as string[]).join(', ') : 'none';
+  if (spec.kind === 'bool') return v ? 'on' : 'off';
+  return spec.kind === 'text' ? 'the default' : String(v);
+}
+
+/** Read every key of a schema from query parameters; notes describe each repair. */
+export function readState<S extends Schema>(schema: S, params: URLSearchParams, prefix = ''):
+  { values: Values<S>; notes: string[] } {
+  const values = {} as Record<string, unknown>;
+  const notes: string[] = [];
+  for (const [key, spec] of Object.entries(schema)) {
+    const r = parseValue(spec, params.get(paramName(prefix, key)), key);
+    values[key] = r.value;
+    if (r.note) notes.push(r.note);
+  }
+  return { values: values as Values<S>, notes };
+}
+
+export const paramName = (prefix: string, key: string) => (prefix ? `${prefix}.${key}` : key);
+
+export interface StateStore<S extends Schema> {
+  readonly schema: S;
+  readonly prefix: string;
+  /** Repairs made while reading the URL (show them with messages.showNotes). */
+  readonly notes: readonly string[];
+  get<K extends keyof S>(key: K): ValueOf<S[K]>;
+  values(): Values<S>;
+  /** Set one key (raw strings/numbers are validated like URL values); returns repair notes. */
+  set<K extends keyof S>(key: K, value: unknown): string[];
+  /** Set several keys at once (one URL write, one notification). */
+  update(partial: { [K in keyof S]?: unknown }): string[];
+  subscribe(fn: (values: Values<S>, changed: (keyof S)[]) => void): () => void;
+}
+
+export interface StateOptions {
+  /** Namespace for this cell's keys in the query string. */
+  prefix?: string;
+  /** Query string to read (default: location.search). */
+  search?: string;
+  /** Write the URL on change (default: true in a browser). */
+  writeUrl?: boolean;
+}
+
+/** Create a store for a schema, reading the current URL. */
+export function defineState<const S extends Schema>(schema: S, opts: StateOptions = {}): StateStore<S> {
+  const prefix = opts.prefix ?? '';
+  const hasLocation = typeof location !== 'undefined';
+  const search = opts.search ?? (hasLocation ? location.search : '');
+  const writeUrl = (opts.writeUrl ?? true) && hasLocation && typeof history !== 'undefined';
+  const { values, notes } = readState(schema, new URLSearchParams(search), prefix);
+  const listeners = new Set<(v: Values<S>, changed: (keyof S)[]) => void>();
+
+  const write = () => {
+    if (!writeUrl) return;
+    const params = new URLSearchParams(location.search);
+    for (const [key, spec] of Object.entries(schema)) params.set(paramName(prefix, key), serializeValue(spec, values[key]));
+    const q = params.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/').replace(/%3B/gi, ';');
+    history.replaceState(history.state, '', `${location.pathname}?${q}${location.hash}`);
+  };
+
+  const store: StateStore<S> = {
+    schema,
+    prefix,
+    notes,
+    get: (key) => values[key],
+    values: () => ({ ...values }),
+    set: (key, value) => store.update({ [key]: value } as { [K in keyof S]?: unknown }),
+    update(partial) {
+      const out: string[] = [];
+      const changed: (keyof S)[] = [];
+      for (const [key, raw] of Object.entries(partial)) {
+        const spec = schema[key];
+        if (!spec) throw new Error(`unknown state key "${key}"`);
+        const text = typeof raw === 'string' ? raw : serializeValue(spec, raw);
+        const r = parseValue(spec, text, key);
+        if (r.note) out.push(r.note);
+        if (serializeValue(spec, r.value) !== serializeValue(spec, values[key])) {
+          (values as Record<string, unknown>)[key] = r.value;
+          changed.push(key as keyof S);
+        }
+      }
+      if (changed.length) {
+        write();
+        listeners.forEach((fn) => fn({ ...values }, changed));
+      }
+      return out;
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+  if (notes.length) write(); // make the address show what the page now shows
+  return store;
+}
+
+type Bindable = HTMLInputElement | HTMLSelectElement;
+
+/**
+ * Bind native control(s) to a key, both ways. Works with range/number/text
+ * inputs and <select> (int, number, enum, text), a checkbox (bool), a group of
+ * radios (enum) or of checkboxes (set; each box's value is an option).
+ * `onNotes` receives repair notes (e.g. a typed number was clamped).
+ */
+export function bindInput<S extends Schema>(store: StateStore<S>, key: keyof S & string,
+  target: Bindable | Iterable<HTMLInputElement>, onNotes?: (notes: string[]) => void): () => void {
+  const spec = store.schema[key];
+  const els: Bindable[] = 'tagName' in target ? [target] : [...target];
+  const group = els.length > 1 || (els[0] instanceof HTMLInputElement && els[0].type === 'radio');
+  const setEl = () => {
+    const v = store.get(key) as unknown;
+    for (const el of els) {
+      if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) {
+        el.checked = spec.kind === 'set' ? (v as string[]).includes(el.value)
+          : spec.kind === 'bool' && !group ? Boolean(v) : el.value === String(v);
+      } else if (el.value !== serializeValue(spec, v)) {
+        el.value = serializeValue(spec, v);
+      }
+    }
+  };
+  if (spec.kind === 'int' || spec.kind === 'number') {
+    for (const el of els) if (el instanceof HTMLInputElement) {
+      if (!el.min) el.min = String(spec.min);
+      if (!el.max) el.max = String(spec.max);
+    }
+  }
+  const read = (el: Bindable): unknown => {
+    if (spec.kind === 'set') return els.filter((e) => (e as HTMLInputElement).checked).map((e) => e.value);
+    if (el instanceof HTMLInputElement && el.type === 'checkbox') return el.checked;
+    return el.value;
+  };
+  const onEvent = (e: Event) => {
+    const el = e.target as Bindable;
+    if (el instanceof HTMLInputElement && el.type === 'number' && el.value === '' && e.type === 'input') return;
+    if (el instanceof HTMLInputElement && el.type === 'radio' && !el.checked) return;
+    const notes = store.set(key, read(el));
+    if (notes.length) setEl();
+    onNotes?.(notes);
+  };
+  for (const el of els) { el.addEventListener('input', onEvent); el.addEventListener('change', onEvent); }
+  const unsub = store.subscribe((_, changed) => { if (changed.includes(key)) setEl(); });
+  setEl();
+  return () => {
+    unsub();
+    for (const el of els) { el.removeEventListener('input', onEvent); el.removeEventListener('change', onEvent); }
+  };
+}
