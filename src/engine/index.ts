@@ -1,0 +1,17 @@
+/**
+ * The LoRA, live engine: plain TypeScript on tfjs-core, no DOM. It runs in
+ * Node (tests, scripts, benchmarks), in the site's Web Worker, and in a
+ * browser test. See README.md, "The engine", for the public API.
+ */
+export { tf } from './tf';
+export * from './backend';
+export * from './rng';
+export * from './mlp';
+export * from './lora';
+export * from './params';
+export * from './data';
+export * from './trainer';
+export * from './merge';
+export * from './binfile';
+export * from './modelFile';
+export * from './adapterFile';

@@ -1,0 +1,170 @@
+/**
+ * LoRA: a frozen layer W₀ plus a trainable low-rank update ΔW = B·A.
+ *
+ *   h = W₀x + b + s·B(Ax),   B ∈ R^{d×r} (starts at 0),  A ∈ R^{r×k} (random)
+ *
+ * so ΔW = 0 when training starts and the network is exactly the base. Stored
+ * input-major like the base (see mlp.ts): `At` = Aᵀ (k×r), `Bt` = Bᵀ (r×d).
+ */
+import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
+import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
+import type { BaseModel } from './mlp';
+
+/** α/r is the LoRA paper's scale; α/√r is rank-stabilised LoRA (Kalajdzievski 2023). */
+export type LoraScaling = 'alpha/r' | 'alpha/sqrt(r)';
+/**
+ * 'kaiming-uniform': what loralib and Hugging Face PEFT do by default for A,
+ * U(−1/√k, 1/√k). 'gaussian': the paper's text, "random Gaussian"; we use
+ * N(0, 1/k) so both have a comparable scale.
+ */
+export type LoraInit = 'kaiming-uniform' | 'gaussian';
+
+export interface LoraConfig {
+  rank: number;
+  alpha: number;
+  scaling?: LoraScaling;
+  init?: LoraInit;
+}
+
+export function loraScale(rank: number, alpha: number, scaling: LoraScaling = 'alpha/r'): number {
+  return scaling === 'alpha/r' ? alpha / rank : alpha / Math.sqrt(rank);
+}
+
+export class LoraAdapter {
+  /** Which layer of the base (0-based). */
+  readonly layer: number;
+  readonly dIn: number;
+  readonly dOut: number;
+  readonly rank: number;
+  readonly alpha: number;
+  readonly scaling: LoraScaling;
+  readonly At: Variable<tf.Rank.R2>;
+  readonly Bt: Variable<tf.Rank.R2>;
+  /** A disabled adapter is skipped: the layer computes W₀x + b alone. */
+  enabled = true;
+  /** Set while s·BA is folded into the base weights (merge.ts); the forward pass then skips it. */
+  merged = false;
+
+  constructor(layer: number, dIn: number, dOut: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
+    if (!Number.isInteger(cfg.rank) || cfg.rank < 1) throw new Error(`LoRA rank must be a positive integer (got ${cfg.rank}).`);
+    if (!Number.isFinite(cfg.alpha) || cfg.alpha <= 0) throw new Error(`LoRA α must be a positive number (got ${cfg.alpha}).`);
+    if (At.length !== dIn * cfg.rank || Bt.length !== cfg.rank * dOut) throw new Error('LoRA factors do not match the layer shape.');
+    this.layer = layer;
+    this.dIn = dIn;
+    this.dOut = dOut;
+    this.rank = cfg.rank;
+    this.alpha = cfg.alpha;
+    this.scaling = cfg.scaling ?? 'alpha/r';
+    [this.At, this.Bt] = tf.tidy(() => [
+      tf.variable(tf.tensor2d(At, [dIn, cfg.rank])),
+      tf.variable(tf.tensor2d(Bt, [cfg.rank, dOut])),
+    ]);
+  }
+
+  /** B = 0, A random (seeded): ΔW = BA = 0 at the start, and A still gets a gradient. */
+  static init(layer: number, dIn: number, dOut: number, cfg: LoraConfig, seed: number): LoraAdapter {
+    const rand = mulberry32(deriveSeed(seed, `lora${layer}`));
+    const n = dIn * cfg.rank;
+    const a = cfg.init === 'gaussian' ? normalArray(n, 1 / Math.sqrt(dIn), rand) : uniformArray(n, 1 / Math.sqrt(dIn), rand);
+    return new LoraAdapter(layer, dIn, dOut, cfg, a, new Float32Array(cfg.rank * dOut));
+  }
+
+  get scale(): number {
+    return loraScale(this.rank, this.alpha, this.scaling);
+  }
+
+  get paramCount(): number {
+    return this.rank * (this.dIn + this.dOut);
+  }
+
+  variables(): Variable[] {
+    return [this.At, this.Bt];
+  }
+
+  /** s·ΔWᵀ = s·AᵀBᵀ as a k×d tensor, in the kernel's orientation. Only for merging and analysis. */
+  deltaKernel(): Tensor2D {
+    return tf.tidy(() => tf.mul(tf.matMul(this.At, this.Bt), this.scale));
+  }
+
+  dispose(): void {
+    this.At.dispose();
+    this.Bt.dispose();
+  }
+}
+
+/**
+ * The LoRA forward pass of one dense layer, the code the /mlp/ chapter shows.
+ * ΔW is never formed: x goes down to r numbers (x·Aᵀ), then up to d (·Bᵀ),
+ * costing r(k+d) multiply-adds per example instead of k·d.
+ */
+export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter?: LoraAdapter | null): Tensor2D {
+  const base = tf.add(tf.matMul(x, kernel), bias) as Tensor2D;
+  if (!adapter || !adapter.enabled || adapter.merged) return base;
+  const down = tf.matMul(x, adapter.At); // n×r: x projected onto A's r directions
+  const up = tf.matMul(down, adapter.Bt); // n×d: back up through B
+  return tf.add(base, tf.mul(up, adapter.scale));
+}
+
+/** A frozen base with at most one adapter per layer. */
+export class LoraModel {
+  readonly base: BaseModel;
+  /** adapters[i] adapts layer i; null where the layer is left alone. */
+  adapters: (LoraAdapter | null)[];
+
+  constructor(base: BaseModel, adapters: (LoraAdapter | null)[] = []) {
+    this.base = base;
+    this.adapters = base.sizes.slice(1).map((_, i) => adapters[i] ?? null);
+  }
+
+  /** Adds fresh adapters (B = 0) on the given layers (0-based), replacing any there. */
+  static withAdapters(base: BaseModel, layers: number[], cfg: LoraConfig, seed: number): LoraModel {
+    const model = new LoraModel(base);
+    for (const l of layers) {
+      if (!Number.isInteger(l) || l < 0 || l >= base.sizes.length - 1) throw new Error(`There is no layer ${l + 1}.`);
+      model.adapters[l] = LoraAdapter.init(l, base.sizes[l], base.sizes[l + 1], cfg, seed);
+    }
+    return model;
+  }
+
+  /** Logits for a batch x (n×k₁). ReLU after every layer but the last. */
+  forward(x: Tensor2D): Tensor2D {
+    let h = x;
+    const last = this.base.sizes.length - 2;
+    for (let i = 0; i <= last; i++) {
+      const { kernel, bias } = this.base.layerTensors(i);
+      h = loraDense(h, kernel, bias, this.adapters[i]);
+      if (i < last) h = tf.relu(h);
+    }
+    return h;
+  }
+
+  /** The trainable variables: A and B of every adapter (enabled or not). */
+  variables(): Variable[] {
+    return this.adapters.flatMap((a) => (a ? a.variables() : []));
+  }
+
+  /** Parameters tfjs actually holds in adapter variables (should equal the accounting). */
+  allocatedAdapterParams(): number {
+    return this.variables().reduce((s, v) => s + v.size, 0);
+  }
+
+  setEnabled(on: boolean): void {
+    for (const a of this.adapters) {
+      if (a?.merged) throw new Error('Unmerge the adapter before switching it off.');
+      if (a) a.enabled = on;
+    }
+  }
+
+  /** Swaps in another set of adapters (task switching); returns the previous set. */
+  swap(adapters: (LoraAdapter | null)[]): (LoraAdapter | null)[] {
+    if (this.adapters.some((a) => a?.merged)) throw new Error('Unmerge the current adapters before swapping.');
+    const previous = this.adapters;
+    this.adapters = this.base.sizes.slice(1).map((_, i) => adapters[i] ?? null);
+    return previous;
+  }
+
+  disposeAdapters(): void {
+    for (const a of this.adapters) a?.dispose();
+    this.adapters = this.adapters.map(() => null);
+  }
+}

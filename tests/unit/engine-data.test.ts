@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { IMAGE_SIDE, IMAGE_SIZE, TASKS, invert, packDigits, rotate90, unpackDigits, type Digits } from '../../src/engine/index';
+import { syntheticDigits } from './helpers';
+
+const onePixel = (r: number, c: number): Digits => {
+  const images = new Uint8Array(IMAGE_SIZE);
+  images[r * IMAGE_SIDE + c] = 200;
+  return { n: 1, images, labels: new Uint8Array([3]) };
+};
+
+describe('digits and tasks', () => {
+  it('rotates a quarter turn clockwise', () => {
+    // Clockwise: the top row becomes the right-hand column, read top to bottom.
+    const out = rotate90(onePixel(0, 5)).images;
+    expect(out[5 * IMAGE_SIDE + 27]).toBe(200);
+    expect(out.reduce((s, v) => s + v, 0)).toBe(200);
+    const four = rotate90(rotate90(rotate90(rotate90(syntheticDigits(3)))));
+    expect(Array.from(four.images)).toEqual(Array.from(syntheticDigits(3).images));
+  });
+
+  it('inverts pixels', () => {
+    const out = invert(onePixel(1, 1)).images;
+    expect(out[IMAGE_SIDE + 1]).toBe(55);
+    expect(out[0]).toBe(255);
+  });
+
+  it('makes the 9s task from 9s only, and tests on every digit', () => {
+    const pool = syntheticDigits(100);
+    const train = TASKS.nines.train(pool);
+    expect(train.n).toBe(10);
+    expect(Array.from(train.labels).every((l) => l === 9)).toBe(true);
+    expect(TASKS.nines.test(pool).n).toBe(100);
+    expect(TASKS.nines.score({ n: 1, accuracy: 0.1, perDigit: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7], counts: [] })).toBe(0.7);
+  });
+
+  it('round-trips the site’s digit files', () => {
+    const d = syntheticDigits(7);
+    const back = unpackDigits(packDigits(d));
+    expect(back.n).toBe(7);
+    expect(Array.from(back.labels)).toEqual(Array.from(d.labels));
+    expect(Array.from(back.images)).toEqual(Array.from(d.images));
+  });
+});
