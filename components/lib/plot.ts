@@ -47,6 +47,12 @@ export async function renderPlot(
     if (!force && width === lastWidth) return;
     lastWidth = width;
     const el = build(Plot, { width, theme: themeColors(container) });
+    // The whole figure is one image with one name; Plot's per-mark labels on <g>
+    // elements are not permitted ARIA there (axe: aria-prohibited-attr).
+    el.querySelectorAll('[aria-label], [aria-description]').forEach((n) => {
+      n.removeAttribute('aria-label');
+      n.removeAttribute('aria-description');
+    });
     el.setAttribute('role', 'img');
     el.setAttribute('aria-label', opts.label);
     container.replaceChildren(el);

@@ -53,11 +53,12 @@ export class MatrixGrid {
     for (const { row, col } of cells) this.inputs[row]?.[col]?.setAttribute('aria-invalid', 'true');
   }
 
-  /** Highlight dependent rows; `notes` maps row → short text shown in its header. */
+  /** Highlight dependent rows; `notes` maps row → its dependency sentence (used as a tooltip). */
   markDependent(notes: Map<number, string>): void {
     [...this.table.rows].forEach((tr, i) => {
       tr.classList.toggle('dependent', notes.has(i));
-      tr.cells[0].textContent = notes.has(i) ? `row ${i + 1} (dependent)` : `row ${i + 1}`;
+      const tag = Object.assign(document.createElement('span'), { className: 'sr-only', textContent: ' (dependent)' });
+      tr.cells[0].replaceChildren(`row ${i + 1}`, ...(notes.has(i) ? [tag] : []));
       tr.title = notes.get(i) ?? '';
     });
   }

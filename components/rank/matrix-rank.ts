@@ -1,6 +1,6 @@
 // <matrix-rank>: an editable matrix whose exact rank, RREF and dependent rows
 // update as you type. Size and entries live in the URL (prefix from data-prefix).
-import { defineState, bindInput } from '../lib/state';
+import { defineState, bindInput, paramName } from '../lib/state';
 import { showNotes, showMessage, clearMessage } from '../lib/messages';
 import { loadWhenNear } from '../lib/onscreen';
 import { MatrixGrid } from './matrix-grid';
@@ -60,9 +60,10 @@ class MatrixRank extends HTMLElement {
       compute();
     };
 
-    // Initial matrix from the URL, repairing mismatched sizes with a visible note.
+    // Initial matrix from the URL, repairing mismatched sizes (with a visible note if the link gave entries).
     const decoded = decodeMatrix(state.get('m'), state.get('rows'), state.get('cols'));
-    showNotes(this, 'url', [...state.notes, ...decoded.notes]);
+    const linkHadEntries = new URLSearchParams(location.search).has(paramName(state.prefix, 'm'));
+    showNotes(this, 'url', [...state.notes, ...(linkHadEntries ? decoded.notes : [])]);
     load(decoded.grid);
 
     // Size selectors keep the entries that still fit and fill new ones with 0.
