@@ -1,0 +1,86 @@
+// Shared set-up for browser tests: serve dist/, launch Debian's Chromium through
+// playwright-core, and open pages that record every console error, failed
+// request and request to another host as a "problem".
+import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readdirSync } from 'node:fs';
+import { serveDir, type Served } from './server';
+
+const ARGS = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface OpenOptions {
+  width?: number;
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface OpenedPage { page: Page; context: BrowserContext; problems: string[] }
+
+export interface Site {
+  origin: string;
+  browser: Browser;
+  /** Open `path` in a fresh context (a new profile: no storage carried over). */
+  open(path: string, opts?: OpenOptions): Promise<OpenedPage>;
+}
+
+/** Call at the top of a test file: starts the server and browser once for the file. */
+export function useSite(): Site {
+  let served: Served;
+  const site = {} as Site;
+  beforeAll(async () => {
+    served = await serveDir();
+    site.origin = served.origin;
+    site.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ARGS,
+    });
+    site.open = (path, opts) => openPage(site.browser, served.origin, path, opts);
+  });
+  afterAll(async () => {
+    await site.browser?.close();
+    await served?.close();
+  });
+  return site;
+}
+
+async function openPage(browser: Browser, origin: string, path: string, opts: OpenOptions = {}): Promise<OpenedPage> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+    colorScheme: opts.colorScheme ?? 'light',
+  });
+  const problems: string[] = [];
+  // Anything for another host is blocked and reported: the site must be self-contained.
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    problems.push(`request to another host: ${url}`);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`); });
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    if (req.url().startsWith(origin)) problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
+  page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
+  await page.goto(origin + path, { waitUntil: 'load' });
+  return { page, context, problems };
+}
+
+/** Scroll through the whole page so every lazily started cell starts, then wait for the network to settle. */
+export async function scrollThrough(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    for (let y = 0; y <= document.body.scrollHeight; y += window.innerHeight / 2) {
+      window.scrollTo(0, y);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    window.scrollTo(0, 0);
+  });
+  await page.waitForLoadState('networkidle');
+}
+
+/** URL paths of every chapter in content/ (file name = path), plus the contents page. */
+export function sitePaths(): string[] {
+  const chapters = readdirSync('content').filter((f) => f.endsWith('.mdx')).map((f) => `/${f.replace(/\.mdx$/, '')}/`);
+  return ['/', ...chapters.sort()];
+}
