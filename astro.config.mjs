@@ -17,4 +17,6 @@ export default defineConfig({
   },
   integrations: [mdx()],
   devToolbar: { enabled: false },
+  // ES-module workers, so the engine worker can load job modules on demand.
+  vite: { worker: { format: 'es' } },
 });

@@ -1,0 +1,78 @@
+// The page's connection to its engine worker. One worker per page, created on
+// first use (so tfjs is only downloaded when a live cell actually computes);
+// every cell starts jobs on it and gets a handle to follow and control them.
+//
+//   const job = engine().run<TrainResult, TrainEvent>('lora.train', params, (e) => draw(e));
+//   pauseButton.onclick = () => job.pause();
+//   const result = await job.done;          // rejects with .name 'JobStopped', 'TrainingDiverged', …
+//
+// `?backend=wasm|webgl|webgpu|cpu` in the page URL overrides the automatic choice.
+import type { BackendInfo, BackendName } from '../../src/engine/backend';
+import type { FromWorker, JobControl, ToWorker } from '../../src/worker/protocol';
+
+export interface JobHandle<R> {
+  readonly id: number;
+  readonly done: Promise<R>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+class Engine {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; onEvent?: (e: unknown) => void }>();
+  readonly backend: Promise<BackendInfo>;
+
+  constructor() {
+    this.worker = new Worker(new URL('../../src/worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'lora-engine' });
+    let ready!: (b: BackendInfo) => void;
+    let failed!: (e: Error) => void;
+    this.backend = new Promise((res, rej) => ((ready = res), (failed = rej)));
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const m = ev.data;
+      if (m.type === 'ready') return ready(m.backend);
+      if (m.type === 'init-error') return failed(new Error(m.message));
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      if (m.type === 'progress') p.onEvent?.(m.data);
+      else {
+        this.pending.delete(m.id);
+        if (m.type === 'done') p.resolve(m.result);
+        else p.reject(Object.assign(new Error(m.message), { name: m.name }));
+      }
+    };
+    this.worker.onerror = (ev) => {
+      const err = new Error(`The engine stopped: ${ev.message || 'the worker failed to load'}.`);
+      failed(err);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    const asked = new URLSearchParams(location.search).get('backend') as BackendName | null;
+    this.post({ type: 'init', prefer: asked && BACKENDS.includes(asked) ? asked : undefined, base: import.meta.env.BASE_URL });
+  }
+
+  private post(m: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  run<R, E = unknown>(job: string, params: unknown, onEvent?: (e: E) => void, transfer: Transferable[] = []): JobHandle<R> {
+    const id = this.nextId++;
+    const done = new Promise<R>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent: onEvent as (e: unknown) => void });
+    });
+    this.post({ type: 'start', id, job, params }, transfer);
+    const control = (action: JobControl) => () => this.post({ type: 'control', id, action });
+    return { id, done, pause: control('pause'), resume: control('resume'), stop: control('stop') };
+  }
+}
+
+let instance: Engine | null = null;
+/** The page's engine (created on first call). */
+export function engine(): Engine {
+  return (instance ??= new Engine());
+}
+
+export type { Engine };
