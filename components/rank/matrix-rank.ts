@@ -18,7 +18,7 @@ class MatrixRank extends HTMLElement {
     const state = defineState({
       rows: { kind: 'int', min: 1, max: 6, default: 3, label: 'Rows' },
       cols: { kind: 'int', min: 1, max: 6, default: 3, label: 'Columns' },
-      m: { kind: 'text', default: '1,2,3;4,5,6;5,7,9', maxLength: 600, label: 'Entries' },
+      m: { kind: 'text', default: '1,2,3;4,5,6;5,7,9', maxLength: 1600, label: 'Entries' },
     }, { prefix: this.dataset.prefix ?? 'mat' });
 
     const rankOut = q<HTMLOutputElement>('rank');

@@ -25,7 +25,7 @@ export function parseEntry(text: string): ParsedEntry {
   }
   const d = DECIMAL.exec(s);
   if (!d || (d[2] === '' && (d[3] ?? '') === '')) {
-    return { ok: false, reason: `“${s}” is not a number (use e.g. 3, -0.5 or 2/3)` };
+    return { ok: false, reason: `holds “${s}”, which is not a number (use e.g. 3, -0.5 or 2/3)` };
   }
   const [, sign, int, frac = '', exp = '0'] = d;
   const e = Number(exp);

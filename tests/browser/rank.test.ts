@@ -26,7 +26,7 @@ describe('/rank/ matrix cell', () => {
     await expect.poll(() => page.locator(RANK).textContent()).toBe('2');
     await page.locator(cell(2, 2)).fill('abc');
     const msg = page.locator('matrix-rank .cell-msg[data-tone="error"]');
-    await expect.poll(() => msg.textContent()).toMatch(/Row 2, column 2 “abc” is not a number/);
+    await expect.poll(() => msg.textContent()).toMatch(/Row 2, column 2 holds “abc”, which is not a number/);
     expect(await page.locator(RANK).textContent()).toBe('—');
     expect(await page.locator(cell(2, 2)).getAttribute('aria-invalid')).toBe('true');
     await page.locator(cell(2, 2)).fill('1e400');
