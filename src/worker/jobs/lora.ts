@@ -80,8 +80,9 @@ export async function evaluateTask(model: LoraModel, task: TaskId | 'original'):
 
 async function createRun(p: TrainParams): Promise<LoraRun> {
   const { model: base } = await baseModel();
-  const bytesBefore = tf.memory().numBytes;
   const train = await taskData(p.task, 'train');
+  await taskData(p.task, 'test'); // cached now, so the task's data is not counted in the run's runBytes
+  const bytesBefore = tf.memory().numBytes;
   let model: LoraModel;
   let ownBase: Mlp | null = null;
   if (p.mode === 'full') {
