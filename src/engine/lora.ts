@@ -9,6 +9,7 @@
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
 import type { BaseModel } from './mlp';
+import { dense, matMul } from './fast/ops';
 
 /** α/r is the LoRA paper's scale; α/√r is rank-stabilised LoRA (Kalajdzievski 2023). */
 export type LoraScaling = 'alpha/r' | 'alpha/sqrt(r)';
@@ -96,12 +97,14 @@ export class LoraAdapter {
  * The LoRA forward pass of one dense layer, the code the /mlp/ chapter shows.
  * ΔW is never formed: x goes down to r numbers (x·Aᵀ), then up to d (·Bᵀ),
  * costing r(k+d) multiply-adds per example instead of k·d.
+ * `dense(x, W, b)` is tf.add(tf.matMul(x, W), b) and `matMul` is tf.matMul,
+ * with a gradient that is fast without a GPU (fast/ops.ts).
  */
 export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter?: LoraAdapter | null): Tensor2D {
-  const base = tf.add(tf.matMul(x, kernel), bias) as Tensor2D;
+  const base = dense(x, kernel, bias); // n×d: x·W₀ᵀ + b
   if (!adapter || !adapter.enabled || adapter.merged) return base;
-  const down = tf.matMul(x, adapter.At); // n×r: x projected onto A's r directions
-  const up = tf.matMul(down, adapter.Bt); // n×d: back up through B
+  const down = matMul(x, adapter.At); // n×r: x projected onto A's r directions
+  const up = matMul(down, adapter.Bt); // n×d: back up through B
   return tf.add(base, tf.mul(up, adapter.scale));
 }
 

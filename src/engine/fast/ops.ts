@@ -1,0 +1,183 @@
+/**
+ * Fast dense layers: the same maths as tf.matMul / tf.add / tf.relu, with a
+ * gradient that suits machines without a GPU.
+ *
+ * Why. tfjs's own gradient of C = A·B is dA = dC·Bᵀ and dB = Aᵀ·dC, computed
+ * with matMul's transposeA / transposeB flags. On the WASM backend a product
+ * with a transposed operand takes a slow path (~3 GFLOP/s against 35–40 for
+ * the plain product; see README, "Speed on machines without a GPU"), and those
+ * two products are most of a training step. Here the same products are formed
+ * without the flags: dB = transpose(A)·dC (A is a batch of rows, cheap to
+ * transpose) and dA = transpose(B·transpose(dC)) when B is the big operand
+ * (a frozen W₀ᵀ never needs copying), else dC·transpose(B).
+ *
+ * How. The op runs tfjs's own fused kernel (_FusedMatMul: matMul + bias +
+ * activation in one pass, on every backend) under a second kernel name, so
+ * that it can carry its own gradient. tfjs asks for each input's gradient
+ * lazily and only for inputs on the path to the trained variables, so a
+ * frozen kernel or bias costs nothing in the backward pass, and neither does
+ * the input gradient of the first layer (the data needs none).
+ *
+ * On backends where transposed operands are free (WebGL, WebGPU) and on the
+ * plain-JS CPU backend, the gradient keeps tfjs's transposed flags; what those
+ * backends gain is the fused forward and the skipped gradients.
+ *
+ * `setFastPath(false)` switches every op here back to plain tf.matMul /
+ * tf.add / tf.relu with tfjs's stock autodiff: the reference the tests
+ * compare against.
+ */
+import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
+
+export type DenseActivation = 'linear' | 'relu';
+
+/** The kernel name under which tfjs's _FusedMatMul runs with our gradient. */
+export const FAST_DENSE_KERNEL = 'LoraLiveDense';
+
+/** Backends whose matMul is slow with a transposed operand (measured), so the gradient transposes explicitly. */
+const EXPLICIT_TRANSPOSE = new Set(['wasm']);
+
+let fast = true;
+const registered = new Set<string>();
+let gradientRegistered = false;
+
+/** Turns the fast path on (the default) or off (plain tfjs ops and autodiff, the reference). */
+export function setFastPath(on: boolean): void {
+  fast = on;
+}
+
+export function fastPathEnabled(): boolean {
+  return fast;
+}
+
+/** Runs f with the fast path switched on or off, then restores the previous setting. */
+export function withFastPath<T>(on: boolean, f: () => T): T {
+  const previous = fast;
+  fast = on;
+  try {
+    return f();
+  } finally {
+    fast = previous;
+  }
+}
+
+/** Registers the kernel for the current backend; false where the backend has no fused matMul to reuse. */
+function ensureKernel(): boolean {
+  const backend = tf.getBackend();
+  if (registered.has(backend)) return true;
+  if (!tf.getKernel(FAST_DENSE_KERNEL, backend)) {
+    const fused = tf.getKernel('_FusedMatMul', backend);
+    const reshape = tf.getKernel('Reshape', backend);
+    if (!fused || !reshape) return false;
+    tf.registerKernel({ kernelName: FAST_DENSE_KERNEL, backendName: backend, kernelFunc: denseKernel(fused.kernelFunc, reshape.kernelFunc) });
+  }
+  if (!gradientRegistered) {
+    // Nothing for tfjs to save: dense() saves what the gradient needs itself (see saveForGradient).
+    tf.registerGradient({ kernelName: FAST_DENSE_KERNEL, inputsToSave: [], outputsToSave: [], gradFunc: denseGradient });
+    gradientRegistered = true;
+  }
+  registered.add(backend);
+  return true;
+}
+
+type TensorInfo = tf.TensorInfo;
+interface KernelArgs {
+  inputs: Record<string, TensorInfo | undefined>;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}
+
+/**
+ * 2-D in, 2-D out around the backend's rank-3 fused kernel. The reshapes are
+ * done inside the kernel, on the backend, as tfjs's own kernels do: a reshape
+ * recorded on the gradient tape would make tfjs save a copy of its input
+ * (the whole weight matrix on WASM) for a gradient nobody asks for.
+ */
+function denseKernel(fused: tf.KernelFunc, reshape: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args as unknown as KernelArgs;
+    const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+    const [n, k] = a.shape;
+    const d = b.shape[1];
+    const to = (x: TensorInfo, shape: number[]) => reshape({ inputs: { x }, backend, attrs: { shape } }) as TensorInfo;
+    const a3 = to(a, [1, n, k]);
+    const b3 = to(b, [1, k, d]);
+    const out3 = fused({ inputs: bias ? { a: a3, b: b3, bias } : { a: a3, b: b3 }, backend, attrs }) as TensorInfo;
+    const out = to(out3, [n, d]);
+    for (const t of [a3, b3, out3]) backend.disposeData(t.dataId);
+    return out;
+  };
+}
+
+/** g·bᵀ for g [n,d], b [k,d] → [n,k], without a transposed-operand matMul. */
+export function matMulTransposeB(g: Tensor2D, b: Tensor2D): Tensor2D {
+  const [n, d] = g.shape;
+  const k = b.shape[0];
+  if (!EXPLICIT_TRANSPOSE.has(tf.getBackend())) return tf.matMul(g, b, false, true);
+  // Transpose whichever side is smaller: b itself, or g and the [k,n] result.
+  return k * d <= n * d + n * k ? tf.matMul(g, tf.transpose(b)) : (tf.transpose(tf.matMul(b, tf.transpose(g))) as Tensor2D);
+}
+
+/** aᵀ·g for a [n,k], g [n,d] → [k,d], without a transposed-operand matMul. */
+export function matMulTransposeA(a: Tensor2D, g: Tensor2D): Tensor2D {
+  if (!EXPLICIT_TRANSPOSE.has(tf.getBackend())) return tf.matMul(a, g, true, false);
+  return tf.matMul(tf.transpose(a), g);
+}
+
+function denseGradient(dy: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap) {
+  const [a, b, y] = saved as Tensor2D[];
+  let g = dy as Tensor2D;
+  // ReLU passes the gradient where its output is positive (as tfjs's own fused gradient does).
+  if (attrs.activation === 'relu') g = tf.mul(g, tf.step(y));
+  return {
+    a: () => matMulTransposeB(g, b),
+    b: () => matMulTransposeA(a, g),
+    bias: () => tf.sum(g, 0),
+  };
+}
+
+/**
+ * x·w (+ bias) (then ReLU): x [n,k], w [k,d], bias [d] → [n,d].
+ * The same numbers as tf.relu(tf.add(tf.matMul(x, w), bias)) up to float rounding.
+ */
+export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activation: DenseActivation = 'linear'): Tensor2D {
+  const [n, k] = x.shape;
+  const [k2, d] = w.shape;
+  if (k !== k2) throw new Error(`dense: x has ${k} columns but the weight matrix has ${k2} rows.`);
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== d)) throw new Error(`dense: the bias must have ${d} entries.`);
+  if (!fast || x.dtype !== 'float32' || w.dtype !== 'float32' || !ensureKernel()) {
+    let h = tf.matMul(x, w);
+    if (bias) h = tf.add(h, bias);
+    return (activation === 'relu' ? tf.relu(h) : h) as Tensor2D;
+  }
+  const inputs: tf.NamedTensorMap = { a: x, b: w };
+  if (bias) inputs.bias = bias;
+  const out = tf.engine().runKernel(FAST_DENSE_KERNEL, inputs, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 }) as Tensor2D;
+  saveForGradient(out, activation === 'relu' ? [x, w, out] : [x, w]);
+  return out;
+}
+
+/**
+ * Keeps what the gradient needs alive until the backward pass is done. tfjs
+ * would save copies (its WASM backend copies every saved tensor: 8 MB for the
+ * 1000×2000 kernel, each step); a reshape is a second handle on the same
+ * memory. The handles go on the op's own tape node, whose saved tensors tfjs
+ * disposes once the gradients are computed, whether or not they were needed.
+ */
+function saveForGradient(out: Tensor, tensors: Tensor[]): void {
+  const engine = tf.engine();
+  if (!engine.isTapeOn()) return; // no gradient being recorded: nothing to keep
+  const tape = engine.state.activeTape;
+  const node = tape?.[tape.length - 1];
+  if (!node?.saved || node.outputs[0] !== out) throw new Error('dense: the fast kernel was not recorded for its gradient.');
+  const reshape = tf.getKernel('Reshape', engine.backendName).kernelFunc;
+  for (const t of tensors) {
+    // A second handle on the same memory, made on the backend (not on the tape).
+    const info = reshape({ inputs: { x: t }, backend: engine.backend, attrs: { shape: t.shape } }) as TensorInfo;
+    node.saved.push(tf.keep(engine.makeTensorFromTensorInfo(info)));
+  }
+}
+
+/** a·b for a [n,k], b [k,d]: tf.matMul(a, b) with the fast gradient. */
+export function matMul(a: Tensor2D, b: Tensor2D): Tensor2D {
+  return dense(a, b, null, 'linear');
+}
