@@ -15,3 +15,4 @@ export * from './merge';
 export * from './binfile';
 export * from './modelFile';
 export * from './adapterFile';
+export * from './subspace';
