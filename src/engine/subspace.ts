@@ -33,7 +33,7 @@
  * in plain JavaScript from mulberry32, not from a backend's random kernels.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, shuffledIndices } from './rng';
+import { deriveSeed, mulberry32, normalArray, shuffledIndices } from './rng';
 import { baseParamCount } from './params';
 import { validateSizes, type BaseModel, type DenseWeights } from './mlp';
 
@@ -188,6 +188,57 @@ export class ProjectionTensors {
   }
 }
 
+/** Largest D·d for which a dense projection is allowed (64 M entries = 256 MB, held twice). */
+export const MAX_DENSE_ENTRIES = 64_000_000;
+
+/**
+ * The paper's dense choice, for checking the sparse one at small sizes: Pᵀ as a
+ * d×D row-major array, entries N(0, 1), each column of P scaled to length 1.
+ */
+export function makeDenseProjection(D: number, d: number, seed: number): Float32Array {
+  const problem = subspaceDimensionProblem(d, D);
+  if (problem) throw new Error(problem);
+  if (D * d > MAX_DENSE_ENTRIES) throw new Error(`A dense ${D.toLocaleString('en-US')}×${d.toLocaleString('en-US')} projection would hold ${(D * d).toLocaleString('en-US')} numbers; the limit is ${MAX_DENSE_ENTRIES.toLocaleString('en-US')}.`);
+  const Pt = normalArray(D * d, 1, mulberry32(deriveSeed(seed, `dense-projection:${D}:${d}`)));
+  for (let c = 0; c < d; c++) {
+    const col = Pt.subarray(c * D, (c + 1) * D);
+    let sq = 0;
+    for (let i = 0; i < D; i++) sq += col[i] * col[i];
+    const k = 1 / Math.sqrt(sq);
+    for (let i = 0; i < D; i++) col[i] *= k;
+  }
+  return Pt;
+}
+
+/** A dense P on the backend: P·θ_d and Pᵀ·dy as untransposed matMuls (P is kept in both orientations). */
+export class DenseProjectionTensors {
+  readonly D: number;
+  readonly d: number;
+  private readonly Pt: Tensor2D;
+  private readonly P: Tensor2D;
+  private readonly op: (thetaD: Tensor1D) => Tensor1D;
+
+  constructor(D: number, d: number, seed: number) {
+    this.D = D;
+    this.d = d;
+    this.Pt = tf.tensor2d(makeDenseProjection(D, d, seed), [d, D]);
+    this.P = tf.transpose(this.Pt);
+    this.op = tf.customGrad(((thetaD: Tensor) => ({
+      value: tf.reshape(tf.matMul(tf.reshape(thetaD, [1, d]), this.Pt), [D]),
+      gradFunc: (dy: Tensor) => [tf.reshape(tf.matMul(tf.reshape(dy, [1, D]), this.P), [d])],
+    })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (thetaD: Tensor1D) => Tensor1D;
+  }
+
+  apply(thetaD: Tensor1D): Tensor1D {
+    return this.op(thetaD);
+  }
+
+  dispose(): void {
+    this.Pt.dispose();
+    this.P.dispose();
+  }
+}
+
 type DenseFn = (x: Tensor2D, kernel: Tensor2D, bias: Tensor1D) => Tensor2D;
 
 /**
@@ -240,6 +291,8 @@ export interface SubspaceOptions extends ProjectionOptions {
    * reading tensors back would stall). Default: 'js' on wasm/cpu, else 'gather'.
    */
   path?: 'js' | 'gather';
+  /** 'sparse' (default, any size) or 'dense' (the paper's choice for small problems; D·d ≤ 64 M). */
+  projection?: 'sparse' | 'dense';
 }
 
 /** One weight tensor of the network as a slice of the flat θ: rows [start, start + size) of P. */
@@ -258,11 +311,12 @@ export class SubspaceModel {
   readonly base: BaseModel;
   readonly D: number;
   readonly d: number;
-  readonly projection: SparseProjection;
+  /** The sparse P as arrays (null for a dense P). */
+  readonly projection: SparseProjection | null;
   readonly thetaD: Variable<tf.Rank.R1>;
-  readonly path: 'js' | 'gather';
+  readonly path: 'js' | 'gather' | 'dense';
   private readonly pieces: Piece[];
-  private readonly P: ProjectionTensors | null;
+  private readonly P: ProjectionTensors | DenseProjectionTensors | null;
   private readonly pieceOps: ((thetaD: Tensor1D) => Tensor)[];
 
   constructor(base: BaseModel, d: number, opts: SubspaceOptions) {
@@ -270,8 +324,9 @@ export class SubspaceModel {
     this.base = base;
     this.D = baseParamCount(base.sizes);
     this.d = d;
-    this.projection = makeProjection(this.D, d, opts.seed, opts);
-    this.path = opts.path ?? (['wasm', 'cpu'].includes(tf.getBackend()) ? 'js' : 'gather');
+    const dense = opts.projection === 'dense';
+    this.projection = dense ? null : makeProjection(this.D, d, opts.seed, opts);
+    this.path = dense ? 'dense' : opts.path ?? (['wasm', 'cpu'].includes(tf.getBackend()) ? 'js' : 'gather');
     this.pieces = tf.tidy(() => flatLayout(base.sizes).flatMap(({ kernel: [k, n], offset, bias }, i) => {
       const w0 = base.layerTensors(i);
       return [
@@ -279,14 +334,15 @@ export class SubspaceModel {
         { start: bias, size: n, shape: [n], theta0: w0.bias.dataSync().slice() as Float32Array },
       ];
     }));
-    this.P = this.path === 'gather' ? new ProjectionTensors(this.projection) : null;
+    this.P = dense ? new DenseProjectionTensors(this.D, d, opts.seed)
+      : this.path === 'gather' ? new ProjectionTensors(this.projection!) : null;
     this.pieceOps = this.path === 'js' ? this.pieces.map((piece) => this.jsPieceOp(piece)) : [];
     this.thetaD = tf.tidy(() => tf.variable(tf.zeros([d]) as Tensor1D, true, undefined, 'float32'));
   }
 
   /** θ₀ + P·θ_d for one weight tensor, with gradient Pᵀ·dy, both in plain JavaScript. */
   private jsPieceOp(piece: Piece): (thetaD: Tensor1D) => Tensor {
-    const { rowCols, rowVals, perRow, d } = this.projection;
+    const { rowCols, rowVals, perRow, d } = this.projection!;
     const { start, size, shape, theta0 } = piece;
     return tf.customGrad(((thetaD: Tensor) => {
       const t = thetaD.dataSync();

@@ -6,7 +6,8 @@ import {
 } from '../../src/engine/index';
 import type { Tensor1D, Tensor2D } from '../../src/engine/tf';
 import {
-  ProjectionTensors, SubspaceModel, columnNorms, denseFast, makeProjection, projectArray, readD90, subspaceDimensionProblem,
+  ProjectionTensors, SubspaceModel, columnNorms, denseFast, makeDenseProjection, makeProjection, projectArray, readD90,
+  subspaceDimensionProblem,
   type SparseProjection,
 } from '../../src/engine/subspace';
 import { useWasm } from './helpers';
@@ -150,6 +151,39 @@ describe('sparse random projection', () => {
     expect(maxAbsDiff(grad, wantT)).toBeLessThan(1e-5);
     expect(maxAbsDiff(adj, wantT)).toBeLessThan(1e-5);
     PT.dispose();
+  });
+});
+
+describe('dense random projection (the paper’s choice for small problems)', () => {
+  it('is seeded, has unit columns, and refuses sizes that would not fit', () => {
+    const a = makeDenseProjection(3000, 20, 4);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(makeDenseProjection(3000, 20, 4).buffer))).toBe(true);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(makeDenseProjection(3000, 20, 5).buffer))).toBe(false);
+    for (let c = 0; c < 20; c++) {
+      let sq = 0;
+      for (let i = 0; i < 3000; i++) sq += a[c * 3000 + i] ** 2;
+      expect(Math.abs(Math.sqrt(sq) - 1)).toBeLessThan(1e-5);
+    }
+    expect(() => makeDenseProjection(199_210, 1000, 0)).toThrow(/would hold 199,210,000 numbers/);
+  });
+
+  it('gives θ_d the gradient Pᵀ·g through a dense P', () => {
+    const base = Mlp.random([784, 8, 10], 1);
+    const m = new SubspaceModel(base, 30, { seed: 2, projection: 'dense' });
+    expect(m.path).toBe('dense');
+    const Pt = makeDenseProjection(m.D, 30, 2);
+    const x = tf.randomUniform([4, 784], 0, 1, 'float32', 3) as Tensor2D;
+    // d/dθ_d of the sum of the first kernel's entries = the column sums of P over those rows.
+    const { value, grads } = tf.variableGrads(() => tf.sum(m.layers()[0].kernel) as tf.Scalar, [m.thetaD]);
+    const got = grads[m.thetaD.name].dataSync();
+    for (let c = 0; c < 30; c += 7) {
+      let want = 0;
+      for (let i = 0; i < 784 * 8; i++) want += Pt[c * m.D + i];
+      expect(got[c]).toBeCloseTo(want, 4);
+    }
+    tf.dispose([value, x, ...Object.values(grads)]);
+    m.dispose();
+    base.dispose();
   });
 });
 
