@@ -1,0 +1,10 @@
+/**
+ * Analysis of trained adapters (the LoRA paper's §7): low-rank SVDs, the
+ * normalised subspace similarity φ, ΔW against W, equal parameter budgets.
+ * Plain TypeScript on Float64Array; no tfjs, no DOM.
+ */
+export * from './linalg';
+export * from './lowrank';
+export * from './subspace';
+export * from './deltaw';
+export * from './budget';
