@@ -1,0 +1,200 @@
+/**
+ * The engine's speed benchmark, shared by `npm run bench` (Node) and its
+ * browser mode (the same code bundled into a Web Worker). No DOM.
+ *
+ * Every figure is a median over timed repetitions after warm-up, measured
+ * through the engine's own code paths: training steps through Trainer (one
+ * step = batch, forward, loss, backward, Adam update, loss read back), and
+ * inference through LoraModel.forward with the result read back.
+ */
+import { tf, type Tensor2D } from '../tf';
+import { DigitTensors, IMAGE_SIZE, type Digits } from '../data';
+import { DEFAULT_SIZES, Mlp } from '../mlp';
+import { LoraModel } from '../lora';
+import { Trainer } from '../trainer';
+import { mergeAdapters } from '../merge';
+import { mulberry32 } from '../rng';
+import { fastPathEnabled, setFastPath } from './ops';
+
+export type PathName = 'reference' | 'fast';
+
+export interface BenchOptions {
+  sizes?: readonly number[];
+  batch?: number;
+  ranks?: number[];
+  /** Untimed repetitions first (WASM operator set-up, WebGL shader compiles, Adam's state). */
+  warmup?: number;
+  reps?: number;
+  /** Timed repetitions on the (slow) CPU backend. */
+  slowReps?: number;
+  paths?: PathName[];
+  /** Which rows to run (all by default): 'lora', 'full', 'forward', 'inference'. */
+  only?: string[];
+  log?: (line: string) => void;
+}
+
+export interface BenchRow {
+  /** e.g. 'lora r=4', 'full', 'forward', 'infer base', 'infer unmerged r=4', 'infer merged r=4'. */
+  name: string;
+  path: PathName;
+  ms: number;
+  /** All timed repetitions, ms. */
+  samples: number[];
+  /** tf.memory().numBytes held by the model and optimizer state (data excluded). */
+  bytes: number;
+}
+
+export interface BenchResult {
+  backend: string;
+  sizes: number[];
+  batch: number;
+  rows: BenchRow[];
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Random pixels: the timing does not depend on what the digits look like. */
+function randomDigits(n: number, seed = 1): Digits {
+  const rand = mulberry32(seed);
+  const images = new Uint8Array(n * IMAGE_SIZE);
+  for (let i = 0; i < images.length; i++) images[i] = Math.floor(rand() * 256);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) labels[i] = i % 10;
+  return { n, images, labels };
+}
+
+async function timeSteps(trainer: Trainer, warmup: number, reps: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await trainer.singleStep();
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await trainer.singleStep();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+async function timeForward(forward: (x: Tensor2D) => Tensor2D, x: Tensor2D, warmup: number, reps: number): Promise<number[]> {
+  const once = async () => {
+    const y = tf.tidy(() => forward(x));
+    await y.data();
+    y.dispose();
+  };
+  for (let i = 0; i < warmup; i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await once();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+/** Runs every figure on the current backend, for each path (stock tfjs autodiff and the fast path). */
+export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResult> {
+  const sizes = [...(opts.sizes ?? DEFAULT_SIZES)];
+  const batch = opts.batch ?? 64;
+  const ranks = opts.ranks ?? [1, 4, 16, 64];
+  const warmup = opts.warmup ?? 3;
+  const reps = opts.reps ?? 15;
+  const slowReps = opts.slowReps ?? reps;
+  const paths = opts.paths ?? ['reference', 'fast'];
+  const only = new Set(opts.only ?? ['lora', 'full', 'forward', 'inference']);
+  const log = opts.log ?? (() => {});
+  const rows: BenchRow[] = [];
+  const backend = tf.getBackend();
+
+  const data = new DigitTensors(randomDigits(Math.max(4 * batch, 256)));
+  const x = tf.tidy(() => tf.slice(data.x, [0, 0], [batch, -1]) as Tensor2D);
+  const dataBytes = tf.memory().numBytes;
+  const add = (name: string, path: PathName, samples: number[], bytes: number) => {
+    const row = { name, path, ms: median(samples), samples, bytes };
+    rows.push(row);
+    log(`${backend.padEnd(6)} ${path.padEnd(9)} ${name.padEnd(20)} ${row.ms.toFixed(1).padStart(8)} ms  ${(bytes / 1e6).toFixed(1).padStart(6)} MB`);
+  };
+  // The plain-JS CPU backend is 10–50× slower: fewer repetitions there.
+  const n = backend === 'cpu' ? slowReps : reps;
+
+  for (const path of paths) {
+    await withFastPathAsync(path === 'fast', async () => {
+      if (only.has('forward') || only.has('inference') || only.has('lora')) {
+        // Base forward pass, no gradient.
+        const base = Mlp.random(sizes, 0);
+        const model = new LoraModel(base);
+        add('forward', path, await timeForward((t) => model.forward(t), x, warmup, n), tf.memory().numBytes - dataBytes);
+        if (only.has('inference')) {
+          const lora = LoraModel.withAdapters(base, [0, 1, 2], { rank: 4, alpha: 8 }, 1);
+          // Non-zero B, so the adapters change the output and a merge has something to fold in.
+          tf.tidy(() => lora.adapters.forEach((a) => a && a.Bt.assign(tf.randomNormal(a.Bt.shape, 0, 0.01, 'float32', 2))));
+          add('infer unmerged r=4', path, await timeForward((t) => lora.forward(t), x, warmup, n), tf.memory().numBytes - dataBytes);
+          mergeAdapters(lora);
+          add('infer merged r=4', path, await timeForward((t) => lora.forward(t), x, warmup, n), tf.memory().numBytes - dataBytes);
+          lora.disposeAdapters();
+        }
+        base.dispose();
+      }
+      if (only.has('lora')) {
+        for (const rank of ranks) {
+          const base = Mlp.random(sizes, 0);
+          const model = LoraModel.withAdapters(base, [0, 1, 2], { rank, alpha: 2 * rank }, 1);
+          const trainer = new Trainer(model.variables(), (t) => model.forward(t), data, { steps: 1e9, batchSize: batch, seed: 1 });
+          const samples = await timeSteps(trainer, warmup, n);
+          add(`lora r=${rank}`, path, samples, tf.memory().numBytes - dataBytes);
+          trainer.dispose();
+          model.disposeAdapters();
+          base.dispose();
+        }
+      }
+      if (only.has('full')) {
+        const mlp = Mlp.random(sizes, 0);
+        const model = new LoraModel(mlp);
+        const trainer = new Trainer(mlp.variables(), (t) => model.forward(t), data, { steps: 1e9, batchSize: batch, seed: 1 });
+        const samples = await timeSteps(trainer, warmup, n);
+        add('full', path, samples, tf.memory().numBytes - dataBytes);
+        trainer.dispose();
+        mlp.dispose();
+      }
+    });
+  }
+  x.dispose();
+  data.dispose();
+  return { backend, sizes, batch, rows };
+}
+
+/** The path switch is global, so it stays set until the async work is done. */
+async function withFastPathAsync(on: boolean, f: () => Promise<void>): Promise<void> {
+  const previous = fastPathEnabled();
+  setFastPath(on);
+  try {
+    await f();
+  } finally {
+    setFastPath(previous);
+  }
+}
+
+export interface Ratios {
+  loraOverFull: number;
+  loraOverForward: number;
+  mergedOverBase: number;
+  unmergedOverBase: number;
+}
+
+/** The ratios the targets are stated in, for one path; NaN-free (null where a figure is missing). */
+export function ratios(rows: BenchRow[], path: PathName, rank = 4): Partial<Ratios> {
+  const get = (name: string) => rows.find((r) => r.path === path && r.name === name)?.ms;
+  const lora = get(`lora r=${rank}`);
+  const full = get('full');
+  const fwd = get('forward');
+  const merged = get(`infer merged r=${rank}`);
+  const unmerged = get(`infer unmerged r=${rank}`);
+  const out: Partial<Ratios> = {};
+  if (lora && full) out.loraOverFull = lora / full;
+  if (lora && fwd) out.loraOverForward = lora / fwd;
+  if (merged && fwd) out.mergedOverBase = merged / fwd;
+  if (unmerged && fwd) out.unmergedOverBase = unmerged / fwd;
+  return out;
+}

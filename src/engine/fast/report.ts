@@ -1,0 +1,48 @@
+/**
+ * Formats benchmark results as a plain-text table (Node and browser modes of
+ * `npm run bench` print the same table).
+ */
+import { ratios, type BenchResult, type BenchRow, type PathName } from './benchmark';
+
+/** The targets the engine is held to (README, "Speed on machines without a GPU"), for WASM-SIMD at batch 64, r = 4. */
+export const TARGETS = { loraOverFull: 0.4, loraOverForward: 2.0, mergedOverBase: 1.03, loraStepMs: 30 };
+
+const fmt = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+
+export function formatTable(result: BenchResult): string {
+  const { rows } = result;
+  const names = [...new Set(rows.map((r) => r.name))];
+  const get = (name: string, path: PathName): BenchRow | undefined => rows.find((r) => r.name === name && r.path === path);
+  const lines: string[] = [];
+  lines.push(`backend ${result.backend}: ${result.sizes.join('→')}, batch ${result.batch}; median ms (min–max of the timed runs)`);
+  lines.push(
+    `  ${'figure'.padEnd(20)} ${'stock tfjs'.padStart(22)} ${'fast path'.padStart(22)} ${'speed-up'.padStart(9)} ${'memory MB'.padStart(10)}`,
+  );
+  for (const name of names) {
+    const ref = get(name, 'reference');
+    const fast = get(name, 'fast');
+    const cell = (r?: BenchRow) => (r ? `${fmt(r.ms)} (${fmt(Math.min(...r.samples))}–${fmt(Math.max(...r.samples))})` : '—');
+    const speedup = ref && fast ? `${fmt(ref.ms / fast.ms, 2)}×` : '—';
+    const mem = fast ?? ref;
+    lines.push(
+      `  ${label(name).padEnd(20)} ${cell(ref).padStart(22)} ${cell(fast).padStart(22)} ${speedup.padStart(9)} ${fmt(mem ? mem.bytes / 1e6 : undefined).padStart(10)}`,
+    );
+  }
+  for (const path of ['reference', 'fast'] as const) {
+    const q = ratios(rows, path);
+    if (!Object.keys(q).length) continue;
+    lines.push(
+      `  ratios, ${path === 'fast' ? 'fast path ' : 'stock tfjs'}: LoRA r=4 ÷ full ${fmt(q.loraOverFull, 2)} (target ≤ ${TARGETS.loraOverFull}),` +
+        ` LoRA r=4 ÷ forward ${fmt(q.loraOverForward, 2)} (≤ ${TARGETS.loraOverForward}; FLOP floor 1.72),` +
+        ` merged ÷ base ${fmt(q.mergedOverBase, 3)} (≤ ${TARGETS.mergedOverBase}), unmerged ÷ base ${fmt(q.unmergedOverBase, 3)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function label(name: string): string {
+  if (name.startsWith('lora')) return `${name} step`;
+  if (name === 'full') return 'full FT step';
+  if (name === 'forward') return 'forward (base)';
+  return name;
+}
