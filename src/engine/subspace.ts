@@ -36,6 +36,7 @@ import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './
 import { deriveSeed, mulberry32, normalArray, shuffledIndices } from './rng';
 import { baseParamCount } from './params';
 import { validateSizes, type BaseModel, type DenseWeights } from './mlp';
+import { dense } from './fast/ops';
 
 /** The sparse projection as plain arrays, in both orientations. */
 export interface SparseProjection {
@@ -239,31 +240,16 @@ export class DenseProjectionTensors {
   }
 }
 
-type DenseFn = (x: Tensor2D, kernel: Tensor2D, bias: Tensor1D) => Tensor2D;
-
 /**
- * h = x·kernel + b, with its gradient written out using explicit transposes.
- * tfjs's built-in matMul gradient uses the transpose flags, which run about ten
- * times slower on the WASM backend (see /work/shared/KNOWN-TRAPS.md); an
- * explicit tf.transpose followed by a plain matMul is much faster there.
+ * Forward pass of an MLP (ReLU between layers) from per-layer kernels and
+ * biases, through the engine's fast dense op (fast/ops.ts: the same maths as
+ * tf.matMul + bias + ReLU, with a gradient that avoids WASM's slow transposed
+ * products and skips gradients nobody asked for).
  */
-export const denseFast: DenseFn = tf.customGrad(((x: Tensor, kernel: Tensor, bias: Tensor, save: (t: Tensor[]) => void) => {
-  save([x, kernel]);
-  return {
-    value: tf.add(tf.matMul(x as Tensor2D, kernel as Tensor2D), bias),
-    gradFunc: (dy: Tensor, saved: Tensor[]) => {
-      const [xs, k] = saved as Tensor2D[];
-      return [tf.matMul(dy as Tensor2D, tf.transpose(k)), tf.matMul(tf.transpose(xs), dy as Tensor2D), tf.sum(dy, 0)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as DenseFn;
-
-/** Forward pass of an MLP (ReLU between layers) from per-layer kernels and biases. */
 export function mlpForward(x: Tensor2D, layers: readonly { kernel: Tensor2D; bias: Tensor1D }[]): Tensor2D {
   let h = x;
   layers.forEach((l, i) => {
-    h = denseFast(h, l.kernel, l.bias);
-    if (i < layers.length - 1) h = tf.relu(h);
+    h = dense(h, l.kernel, l.bias, i < layers.length - 1 ? 'relu' : 'linear');
   });
   return h;
 }
