@@ -4,6 +4,7 @@
  * browser test. See README.md, "The engine", for the public API.
  */
 export { tf } from './tf';
+export type { Tensor, Tensor1D, Tensor2D, Variable, Scalar } from './tf';
 export * from './backend';
 export * from './rng';
 export * from './mlp';
