@@ -1,0 +1,124 @@
+// <latency-cell>: times the base, a sequential bottleneck adapter and LoRA (unmerged,
+// merged) on this device, in the engine worker, and shows the medians and every sample.
+import { defineState, bindInput } from '../lib/state';
+import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { whenNear } from '../lib/onscreen';
+import { renderPlot } from '../lib/plot';
+import { engine, type JobHandle } from '../lib/engine';
+import { formatMs, formatNumber } from '../lib/format';
+import type { LatencyResult, Variant } from '../../src/worker/jobs/peft';
+
+const BATCHES = [1, 64];
+const NAMES: Record<Variant, string> = {
+  base: 'base', adapter: 'bottleneck adapter', lora: 'LoRA, not merged', merged: 'LoRA, merged',
+};
+const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
+
+const schema = {
+  after: { kind: 'enum', options: ['1', '2'], default: '1', label: 'After layer' },
+  m: { kind: 'enum', options: ['4', '16', '64', '256'], default: '16', label: 'Bottleneck m' },
+  samples: { kind: 'int', min: 5, max: 100, default: 25, label: 'Samples' },
+} as const;
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
+};
+const signedPercent = (x: number) => `${x >= 0 ? '+' : '−'}${formatNumber(Math.abs(x) * 100, 1)}%`;
+
+class LatencyCell extends HTMLElement {
+  private job: JobHandle<LatencyResult> | null = null;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'lat' });
+    showNotes(this, 'url', state.notes);
+    const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
+    const onNotes = (n: string[]) => showNotes(this, 'input', n);
+    bindInput(state, 'after', q<HTMLSelectElement>('[data-key="after"]'), onNotes);
+    bindInput(state, 'm', q<HTMLSelectElement>('[data-key="m"]'), onNotes);
+    bindInput(state, 'samples', q<HTMLInputElement>('[data-key="samples"]'), onNotes);
+    const runBtn = q<HTMLButtonElement>('[data-role="run"]');
+    const stopBtn = q<HTMLButtonElement>('[data-role="stop"]');
+    const progress = q<HTMLOutputElement>('[data-role="progress"]');
+    let near = false;
+    whenNear(this, () => (near = true));
+
+    runBtn.addEventListener('click', async () => {
+      if (this.job) return;
+      clearMessage(this, 'error');
+      runBtn.disabled = true;
+      stopBtn.disabled = false;
+      const backend = engine().backend.then((b) => BACKENDS[b.name] ?? b.name, () => 'an unknown backend');
+      let lastBackend = 'this device';
+      void backend.then((b) => (lastBackend = b));
+      progress.value = 'Starting the engine…';
+      const v = state.values();
+      this.job = engine().run<LatencyResult, { done: number; total: number }>('peft.latency', {
+        after: Number(v.after) - 1, bottleneck: Number(v.m), batches: BATCHES, samples: v.samples, seed: 1,
+      }, (e) => { progress.value = `Measuring on ${lastBackend}: sample ${e.done} of ${e.total}…`; });
+      try {
+        const r = await this.job.done;
+        const name = await backend;
+        progress.value = `Measured on ${name}: ${v.samples} samples per model and batch size, after a warm-up.`;
+        this.show(r, name, near);
+      } catch (e) {
+        const err = e as Error;
+        if (err.name === 'JobStopped') progress.value = 'Stopped. Press Measure to start again.';
+        else {
+          progress.value = 'No measurement.';
+          showMessage(this, 'error', `The measurement failed: ${err.message}`, 'error');
+        }
+      } finally {
+        this.job = null;
+        runBtn.disabled = false;
+        stopBtn.disabled = true;
+      }
+    });
+    stopBtn.addEventListener('click', () => this.job?.stop());
+  }
+
+  private show(r: LatencyResult, backend: string, drawNow: boolean): void {
+    const med = (v: Variant, b: number) => r.rows.find((x) => x.variant === v && x.batch === b)!;
+    for (const row of r.rows) {
+      const tr = this.querySelector(`tr[data-variant="${row.variant}"]`)!;
+      const base = med('base', row.batch).medianMs;
+      tr.querySelector(`[data-f="ms-${row.batch}"]`)!.textContent = formatMs(row.medianMs);
+      tr.querySelector(`[data-f="rel-${row.batch}"]`)!.textContent = row.variant === 'base' ? '—' : signedPercent(row.medianMs / base - 1);
+    }
+    const parts = BATCHES.map((b) => {
+      const base = med('base', b);
+      const spread = (quantile(base.samplesMs, 0.75) - quantile(base.samplesMs, 0.25)) / base.medianMs;
+      const ad = med('adapter', b).medianMs / base.medianMs - 1;
+      const mg = med('merged', b).medianMs / base.medianMs - 1;
+      return `At batch ${b}, the adapter changed the median by ${signedPercent(ad)} and the merged LoRA model by ${signedPercent(mg)}; `
+        + `the base’s own samples scatter by ${formatNumber(spread * 100, 1)}% (interquartile range over median).`;
+    });
+    this.querySelector<HTMLOutputElement>('[data-role="summary"]')!.value =
+      `On ${backend}: ${parts.join(' ')} Merged and unmerged LoRA gave the same logits up to ${r.mergeMaxAbsDiff.toExponential(1)} (largest difference).`;
+    if (drawNow) void drawChart(this.querySelector<HTMLElement>('[data-role="chart"]')!, r);
+  }
+}
+
+function drawChart(el: HTMLElement, r: LatencyResult) {
+  const points = r.rows.flatMap((row) => row.samplesMs.map((ms) => ({ variant: NAMES[row.variant], batch: `batch ${row.batch}`, ms })));
+  const medians = r.rows.map((row) => ({ variant: NAMES[row.variant], batch: `batch ${row.batch}`, ms: row.medianMs }));
+  const label = `Every timed sample, in milliseconds per forward pass, for each model at batch 1 and batch 64. Medians: ${r.rows
+    .map((row) => `${NAMES[row.variant]} at batch ${row.batch}, ${formatMs(row.medianMs)}`).join('; ')}.`;
+  return renderPlot(el, (Plot, { width, theme }) => Plot.plot({
+    width, height: 260, marginLeft: 130,
+    fy: { label: null },
+    facet: { data: points, y: 'batch' },
+    x: { type: 'log', label: 'ms per forward pass (log scale)', grid: true },
+    y: { label: null, domain: Object.values(NAMES) },
+    marks: [
+      Plot.dot(points, { x: 'ms', y: 'variant', fy: 'batch', stroke: theme.series[0], strokeOpacity: 0.5, r: 2.5 }),
+      Plot.tickX(medians, { x: 'ms', y: 'variant', fy: 'batch', stroke: theme.fg, strokeWidth: 2 }),
+    ],
+  }), { label });
+}
+
+if (!customElements.get('latency-cell')) customElements.define('latency-cell', LatencyCell);
