@@ -14,52 +14,10 @@
  * Each is the median of the timed runs after warm-up.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { initBackend, tf, type BackendName } from '../src/engine/index';
 import { runBenchmarks, type BenchResult } from '../src/engine/fast/benchmark';
 import { formatTable } from '../src/engine/fast/report';
-
-export interface CliOptions {
-  backends: string[];
-  reps: number;
-  warmup: number;
-  slowReps: number;
-  ranks: number[];
-  only?: string[];
-  json?: string;
-  browser: boolean;
-  isolated: boolean;
-  webgpu: boolean;
-}
-
-export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): CliOptions {
-  const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const list = (name: string) => get(name)?.split(',').filter(Boolean);
-  const num = (name: string, fallback: number) => {
-    const v = get(name);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${v}).`);
-    return n;
-  };
-  return {
-    backends: list('backends') ?? defaults.backends ?? ['wasm', 'cpu'],
-    reps: num('reps', defaults.reps ?? 15),
-    warmup: num('warmup', defaults.warmup ?? 3),
-    slowReps: num('slow-reps', defaults.slowReps ?? 5),
-    ranks: (list('ranks') ?? ['1', '4', '16', '64']).map(Number),
-    only: list('only'),
-    json: get('json'),
-    browser: argv.includes('--browser'),
-    isolated: argv.includes('--isolated'),
-    webgpu: argv.includes('--webgpu'),
-  };
-}
-
-export function machineLine(): string {
-  const cpu = cpus();
-  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}; ${new Date().toISOString().slice(0, 10)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-}
+import { machineLine, parseArgs } from './bench-page/args';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -88,4 +46,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('scripts/bench.ts')) await main();
+await main();

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench -- --browser`: the engine's benchmark in headless Chromium,
+ * per backend (wasm, webgl, cpu; webgpu with --webgpu), each in a Web Worker
+ * as the site runs it, stock tfjs next to the fast path. It builds no site: it
+ * bundles scripts/bench-page/worker.ts in memory with esbuild and serves that,
+ * a blank page and tfjs's .wasm files from 127.0.0.1.
+ *
+ *   npm run bench -- --browser                          # wasm, webgl, cpu, and the site's own pick
+ *   npm run bench -- --browser --backends=wasm --reps=25
+ *   npm run bench -- --browser --webgpu                 # adds WebGPU (--enable-unsafe-webgpu)
+ *   npm run bench -- --browser --isolated --backends=wasm --threads=2
+ *                                                       # COOP/COEP headers: multithreaded WASM
+ *
+ * Chromium: /usr/bin/chromium (apt-get install -y chromium), or CHROMIUM=path.
+ */
+import http from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import type { BenchResult } from '../src/engine/fast/benchmark';
+import { formatTable, TARGETS } from '../src/engine/fast/report';
+import { machineLine, parseArgs } from './bench-page/args';
+import type { BenchRequest } from './bench-page/worker';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>engine benchmark</title></head><body>
+<p>Engine benchmark: driven by scripts/bench-browser.ts.</p>
+<script type="module">
+window.runBench = (request) => new Promise((resolve, reject) => {
+  const worker = new Worker('/bench-worker.js', { type: 'module' });
+  const out = { logs: [] };
+  worker.onmessage = (e) => {
+    const m = e.data;
+    if (m.kind === 'log') { out.logs.push(m.line); console.log(m.line); }
+    if (m.kind === 'backend') Object.assign(out, { info: m.info, wasmThreads: m.wasmThreads, isolated: m.isolated });
+    if (m.kind === 'done') { out.result = m.result; worker.terminate(); resolve(out); }
+    if (m.kind === 'error') { worker.terminate(); reject(new Error(m.message)); }
+  };
+  worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message || 'worker failed')); };
+  worker.postMessage(request);
+});
+</script></body></html>`;
+
+async function bundleWorker(): Promise<string> {
+  const out = await build({
+    entryPoints: [path.join(root, 'scripts', 'bench-page', 'worker.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  return out.outputFiles[0].text;
+}
+
+async function serve(workerJs: string, isolated: boolean): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const headers: Record<string, string> = { 'Cache-Control': 'no-cache' };
+    if (isolated) Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
+    const send = (type: string, body: string | Buffer) => res.writeHead(200, { ...headers, 'Content-Type': type }).end(body);
+    if (url.pathname === '/') return send('text/html; charset=utf-8', PAGE);
+    if (url.pathname === '/bench-worker.js') return send('text/javascript; charset=utf-8', workerJs);
+    const wasm = url.pathname.match(/^\/tfjs\/([\w.-]+\.wasm)$/);
+    if (wasm && existsSync(path.join(wasmDir, wasm[1]))) return send('application/wasm', readFileSync(path.join(wasmDir, wasm[1])));
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204, headers).end();
+    res.writeHead(404, headers).end('not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+interface PageResult {
+  info: { name: string; reason: string };
+  wasmThreads: number | null;
+  isolated: boolean;
+  result: BenchResult;
+}
+
+async function runInPage(browser: Browser, origin: string, request: BenchRequest): Promise<PageResult> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'log') console.log(`    ${m.text()}`);
+    else if (m.type() === 'error') errors.push(m.text());
+  });
+  try {
+    await page.goto(`${origin}/`);
+    return (await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<unknown> }).runBench(r), request)) as PageResult;
+  } catch (e) {
+    throw new Error(`${(e as Error).message}${errors.length ? `\n  page errors: ${errors.join('\n  ')}` : ''}`);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function runBrowserBench(argv: string[]): Promise<void> {
+  const opts = parseArgs(argv, { backends: ['default', 'wasm', 'webgl', 'cpu'], reps: 15, slowReps: 5 });
+  if (opts.webgpu && !opts.backends.includes('webgpu')) opts.backends.push('webgpu');
+  const threadsArg = argv.find((a) => a.startsWith('--threads='))?.split('=')[1];
+  const threads = threadsArg ? Number(threadsArg) : undefined;
+  const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium, or set CHROMIUM=path.`);
+
+  const workerJs = await bundleWorker();
+  const server = await serve(workerJs, opts.isolated);
+  const args = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  if (opts.webgpu) args.push('--enable-unsafe-webgpu');
+  const browser = await chromium.launch({ executablePath, headless: true, args });
+  console.log(`Chromium ${browser.version()} (headless); ${machineLine()}${opts.isolated ? '; cross-origin isolated' : ''}`);
+  const results: { label: string; page: PageResult }[] = [];
+  try {
+    for (const name of opts.backends) {
+      const site = name === 'default';
+      const request: BenchRequest = {
+        prefer: site ? undefined : (name as BenchRequest['prefer']),
+        threads,
+        opts: {
+          ranks: site ? [4] : opts.ranks,
+          reps: opts.reps,
+          warmup: opts.warmup,
+          slowReps: opts.slowReps,
+          only: site ? ['lora', 'full', 'forward'] : opts.only,
+        },
+      };
+      console.log(`\n${site ? "the site's default backend (initBackend() with no preference)" : `backend ${name}`}: running…`);
+      try {
+        const page = await runInPage(browser, server.origin, request);
+        if (!site && page.info.name !== name) {
+          console.log(`backend ${name}: not available here (${page.info.reason}); measured ${page.info.name} instead, not reported`);
+          continue;
+        }
+        const threadNote = page.wasmThreads !== null ? `; WASM threads ${page.wasmThreads}` : '';
+        console.log(`${site ? `site default = ${page.info.name} (${page.info.reason})` : `backend ${page.info.name}`}${threadNote}`);
+        console.log(formatTable(page.result));
+        results.push({ label: site ? `default (${page.info.name})` : name, page });
+        if (site) {
+          const lora = page.result.rows.find((r) => r.path === 'fast' && r.name === 'lora r=4');
+          if (lora) console.log(`  LoRA r=4 step on the site's default backend: ${lora.ms.toFixed(1)} ms (target ≤ ${TARGETS.loraStepMs} ms)`);
+        }
+      } catch (e) {
+        console.log(`backend ${name}: failed: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  if (opts.json) {
+    writeFileSync(opts.json, JSON.stringify({ machine: machineLine(), chromium: true, results }, null, 2));
+    console.log(`\nraw samples written to ${opts.json}`);
+  }
+}
