@@ -1,0 +1,337 @@
+// <mlp-train>: trains a LoRA adapter on the base MLP in the engine worker
+// (jobs lora.train / lora.evaluate / lora.reset), streaming loss and accuracy.
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
+import { whenNear, onVisibilityChange } from '../lib/onscreen';
+import { engine, type JobHandle } from '../lib/engine';
+import type { TaskEvaluation, TrainEvent, TrainParams, TrainResult } from '../../src/worker/jobs/lora';
+import { trainSchema } from './train-state';
+import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, type TaskName } from './train-logic';
+import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
+import { claim, release, onBusyChange, busyOwner } from './busy';
+import { backendName } from './backend-name';
+
+const SESSION = 'mlp-train';
+
+class MlpTrain extends HTMLElement {
+  private state!: StateStore<typeof trainSchema>;
+  /** Set while a Train click is being set up (before the job exists). */
+  private starting = false;
+  private job: JobHandle<TrainResult> | null = null;
+  private userPaused = false;
+  private autoPaused = false;
+  /** Steps the worker's run has taken, and the settings it was made with (null: no run). */
+  private step = 0;
+  private key: string | null = null;
+  private diverged = false;
+  private loss: LossPoint[] = [];
+  private scores: ScorePoint[] = [];
+  private base = new Map<TaskName, TaskEvaluation>();
+  private now: TaskEvaluation | null = null;
+  private nowIsBase = false;
+  private started = false;
+  /** The step the current (or last) run was heading for. */
+  private target = 0;
+  private frame = 0;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    this.state = defineState(trainSchema, { prefix: this.dataset.prefix ?? 'mt' });
+    const { state } = this;
+    showNotes(this, 'url', state.notes);
+    const onNotes = (n: string[]) => showNotes(this, 'input', n);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
+      if (el.dataset.key !== 'layers') bindInput(state, el.dataset.key as keyof typeof trainSchema & string, el, onNotes);
+    }
+    bindInput(state, 'layers', this.querySelectorAll<HTMLInputElement>('input[name$="-layers"]'), onNotes);
+
+    state.subscribe((v, changed) => {
+      this.out('rank').value = String(v.rank);
+      if (changed.some((k) => k !== 'adapter' && k !== 'steps')) void this.settingsChanged();
+      if (changed.includes('adapter')) void this.toggleAdapter();
+    });
+    this.out('rank').value = String(state.get('rank'));
+    this.button('train').addEventListener('click', () => void this.train(state.get('steps'), evalEveryFor(state.get('steps'))));
+    this.button('step').addEventListener('click', () => void this.singleStep());
+    this.button('pause').addEventListener('click', () => this.togglePause());
+    this.button('reset').addEventListener('click', () => void this.reset());
+    onBusyChange(() => this.syncButtons());
+    this.syncButtons();
+    whenNear(this, () => void this.start());
+    onVisibilityChange(this, (visible) => this.onVisible(visible));
+  }
+
+  private out(role: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private get task(): TaskName {
+    return this.state.get('task') as TaskName;
+  }
+
+  /** First time near the screen: start the engine, show the backend and the base model's accuracy. */
+  private async start(): Promise<void> {
+    this.started = true;
+    engine().backend.then(
+      (b) => {
+        this.out('backend').value = backendName(b.name);
+        this.querySelector('[data-role="backend-why"]')!.textContent = b.reason;
+      },
+      (e: Error) => showMessage(this, 'engine', e.message, 'error'),
+    );
+    await this.showBase();
+  }
+
+  private async baseEval(task: TaskName): Promise<TaskEvaluation> {
+    let e = this.base.get(task);
+    if (!e) {
+      e = await engine().run<TaskEvaluation>('lora.evaluate', { session: `${SESSION}-base`, task }).done;
+      this.base.set(task, e);
+    }
+    return e;
+  }
+
+  /** No run: show the base model on the current task. */
+  private async showBase(): Promise<void> {
+    try {
+      const task = this.task;
+      const e = await this.baseEval(task);
+      if (task !== this.task || this.key) return;
+      this.now = e;
+      this.nowIsBase = true;
+      this.scores = [{ step: 0, score: e.score, accuracy: e.accuracy }];
+      this.render();
+    } catch (e) {
+      showMessage(this, 'engine', (e as Error).message, 'error');
+    }
+  }
+
+  private settings() {
+    const v = this.state.values();
+    return { task: v.task as TaskName, rank: v.rank, alpha: v.alpha, lr: v.lr, layers: v.layers, seed: v.seed };
+  }
+
+  /** A training setting changed (the controls are locked while a job runs): forget the old run. */
+  private async settingsChanged(): Promise<void> {
+    if (this.job) return;
+    if (this.key) await this.reset();
+    else {
+      this.loss = [];
+      if (this.started) await this.showBase();
+    }
+    this.syncButtons();
+  }
+
+  /** Trains `extra` more steps (a new run if the settings changed since the last one). */
+  private async train(extra: number, evalEvery: number): Promise<void> {
+    if (this.job || this.starting || this.diverged) return;
+    const s = this.settings();
+    if (!s.layers.length) {
+      showMessage(this, 'run', 'Choose at least one layer to adapt.', 'error');
+      return;
+    }
+    if (!claim(SESSION)) {
+      showMessage(this, 'run', 'Another cell on this page is training; wait for it to finish (they share one engine).');
+      return;
+    }
+    clearMessage(this, 'run');
+    const key = runKey(s);
+    if (key !== this.key) {
+      this.loss = [];
+      this.step = 0;
+    }
+    const target = this.step + extra;
+    this.target = target;
+    this.starting = true;
+    if (!this.state.get('adapter')) this.state.set('adapter', true);
+    try {
+      const base = await this.baseEval(s.task);
+      if (key !== this.key) {
+        this.scores = [{ step: 0, score: base.score, accuracy: base.accuracy }];
+        this.key = key;
+      }
+      const params: TrainParams = {
+        session: SESSION, task: s.task, mode: 'lora', layers: s.layers.map((l) => Number(l) - 1),
+        rank: s.rank, alpha: s.alpha, learningRate: s.lr, steps: target, seed: s.seed, evalEvery,
+      };
+      this.job = engine().run<TrainResult, TrainEvent>('lora.train', params, (e) => this.onEvent(e));
+      this.starting = false;
+      this.syncButtons();
+      const r = await this.job.done;
+      this.step = r.step;
+      this.now = r.evaluation;
+      this.nowIsBase = false;
+      this.out('trainable').value = formatInt(r.trainableParams);
+      this.out('bytes').value = formatBytes(r.runBytes);
+      if (r.msPerStep > 0) this.out('ms').value = formatMs(r.msPerStep);
+    } catch (e) {
+      const err = e as Error;
+      if (err.name !== 'JobStopped') {
+        const f = failureText(err);
+        showMessage(this, 'run', f.text, 'error');
+        if (f.mustReset) this.diverged = true;
+      }
+    } finally {
+      this.job = null;
+      this.starting = false;
+      this.userPaused = this.autoPaused = false;
+      clearMessage(this, 'offscreen');
+      release(SESSION);
+      this.syncButtons();
+      this.render();
+    }
+  }
+
+  private onEvent(e: TrainEvent): void {
+    if (e.kind === 'step') {
+      this.step = e.step;
+      if (Number.isFinite(e.loss)) this.loss.push({ step: e.step, loss: e.loss });
+      this.out('ms').value = formatMs(e.msPerStep);
+    } else {
+      this.now = e.evaluation;
+      this.nowIsBase = false;
+      const last = this.scores[this.scores.length - 1];
+      const point = { step: e.step, score: e.evaluation.score, accuracy: e.evaluation.accuracy };
+      if (last && last.step === e.step) this.scores[this.scores.length - 1] = point;
+      else this.scores.push(point);
+    }
+    cancelAnimationFrame(this.frame);
+    this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  private async singleStep(): Promise<void> {
+    if (this.job) {
+      // Paused mid-run: end that run where it is, then take one more step.
+      const job = this.job;
+      job.stop();
+      await job.done.catch(() => undefined);
+      while (this.job) await new Promise((r) => setTimeout(r, 10));
+    }
+    await this.train(1, 0);
+  }
+
+  private togglePause(): void {
+    if (!this.job) return;
+    if (this.userPaused || this.autoPaused) {
+      this.userPaused = this.autoPaused = false;
+      clearMessage(this, 'offscreen');
+      this.job.resume();
+    } else {
+      this.userPaused = true;
+      this.job.pause();
+    }
+    this.syncButtons();
+  }
+
+  /** Training stops while the cell is off screen (or the tab hidden), and picks up again when it is back. */
+  private onVisible(visible: boolean): void {
+    if (!this.job) return;
+    if (!visible && !this.userPaused && !this.autoPaused) {
+      this.autoPaused = true;
+      this.job.pause();
+      showMessage(this, 'offscreen', 'Paused while this cell is off screen.');
+    } else if (visible && this.autoPaused) {
+      this.autoPaused = false;
+      clearMessage(this, 'offscreen');
+      this.job.resume();
+    }
+    this.syncButtons();
+  }
+
+  private async reset(): Promise<void> {
+    if (this.job) {
+      const job = this.job;
+      job.stop();
+      await job.done.catch(() => undefined);
+    }
+    try {
+      await engine().run('lora.reset', { session: SESSION }).done;
+    } catch (e) {
+      showMessage(this, 'engine', (e as Error).message, 'error');
+    }
+    this.key = null;
+    this.step = 0;
+    this.target = 0;
+    this.loss = [];
+    this.diverged = false;
+    clearMessage(this, 'run');
+    this.out('trainable').value = '—';
+    this.out('bytes').value = '—';
+    this.out('ms').value = '—';
+    if (!this.state.get('adapter')) this.state.set('adapter', true);
+    this.syncButtons();
+    await this.showBase();
+  }
+
+  /** The adapter checkbox: evaluate the trained model with its adapter on or off. */
+  private async toggleAdapter(): Promise<void> {
+    const on = this.state.get('adapter');
+    if (this.job || this.starting) return;
+    if (!this.key || this.step === 0) {
+      if (!on) showMessage(this, 'adapter', 'No adapter has been trained yet: these are the base model’s numbers either way.');
+      else clearMessage(this, 'adapter');
+      return;
+    }
+    clearMessage(this, 'adapter');
+    try {
+      const task = this.task;
+      this.now = await engine().run<TaskEvaluation>('lora.evaluate', { session: SESSION, task, adapter: on }).done;
+      this.nowIsBase = !on;
+      this.render();
+    } catch (e) {
+      showMessage(this, 'adapter', (e as Error).message, 'error');
+    }
+  }
+
+  private syncButtons(): void {
+    const running = this.job !== null;
+    const paused = this.userPaused || this.autoPaused;
+    const blocked = !running && busyOwner() !== null && busyOwner() !== SESSION;
+    this.querySelector<HTMLFieldSetElement>('fieldset[data-role="settings"]')!.disabled = running;
+    this.button('train').disabled = running || this.diverged || blocked;
+    this.button('step').disabled = (running && !paused) || this.diverged || blocked;
+    this.button('pause').disabled = !running;
+    this.button('pause').textContent = paused ? 'Resume' : 'Pause';
+    const toggle = this.querySelector<HTMLInputElement>('input[data-key="adapter"]')!;
+    toggle.disabled = running;
+    if (this.diverged) this.button('reset').dataset.emphasis = '1';
+    else delete this.button('reset').dataset.emphasis;
+  }
+
+  private render(): void {
+    const task = this.task;
+    const base = this.base.get(task);
+    const now = this.now;
+    this.out('progress').value = this.job ? `${formatInt(this.step)} (running)` : formatInt(this.step);
+    this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(task)}`;
+    if (now) {
+      const suffix = this.nowIsBase ? (this.key && this.step > 0 ? ' (adapter off: the base model)' : ' (base model)') : '';
+      this.out('score').value = `${formatPercent(now.score)}${suffix}`;
+    }
+    if (base && now) {
+      this.out('summary').value = this.nowIsBase
+        ? `Base model: ${scoreLabel(task)} ${formatPercent(base.score)}; all ${formatInt(base.n)} test digits ${formatPercent(base.accuracy)}.`
+          + (this.key && this.step > 0 ? ' The adapter is off, so the frozen weights alone answer.' : ' Train to change it.')
+        : changeSummary(task, base, now);
+    }
+    const curves = this.querySelector<HTMLElement>('[data-role="curves"]')!;
+    if (this.scores.length) void drawCurves(curves, this.loss, this.scores, scoreLabel(task).replace('accuracy on ', ''), task === 'fours',
+      this.key ? this.target : this.state.get('steps'));
+    if (base) {
+      const nowName = this.nowIsBase ? 'adapter off' : `after ${formatInt(this.step)} steps`;
+      const nowDigits = now && this.key && this.step > 0 ? now.perDigit : null;
+      void drawDigits(this.querySelector<HTMLElement>('[data-role="digits"]')!, { base: base.perDigit, now: nowDigits, nowName });
+      this.querySelector('[data-role="now-head"]')!.textContent = nowDigits ? (this.nowIsBase ? 'Adapter off' : 'Now') : 'Now (no training yet)';
+      this.querySelector('[data-role="digit-rows"]')!.innerHTML = base.perDigit.map((b, i) =>
+        `<tr><th scope="row">${i}</th><td>${formatInt(base.counts[i])}</td><td>${formatPercent(b)}</td><td>${nowDigits ? formatPercent(nowDigits[i]) : '—'}</td></tr>`).join('');
+    }
+  }
+}
+
+if (!customElements.get('mlp-train')) customElements.define('mlp-train', MlpTrain);
