@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DigitTensors, LoraAdapter, LoraModel, Mlp, Trainer, TrainingDiverged, loraScale, mergeAdapters, tf, unmergeAdapters,
   type Tensor2D,
@@ -182,11 +182,12 @@ describe('Trainer', () => {
         pausedAt = p.step;
       }
     });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(trainer.paused).toBe(true);
+    await vi.waitFor(() => expect(trainer.paused).toBe(true), { timeout: 20_000 });
     expect(trainer.step).toBe(pausedAt);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(trainer.step).toBe(pausedAt); // really paused: no steps while waiting
     trainer.resume();
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(trainer.step).toBeGreaterThan(pausedAt), { timeout: 20_000 });
     trainer.stop();
     await done;
     expect(trainer.step).toBeGreaterThan(5);
