@@ -38,6 +38,8 @@ import { baseParamCount } from './params';
 import { validateSizes, type BaseModel, type DenseWeights } from './mlp';
 import { dense } from './fast/ops';
 
+export * from './subspace/readout';
+
 /** The sparse projection as plain arrays, in both orientations. */
 export interface SparseProjection {
   /** Native dimension: rows of P (all weights and biases of the network). */
@@ -409,53 +411,19 @@ export class SubspaceModel {
   }
 }
 
-/** A measured point: test accuracy after training in a d-dimensional subspace. */
-export interface SweepPoint {
-  d: number;
-  accuracy: number;
-}
-
-export interface D90 {
-  /** The fraction of the baseline that counts as solved (0.9). */
-  fraction: number;
-  /** fraction × baseline accuracy. */
-  threshold: number;
-  /** The smallest d in the sweep whose accuracy reached the threshold, or null if none did. */
-  firstReaching: number | null;
-  /**
-   * Where the accuracy-vs-d polyline (straight segments between the sweep's
-   * points, in d) first crosses the threshold; equals a point's d if that point
-   * sits exactly on it; null if no point reaches it, or if the very first point
-   * already does (nothing to interpolate from).
-   */
-  interpolated: number | null;
-}
-
-/** Reads d₉₀ off a sweep: the smallest subspace dimension reaching 90 % of the baseline. */
-export function readD90(points: readonly SweepPoint[], baselineAccuracy: number, fraction = 0.9): D90 {
-  const threshold = fraction * baselineAccuracy;
-  const sorted = [...points].filter((p) => Number.isFinite(p.accuracy) && Number.isFinite(p.d)).sort((a, b) => a.d - b.d);
-  const idx = sorted.findIndex((p) => p.accuracy >= threshold);
-  if (!(baselineAccuracy > 0) || idx < 0) return { fraction, threshold, firstReaching: null, interpolated: null };
-  const hit = sorted[idx];
-  if (idx === 0) return { fraction, threshold, firstReaching: hit.d, interpolated: hit.accuracy === threshold ? hit.d : null };
-  const prev = sorted[idx - 1];
-  const t = (threshold - prev.accuracy) / (hit.accuracy - prev.accuracy);
-  return { fraction, threshold, firstReaching: hit.d, interpolated: prev.d + t * (hit.d - prev.d) };
-}
-
-/** The network of Li et al. (2018) for MNIST: 784-200-200-10, D = 199,210. */
-export const PAPER_FC_SIZES: readonly number[] = [784, 200, 200, 10];
-
 /**
  * Training settings shared by the sweep script and the page, so that the two
- * measure the same thing. Adam for both modes; subspace training gets a larger
+ * measure the same thing. Adam in both modes. Subspace training gets a larger
  * learning rate because a unit step in θ_d moves each parameter by only about
- * √(d/D) of a unit (measured on the 4,000-digit subset, 300 steps: at d = 300,
- * lr 1e-2 reached 65 % and 3e-2 reached 77 % test accuracy).
+ * √(d/D) of a unit. Measured on the full MNIST, 1,000 steps of 64, d = 300:
+ * lr 1e-2 → 76.3 %, 3e-2 → 80.8 %, 1e-1 → 82.4 % test accuracy; on the
+ * 4,000-digit subset, 300 steps, d = 1,000: 3e-2 → 87.2 %, 1e-1 → 86.7 %. We
+ * use 3e-2 at every d. Direct training: 3e-3 beat 1e-3 on the subset (93.5 %
+ * against 92.2 % after 300 steps), and a stronger baseline only makes the 90 %
+ * bar harder to reach.
  */
 export const SUBSPACE_DEFAULTS = {
   batchSize: 64,
-  learningRate: { direct: 1e-3, subspace: 3e-2 },
+  learningRate: { direct: 3e-3, subspace: 3e-2 },
   perRow: DEFAULT_PER_ROW,
 } as const;
