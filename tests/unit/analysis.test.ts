@@ -230,6 +230,27 @@ describe('ΔW against W (LoRA paper §7.3, Table 7)', () => {
     expectOrthonormalColumns(top.v, 1e-9);
   });
 
+  it('gives the same answer when W is an operator whose products are done elsewhere', () => {
+    const w = randomRows(30, 20, 43);
+    let products = 0;
+    const op = {
+      rows: 30, cols: 20,
+      mul: (x: Mat) => { products++; return fromRows(naiveMul(w, rows(x))); },
+      mulT: (x: Mat) => { products++; return fromRows(naiveMul(naiveT(w), rows(x))); },
+    };
+    const ref = referenceSingularValues(w);
+    const top = topSingular(op, 4, mulberry32(8));
+    Array.from(top.s).forEach((x, i) => expect(x).toBeCloseTo(ref[i], 8));
+    expect(products).toBeGreaterThan(2);
+    const At = randomRows(20, 2, 44);
+    const Bt = randomRows(2, 30, 45);
+    const viaOp = compareDeltaW(op, At.flat(), Bt.flat(), 2, 1, mulberry32(3), { wNorm: 1 });
+    const dense = compareDeltaW(fromRows(w), At.flat(), Bt.flat(), 2, 1, mulberry32(3));
+    expect(viaOp.projDelta).toBeCloseTo(dense.projDelta, 10);
+    expect(viaOp.projW).toBeCloseTo(dense.projW, 8);
+    expect(() => compareDeltaW(op, At.flat(), Bt.flat(), 2, 1, mulberry32(3))).toThrow(/Pass ‖W‖_F/);
+  });
+
   it('projects W onto its own top-r directions with norm √(σ₁² + … + σᵣ²)', () => {
     const w = randomRows(30, 20, 41);
     const ref = referenceSingularValues(w);

@@ -6,13 +6,13 @@
  * projection as UᵀWVᵀ with V's rows as the singular vectors; it is the same
  * number.
  */
-import { frobenius, matmul, matmulTN, randomOrthonormal, topSingular, type Mat } from './linalg';
+import { apply, frobenius, leadingColumns, matmulTN, randomOrthonormal, topSingular, type LinearOperator, type Mat } from './linalg';
 import { deltaWSvd } from './lowrank';
 
-/** ‖Uᵀ W V‖_F for W (d×k), U (d×r), V (k×r). */
-export function projectionNorm(w: Mat, u: Mat, v: Mat): number {
+/** ‖Uᵀ W V‖_F for W (d×k, a matrix or an operator), U (d×r), V (k×r). */
+export function projectionNorm(w: Mat | LinearOperator, u: Mat, v: Mat): number {
   if (u.rows !== w.rows || v.rows !== w.cols) throw new Error(`U (${u.rows}×${u.cols}) and V (${v.rows}×${v.cols}) do not fit a ${w.rows}×${w.cols} matrix.`);
-  return frobenius(matmulTN(u, matmul(w, v)));
+  return frobenius(matmulTN(u, apply(w, v)));
 }
 
 export interface DeltaWComparison {
@@ -39,19 +39,22 @@ export type TopOfW = ReturnType<typeof topSingular>;
  * with the frozen W (d×k, the paper's orientation).
  */
 export function compareDeltaW(
-  w: Mat,
+  w: Mat | LinearOperator,
   At: ArrayLike<number>,
   Bt: ArrayLike<number>,
   rank: number,
   scale: number,
   rand: () => number,
-  topOfW?: TopOfW,
+  opts: { topOfW?: TopOfW; wNorm?: number } = {},
 ): DeltaWComparison {
+  const { topOfW } = opts;
+  const wNorm = opts.wNorm ?? ('data' in w ? frobenius(w) : undefined);
+  if (wNorm === undefined) throw new Error('Pass ‖W‖_F when W is given as an operator.');
   const [d, k] = [w.rows, w.cols];
   const dw = deltaWSvd(At, Bt, k, rank, d, scale);
   const r = Math.min(rank, dw.s.length);
   const top = topOfW && topOfW.s.length >= r ? topOfW : topSingular(w, r, rand);
-  const lead = (m: Mat) => ({ rows: m.rows, cols: r, data: Float64Array.from({ length: m.rows * r }, (_, x) => m.data[Math.floor(x / r) * m.cols + (x % r)]) });
+  const lead = (m: Mat) => leadingColumns(m, r);
   const projDelta = projectionNorm(w, lead(dw.u), lead(dw.v));
   const projW = projectionNorm(w, lead(top.u), lead(top.v)); // = √(σ₁² + … + σᵣ²) of W
   const projRandom = projectionNorm(w, randomOrthonormal(d, r, rand), randomOrthonormal(k, r, rand));
@@ -61,7 +64,7 @@ export function compareDeltaW(
   return {
     rank,
     deltaNorm,
-    wNorm: frobenius(w),
+    wNorm,
     projDelta,
     projW,
     projRandom,

@@ -337,32 +337,63 @@ export function randomOrthonormal(n: number, r: number, rand: () => number): Mat
 }
 
 /**
+ * A matrix given by what it does: w·x and wᵀ·x. Lets a caller do the large
+ * products elsewhere (e.g. with tfjs) while the small dense work stays here.
+ */
+export interface LinearOperator {
+  rows: number;
+  cols: number;
+  /** w·x for x with `cols` rows. */
+  mul(x: Mat): Mat;
+  /** wᵀ·x for x with `rows` rows. */
+  mulT(x: Mat): Mat;
+}
+
+/** A dense matrix as a LinearOperator (products in plain TypeScript). */
+export function denseOperator(w: Mat): LinearOperator {
+  let wt: Mat | null = null;
+  return {
+    rows: w.rows,
+    cols: w.cols,
+    mul: (x) => matmul(w, x),
+    mulT: (x) => matmul((wt ??= transpose(w)), x),
+  };
+}
+
+const asOperator = (w: Mat | LinearOperator): LinearOperator => ('data' in w ? denseOperator(w) : w);
+
+/** w·x for a matrix or an operator. */
+export function apply(w: Mat | LinearOperator, x: Mat): Mat {
+  return asOperator(w).mul(x);
+}
+
+/**
  * The top r singular triplets of a (possibly large) matrix by subspace
- * iteration with a Rayleigh–Ritz step, oversampled by `extra` columns. Stops
- * when Σᵢ≤ᵣ σᵢ² changes by less than `tol` (relative) between iterations.
+ * iteration with a Rayleigh–Ritz step, oversampled by `extra` columns. Each
+ * iteration costs one product with w and one with wᵀ. Stops when
+ * Σᵢ≤ᵣ σᵢ² changes by less than `tol` (relative) between iterations.
  */
 export function topSingular(
-  w: Mat,
+  w: Mat | LinearOperator,
   r: number,
   rand: () => number,
   opts: { extra?: number; tol?: number; maxIterations?: number } = {},
 ): Svd & { iterations: number } {
-  const n = Math.min(w.rows, w.cols);
-  if (!Number.isInteger(r) || r < 1 || r > n) throw new Error(`Cannot take ${r} singular vectors of a ${w.rows}×${w.cols} matrix.`);
-  const l = Math.min(n, r + (opts.extra ?? 10));
-  const tol = opts.tol ?? 1e-10;
-  const maxIterations = opts.maxIterations ?? 200;
-  const wt = transpose(w);
-  let q = thinQr(matmul(w, gaussian(w.cols, l, rand))).q; // rows×l, spans an estimate of the top column space
+  const op = asOperator(w);
+  const n = Math.min(op.rows, op.cols);
+  if (!Number.isInteger(r) || r < 1 || r > n) throw new Error(`Cannot take ${r} singular vectors of a ${op.rows}×${op.cols} matrix.`);
+  const l = Math.min(n, r + (opts.extra ?? 16));
+  const tol = opts.tol ?? 1e-9;
+  const maxIterations = opts.maxIterations ?? 300;
+  let q = thinQr(op.mul(gaussian(op.cols, l, rand))).q; // rows×l: estimate of the top column space
   let last = -1;
   let result: Svd | null = null;
   let it = 0;
   for (it = 1; it <= maxIterations; it++) {
-    const z = thinQr(matmul(wt, q)).q; // cols×l: estimate of the top row space
-    q = thinQr(matmul(w, z)).q;
-    // Rayleigh–Ritz: the small l×l matrix qᵀ w z carries the estimated singular values.
-    const small = matmulTN(q, matmul(w, z));
-    const s = svd(small);
+    const z = thinQr(op.mulT(q)).q; // cols×l: estimate of the top row space
+    const qr = thinQr(op.mul(z)); // w z = q r, so qᵀ w z = r: Rayleigh–Ritz on the l×l matrix r
+    q = qr.q;
+    const s = svd(qr.r);
     let energy = 0;
     for (let i = 0; i < r; i++) energy += s.s[i] ** 2;
     result = { u: matmul(q, s.u), s: s.s, v: matmul(z, s.v) };
