@@ -30,6 +30,8 @@ class MlpTrain extends HTMLElement {
   private base = new Map<TaskName, TaskEvaluation>();
   private now: TaskEvaluation | null = null;
   private nowIsBase = false;
+  /** The step at which `now` was measured. */
+  private nowStep = 0;
   private started = false;
   /** The step the current (or last) run was heading for. */
   private target = 0;
@@ -166,6 +168,7 @@ class MlpTrain extends HTMLElement {
       const r = await this.job.done;
       this.step = r.step;
       this.now = r.evaluation;
+      this.nowStep = r.step;
       this.nowIsBase = false;
       this.out('trainable').value = formatInt(r.trainableParams);
       this.out('bytes').value = formatBytes(r.runBytes);
@@ -195,6 +198,7 @@ class MlpTrain extends HTMLElement {
       this.out('ms').value = formatMs(e.msPerStep);
     } else {
       this.now = e.evaluation;
+      this.nowStep = e.step;
       this.nowIsBase = false;
       const last = this.scores[this.scores.length - 1];
       const point = { step: e.step, score: e.evaluation.score, accuracy: e.evaluation.accuracy };
@@ -324,7 +328,7 @@ class MlpTrain extends HTMLElement {
     if (this.scores.length) void drawCurves(curves, this.loss, this.scores, scoreLabel(task).replace('accuracy on ', ''), task === 'fours',
       this.key ? this.target : this.state.get('steps'));
     if (base) {
-      const nowName = this.nowIsBase ? 'adapter off' : `after ${formatInt(this.step)} steps`;
+      const nowName = this.nowIsBase ? 'adapter off' : `after ${formatInt(this.nowStep)} step${this.nowStep === 1 ? '' : 's'}`;
       const nowDigits = now && this.key && this.step > 0 ? now.perDigit : null;
       void drawDigits(this.querySelector<HTMLElement>('[data-role="digits"]')!, { base: base.perDigit, now: nowDigits, nowName });
       this.querySelector('[data-role="now-head"]')!.textContent = nowDigits ? (this.nowIsBase ? 'Adapter off' : 'Now') : 'Now (no training yet)';

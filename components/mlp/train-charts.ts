@@ -6,8 +6,18 @@ import { formatPercent } from '../lib/format';
 export interface LossPoint { step: number; loss: number }
 export interface ScorePoint { step: number; score: number; accuracy: number }
 
-const LOSS_FLOOR = 1e-4;
-const lossTick = (v: number) => (v >= 0.001 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
+/** Losses below this are drawn at it (a log axis cannot show 0). */
+const LOSS_FLOOR = 1e-7;
+const lossTick = (v: number) => (v >= 0.001 && v < 1e5 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
+/** Powers of ten spanning the data, thinned to at most five. */
+function decades(values: number[]): number[] {
+  const lo = Math.floor(Math.log10(Math.min(...values, 1)));
+  const hi = Math.ceil(Math.log10(Math.max(...values, 1)));
+  const stride = Math.max(1, Math.ceil((hi - lo + 1) / 5));
+  const out: number[] = [];
+  for (let e = hi; e >= lo; e -= stride) out.push(10 ** e);
+  return out;
+}
 
 /** Loss and accuracy against step; `xMax` is the step the current run is heading for, so the axis does not jump. */
 export function drawCurves(el: HTMLElement, loss: LossPoint[], scores: ScorePoint[], scoreName: string, showAll: boolean, xMax: number): Promise<() => void> {
@@ -27,7 +37,10 @@ export function drawCurves(el: HTMLElement, loss: LossPoint[], scores: ScorePoin
     const common = { width: w, height: 200, marginLeft: 48, marginRight: 16, x: { label: 'step', domain: [0, steps], ticks: Math.min(steps, 6), tickFormat: 'd' } };
     const lossPlot = Plot.plot({
       ...common,
-      y: { label: 'training loss (log scale)', type: 'log', grid: true, ticks: 4, tickFormat: lossTick },
+      y: {
+        label: 'training loss (log scale)', type: 'log', grid: true, tickFormat: lossTick,
+        ...(lossData.length ? { ticks: decades(lossData.map((p) => p.loss)) } : { domain: [0.01, 10], ticks: [0.01, 0.1, 1, 10] }),
+      },
       marks: [
         Plot.line(lossData, { x: 'step', y: 'loss', stroke: theme.series[0], strokeWidth: 2 }),
         Plot.dot(lossData.slice(-1), { x: 'step', y: 'loss', fill: theme.series[0] }),
