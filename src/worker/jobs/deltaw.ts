@@ -1,0 +1,149 @@
+/**
+ * /delta-w/: what the update ΔW = s·B·A of a trained LoRA run looks like, and what
+ * merging it costs. Training itself is `lora.train` with the same session; these
+ * jobs read that session's run.
+ */
+import { LoraModel, mergeAdapters, tf, unmergeAdapters, yieldToEventLoop, type LoraAdapter } from '../../engine/index';
+import type { Tensor2D } from '../../engine/tf';
+import { factoredSingularValues, numericalRank, rankTolerance } from '../../math/eigen';
+import type { JobContext } from '../context';
+import { baseModel, taskData } from '../resources';
+import { getRun } from './lora';
+
+export interface HeatmapData {
+  /** Which rows (outputs, of d) and columns (inputs, of k) are shown, in the paper's orientation. */
+  rows: number[];
+  cols: number[];
+  /** W₀ and ΔW at those rows and columns, row-major (rows.length × cols.length). */
+  w0: Float32Array;
+  dw: Float32Array;
+}
+
+export interface DeltaAnalysis {
+  step: number;
+  layer: number;
+  d: number;
+  k: number;
+  rank: number;
+  scale: number;
+  /** Singular values of ΔW (r of them), from the r×r core of the factors. */
+  sigma: number[];
+  tolerance: number;
+  numericalRank: number;
+  /** ‖ΔW‖_F from the formed matrix, and √Σσ² from the core: the two should agree. */
+  frobenius: number;
+  frobeniusFromSigma: number;
+  w0Frobenius: number;
+  heat: HeatmapData;
+}
+
+const MAX_SIDE = 80;
+const pick = (n: number) => Array.from({ length: Math.min(n, MAX_SIDE) }, (_, i) => Math.floor((i * n) / Math.min(n, MAX_SIDE)));
+
+/** Entries [rows × cols] of a kernel stored k×d (input-major), read in the paper's d×k orientation. */
+function sample(kernel: Float32Array, d: number, rows: number[], cols: number[]): Float32Array {
+  const out = new Float32Array(rows.length * cols.length);
+  rows.forEach((i, a) => cols.forEach((j, b) => (out[a * cols.length + b] = kernel[j * d + i])));
+  return out;
+}
+
+function adapterOf(ctx: JobContext, layer: number): LoraAdapter | null {
+  const run = getRun(ctx);
+  return run && run.params.mode === 'lora' ? run.model.adapters[layer] ?? null : null;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+export const jobs = {
+  async analyse(p: { session: string; layer: number; rank: number }, ctx: JobContext): Promise<DeltaAnalysis> {
+    const { model: base } = await baseModel();
+    if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 1) throw new Error(`There is no layer ${p.layer + 1}.`);
+    const k = base.sizes[p.layer];
+    const d = base.sizes[p.layer + 1];
+    const rows = pick(d);
+    const cols = pick(k);
+    const w0 = (await base.layers[p.layer].kernel.data()) as Float32Array;
+    const w0Frobenius = tf.tidy(() => tf.norm(base.layers[p.layer].kernel).dataSync()[0]);
+    const a = adapterOf(ctx, p.layer);
+    const run = getRun(ctx);
+    if (!a || !run) {
+      // No training yet: B = 0, so ΔW = 0 whatever A is.
+      return {
+        step: 0, layer: p.layer, d, k, rank: p.rank, scale: 0, sigma: new Array(Math.min(p.rank, d, k)).fill(0),
+        tolerance: 0, numericalRank: 0, frobenius: 0, frobeniusFromSigma: 0, w0Frobenius,
+        heat: { rows, cols, w0: sample(w0, d, rows, cols), dw: new Float32Array(rows.length * cols.length) },
+      };
+    }
+    const delta = a.deltaKernel(); // s·ΔWᵀ, k×d
+    const [dk, frob] = [(await delta.data()) as Float32Array, tf.tidy(() => tf.norm(delta).dataSync()[0])];
+    delta.dispose();
+    const at = (await a.At.data()) as Float32Array; // Aᵀ: k×r
+    const btT = tf.tidy(() => tf.transpose(a.Bt)); // B: d×r
+    const b = (await btT.data()) as Float32Array;
+    btT.dispose();
+    const r = a.rank;
+    const sigma = r <= Math.min(d, k) ? Array.from(factoredSingularValues(b, d, at, k, r, a.scale)) : [];
+    const tolerance = rankTolerance(sigma, d, k);
+    return {
+      step: run.trainer.step, layer: p.layer, d, k, rank: r, scale: a.scale, sigma, tolerance,
+      numericalRank: numericalRank(sigma, tolerance),
+      frobenius: frob, frobeniusFromSigma: Math.sqrt(sigma.reduce((s, x) => s + x * x, 0)), w0Frobenius,
+      heat: { rows, cols, w0: sample(w0, d, rows, cols), dw: sample(dk, d, rows, cols) },
+    };
+  },
+
+  /**
+   * Merges the session's adapters into a COPY of the base and compares with the
+   * unmerged model on test digits: largest difference of the logits, and the median
+   * time of a forward pass each way.
+   */
+  async merge(p: { session: string; batch: number; samples: number }, ctx: JobContext) {
+    const run = getRun(ctx);
+    if (!run || run.params.mode !== 'lora') throw new Error('Train the adapter first: there is nothing to merge yet.');
+    const { model: base } = await baseModel();
+    const test = await taskData(run.params.task, 'test');
+    const batch = Math.max(1, Math.min(test.n, Math.round(p.batch)));
+    const samples = Math.max(3, Math.min(100, Math.round(p.samples)));
+    const x = tf.slice(test.x, [0, 0], [batch, -1]) as Tensor2D;
+    const copy = base.clone();
+    const merged = new LoraModel(copy, run.model.adapters);
+    const plainCopy = new LoraModel(copy);
+    const timeIt = async (f: () => void) => {
+      for (let i = 0; i < 3; i++) f();
+      const out: number[] = [];
+      for (let s = 0; s < samples; s++) {
+        const t = performance.now();
+        for (let i = 0; i < 5; i++) f();
+        out.push((performance.now() - t) / 5);
+        if (s % 10 === 9) {
+          await yieldToEventLoop();
+          await ctx.checkpoint();
+        }
+      }
+      return median(out);
+    };
+    try {
+      const unmergedOut = tf.tidy(() => run.model.forward(x).dataSync());
+      const unmergedMs = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
+      mergeAdapters(merged); // W = W₀ + s·BA, once, into the copy
+      let mergedOut: Float32Array;
+      let mergedMs: number;
+      try {
+        mergedOut = tf.tidy(() => plainCopy.forward(x).dataSync() as Float32Array);
+        mergedMs = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
+      } finally {
+        unmergeAdapters(merged); // the adapters are shared with the session's run: mark them unmerged again
+      }
+      let maxAbsDiff = 0;
+      let maxAbs = 0;
+      for (let i = 0; i < unmergedOut.length; i++) {
+        maxAbsDiff = Math.max(maxAbsDiff, Math.abs(unmergedOut[i] - mergedOut[i]));
+        maxAbs = Math.max(maxAbs, Math.abs(unmergedOut[i]));
+      }
+      return { batch, samples, maxAbsDiff, maxAbs, unmergedMs, mergedMs, backend: tf.getBackend() };
+    } finally {
+      x.dispose();
+      copy.dispose();
+    }
+  },
+};
