@@ -1,0 +1,178 @@
+// <alpha-sweep>: one run per (scaling, rank), in the engine worker, one after another;
+// loss curves, final losses and ‖ΔW‖ per run, and what the runs show, computed.
+import { defineState, bindInput } from '../lib/state';
+import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { whenNear } from '../lib/onscreen';
+import { renderPlot } from '../lib/plot';
+import { engine, type JobHandle } from '../lib/engine';
+import { formatNumber, formatRatio } from '../lib/format';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import { sweepSchema } from './alpha-state';
+import { finalLoss } from './alpha-math';
+import { give, holder, onLockChange, take } from './lock';
+
+type Scaling = 'alpha/r' | 'alpha/sqrt(r)';
+const SCALINGS: Scaling[] = ['alpha/r', 'alpha/sqrt(r)'];
+const NAME: Record<Scaling, string> = { 'alpha/r': 'α/r', 'alpha/sqrt(r)': 'α/√r' };
+const ME = 'sweep';
+
+interface Run { scaling: Scaling; rank: number; losses: AlphaRunEvent[]; result: AlphaRunResult | null }
+
+class AlphaSweep extends HTMLElement {
+  private job: JobHandle<AlphaRunResult> | null = null;
+  private stopping = false;
+  private runs: Run[] = [];
+  private near = false;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const state = defineState(sweepSchema, { prefix: this.dataset.prefix ?? 'ar' });
+    showNotes(this, 'url', state.notes);
+    const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
+    const onNotes = (n: string[]) => showNotes(this, 'input', n);
+    bindInput(state, 'ranks', this.querySelectorAll<HTMLInputElement>('fieldset input'), onNotes);
+    for (const k of ['alpha', 'steps', 'seed'] as const) bindInput(state, k, q<HTMLInputElement>(`[data-key="${k}"]`), onNotes);
+    for (const k of ['lr', 'task'] as const) bindInput(state, k, q<HTMLSelectElement>(`[data-key="${k}"]`), onNotes);
+    const runBtn = q<HTMLButtonElement>('[data-role="run"]');
+    const stopBtn = q<HTMLButtonElement>('[data-role="stop"]');
+    const progress = q<HTMLOutputElement>('[data-role="progress"]');
+    const syncButtons = () => {
+      const other = holder() !== null && holder() !== ME;
+      runBtn.disabled = this.job !== null || other;
+      stopBtn.disabled = this.job === null;
+      if (other && !this.job) progress.value = 'Waiting: the other experiment on this page is training.';
+    };
+    onLockChange(syncButtons);
+    whenNear(this, () => { this.near = true; this.draw(); });
+
+    runBtn.addEventListener('click', async () => {
+      const v = state.values();
+      const ranks = v.ranks.map(Number).sort((a, b) => a - b);
+      if (!ranks.length) {
+        showMessage(this, 'error', 'Choose at least one rank.', 'error');
+        return;
+      }
+      if (!take(ME)) return;
+      clearMessage(this, 'error');
+      this.stopping = false;
+      this.runs = SCALINGS.flatMap((scaling) => ranks.map((rank) => ({ scaling, rank, losses: [], result: null })));
+      this.renderTable();
+      const total = this.runs.length;
+      try {
+        for (const [i, run] of this.runs.entries()) {
+          if (this.stopping) break;
+          progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}…`;
+          this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+            task: v.task, layers: [0, 1, 2], rank: run.rank, alpha: v.alpha, scaling: run.scaling, optimizer: 'adam',
+            learningRate: Number(v.lr), steps: v.steps, seed: v.seed,
+          }, (e) => {
+            run.losses.push(e);
+            progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}, step ${e.step} of ${v.steps}, loss ${formatNumber(e.loss, 3)}`;
+            this.draw(false);
+          });
+          syncButtons();
+          run.result = await this.job.done;
+          run.losses = run.result.losses;
+          this.renderTable();
+          this.draw();
+        }
+        const done = this.runs.filter((r) => r.result).length;
+        progress.value = this.stopping ? `Stopped after ${done} of ${total} runs.` : `Done: ${total} runs of ${v.steps} steps.`;
+        this.summarise();
+      } catch (e) {
+        const err = e as Error;
+        showMessage(this, 'error', err.name === 'TrainingDiverged' ? `${err.message}` : `The run failed: ${err.message}`, 'error');
+        progress.value = 'Stopped by an error. Change the settings and press Run to start again.';
+      } finally {
+        this.job = null;
+        give(ME);
+        syncButtons();
+      }
+    });
+    stopBtn.addEventListener('click', () => {
+      this.stopping = true;
+      this.job?.stop();
+    });
+  }
+
+  private renderTable(): void {
+    const tbody = this.querySelector('[data-role="rows"]')!;
+    const ranks = [...new Set(this.runs.map((r) => r.rank))];
+    tbody.replaceChildren(...ranks.map((rank) => {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = String(rank);
+      tr.append(th);
+      for (const scaling of SCALINGS) {
+        const run = this.runs.find((r) => r.rank === rank && r.scaling === scaling)!;
+        const res = run.result;
+        const scale = scaling === 'alpha/r' ? 1 / rank : 1 / Math.sqrt(rank);
+        for (const text of [
+          res ? formatNumber(res.scale, 3) : `α·${formatNumber(scale, 3)}`,
+          res ? formatNumber(finalLoss(res.losses), 3) : '—',
+          res ? formatNumber(res.totalNorm, 3) : '—',
+        ]) {
+          const td = document.createElement('td');
+          const o = document.createElement('output');
+          o.textContent = text;
+          td.append(o);
+          tr.append(td);
+        }
+      }
+      return tr;
+    }));
+  }
+
+  /** What the finished runs show, in numbers: growth of ‖ΔW‖ and of the final loss from the smallest to the largest rank. */
+  private summarise(): void {
+    const out = this.querySelector<HTMLOutputElement>('[data-role="summary"]')!;
+    const done = this.runs.filter((r) => r.result);
+    const ranks = [...new Set(done.map((r) => r.rank))].sort((a, b) => a - b);
+    const lo = ranks[0];
+    const hi = ranks[ranks.length - 1];
+    const get = (s: Scaling, r: number) => done.find((x) => x.scaling === s && x.rank === r)?.result;
+    const pairs = SCALINGS.map((s) => [s, get(s, lo), get(s, hi)] as const);
+    if (ranks.length < 2 || pairs.some(([, a, b]) => !a || !b)) {
+      out.value = ranks.length < 2 ? 'Choose at least two ranks to compare them.' : '';
+      return;
+    }
+    const parts = pairs.map(([s, a, b]) =>
+      `under ${NAME[s]}, ‖ΔW‖ at r = ${hi} was ${formatRatio(b!.totalNorm / a!.totalNorm)} that at r = ${lo}, `
+      + `and the final loss went from ${formatNumber(finalLoss(a!.losses), 3)} to ${formatNumber(finalLoss(b!.losses), 3)}`);
+    out.value = `In your run, ${parts.join('; ')}.`;
+  }
+
+  private draw(all = true): void {
+    if (!this.near || !this.runs.length) return;
+    const points = this.runs.flatMap((r) => r.losses.map((l) => ({ ...l, rank: `r = ${r.rank}`, scaling: NAME[r.scaling] })));
+    const ranks = [...new Set(this.runs.map((r) => `r = ${r.rank}`))];
+    void renderPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!, (Plot, { width, theme }) => Plot.plot({
+      width, height: 260, marginLeft: 50,
+      fx: { label: null, domain: SCALINGS.map((s) => NAME[s]) },
+      x: { label: 'step' },
+      y: { label: 'training loss', grid: true, zero: true },
+      color: { domain: ranks, range: theme.series, legend: true },
+      marks: [
+        Plot.frame({ stroke: theme.border }),
+        Plot.line(points, { x: 'step', y: 'loss', fx: 'scaling', stroke: 'rank', z: 'rank', strokeWidth: 2 }),
+      ],
+    }), { label: `Training loss against step for each rank, under α/r (left) and α/√r (right). ${this.runs.filter((r) => r.result).map((r) => `${NAME[r.scaling]}, r = ${r.rank}: final loss ${formatNumber(finalLoss(r.losses), 3)}`).join('; ')}.` });
+    if (!all) return;
+    const norms = this.runs.filter((r) => r.result).map((r) => ({ rank: r.rank, norm: r.result!.totalNorm, scaling: NAME[r.scaling] }));
+    if (!norms.length) return;
+    void renderPlot(this.querySelector<HTMLElement>('[data-role="norms"]')!, (Plot, { width, theme }) => Plot.plot({
+      width: Math.min(width, 560), height: 240, marginLeft: 55,
+      x: { type: 'log', base: 2, label: 'rank r (log scale)', ticks: [1, 2, 4, 8, 16, 32, 64] },
+      y: { label: '‖ΔW‖_F after training', grid: true, zero: true },
+      color: { domain: SCALINGS.map((s) => NAME[s]), range: [theme.series[1], theme.series[0]], legend: true },
+      marks: [
+        Plot.line(norms, { x: 'rank', y: 'norm', stroke: 'scaling', strokeWidth: 2 }),
+        Plot.dot(norms, { x: 'rank', y: 'norm', fill: 'scaling', r: 4 }),
+      ],
+    }), { label: `Size of the update after training against rank: ${norms.map((n) => `${n.scaling}, r = ${n.rank}: ${formatNumber(n.norm, 3)}`).join('; ')}.` });
+  }
+}
+
+if (!customElements.get('alpha-sweep')) customElements.define('alpha-sweep', AlphaSweep);

@@ -1,0 +1,68 @@
+// /why-peft/: the cost calculator, the prefix budget and the latency measurement.
+import { describe, expect, it } from 'vitest';
+import { useSite } from './harness';
+
+const site = useSite();
+const lora = (row: string) => `cost-calc tr[data-row="${row}"] output[data-f="lora"]`;
+
+describe('/why-peft/ cost calculator', () => {
+  it('GPT-3, W_q and W_v: 18,874,368 at r = 4; one more rank adds 4,718,592; no matrix → a message', async () => {
+    const { page, context, problems } = await site.open('/why-peft/');
+    await page.locator('cost-calc').scrollIntoViewIfNeeded();
+    expect(await page.locator(lora('trainable')).textContent()).toBe('18,874,368');
+    expect(await page.locator(lora('file')).textContent()).toBe('37.7 MB (36 MiB)');
+    const slider = page.getByRole('slider', { name: /rank r/i });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator(lora('trainable')).textContent()).toBe('23,592,960');
+    expect(page.url()).toContain('cost.r=5');
+    await page.getByLabel('Precision').selectOption('fp32');
+    await expect.poll(() => page.locator(lora('file')).textContent()).toMatch(/^94\.4 MB/);
+    await page.locator('cost-calc [data-role="mats"] input[value="q"]').uncheck();
+    await expect.poll(() => page.locator(lora('trainable')).textContent()).toBe('11,796,480');
+    await page.locator('cost-calc [data-role="mats"] input[value="v"]').uncheck();
+    await expect.poll(() => page.locator('cost-calc .cell-msg[data-tone="error"]').textContent()).toMatch(/at least one matrix/);
+    expect(await page.locator(lora('trainable')).textContent()).toBe('—');
+    await page.getByLabel('Model').first().selectOption('mlp');
+    await expect.poll(() => page.locator(lora('trainable')).textContent()).toBe(String((5 * (1784 + 3000 + 2010)).toLocaleString('en-US')));
+    expect(await page.locator('cost-calc [data-role="mats"]').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('cost-calc [data-role="chart"] svg[role="img"]').count()).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('/why-peft/ prefix budget', () => {
+  it('more prefix tokens leave fewer for the task; the whole context leaves none', async () => {
+    const { page, context, problems } = await site.open('/why-peft/?pfx.lp=100&pfx.li=0');
+    await page.locator('prefix-budget').scrollIntoViewIfNeeded();
+    expect(await page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('1,948');
+    expect(await page.locator('prefix-budget output[data-role="trainable"]').textContent()).toBe('1,228,800');
+    await page.locator('prefix-budget input[data-key="li"]').fill('8');
+    await expect.poll(() => page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('1,940');
+    await page.getByLabel('Model').nth(1).selectOption('gpt2-medium');
+    await expect.poll(() => page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('916');
+    await page.locator('prefix-budget input[data-key="lp"]').fill('1024');
+    await expect.poll(() => page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('0');
+    expect(await page.locator('prefix-budget .cell-msg').last().textContent()).toMatch(/No positions are left/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('/why-peft/ latency', () => {
+  it('measures the four models at batch 1 and 64 and shows milliseconds', async () => {
+    const { page, context, problems } = await site.open('/why-peft/?lat.samples=5&lat.m=4');
+    await page.locator('latency-cell').scrollIntoViewIfNeeded();
+    await page.getByRole('button', { name: 'Measure' }).click();
+    await expect.poll(() => page.locator('latency-cell output[data-role="progress"]').textContent(), { timeout: 90_000 }).toMatch(/^Measured on/);
+    const ms = await page.locator('latency-cell output[data-f^="ms-"]').allTextContents();
+    expect(ms).toHaveLength(8);
+    for (const t of ms) expect(t).toMatch(/^\d[\d,.]* (ms|s)$/);
+    expect(await page.locator('latency-cell output[data-role="summary"]').textContent()).toMatch(/same logits up to \d/);
+    await expect.poll(() => page.locator('latency-cell [data-role="chart"] svg[role="img"]').count()).toBe(1);
+    expect(page.url()).toContain('lat.samples=5');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
