@@ -55,6 +55,7 @@ class MlpTrain extends HTMLElement {
       if (changed.includes('adapter')) void this.toggleAdapter();
     });
     this.out('rank').value = String(state.get('rank'));
+    this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(this.task)}`;
     this.button('train').addEventListener('click', () => void this.train(state.get('steps'), evalEveryFor(state.get('steps'))));
     this.button('step').addEventListener('click', () => void this.singleStep());
     this.button('pause').addEventListener('click', () => this.togglePause());
@@ -122,6 +123,8 @@ class MlpTrain extends HTMLElement {
   /** A training setting changed (the controls are locked while a job runs): forget the old run. */
   private async settingsChanged(): Promise<void> {
     if (this.job) return;
+    this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(this.task)}`;
+    if (!this.base.has(this.task) && this.started) this.out('score').value = 'measuring the base model…';
     if (this.key) await this.reset();
     else {
       this.loss = [];
@@ -231,6 +234,7 @@ class MlpTrain extends HTMLElement {
       this.job.pause();
     }
     this.syncButtons();
+    this.render();
   }
 
   /** Training stops while the cell is off screen (or the tab hidden), and picks up again when it is back. */
@@ -246,6 +250,7 @@ class MlpTrain extends HTMLElement {
       this.job.resume();
     }
     this.syncButtons();
+    this.render();
   }
 
   private async reset(): Promise<void> {
@@ -312,7 +317,8 @@ class MlpTrain extends HTMLElement {
     const task = this.task;
     const base = this.base.get(task);
     const now = this.now;
-    this.out('progress').value = this.job ? `${formatInt(this.step)} (running)` : formatInt(this.step);
+    const paused = this.userPaused || this.autoPaused;
+    this.out('progress').value = this.job ? `${formatInt(this.step)} (${paused ? 'paused' : 'running'})` : formatInt(this.step);
     this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(task)}`;
     if (now) {
       const suffix = this.nowIsBase ? (this.key && this.step > 0 ? ' (adapter off: the base model)' : ' (base model)') : '';

@@ -132,6 +132,41 @@ describe('/mlp/ training cell', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('pauses and resumes, and a new task starts over', async () => {
+    const { page, context, problems } = await site.open('/mlp/?mt.steps=400');
+    await page.locator(T).scrollIntoViewIfNeeded();
+    await expect.poll(() => out(page, T, 'score').textContent(), { timeout: 60_000 }).toMatch(/base model/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    const pause = page.locator(`${T} button[data-role="pause"]`);
+    await expect.poll(() => out(page, T, 'progress').textContent(), { timeout: 30_000 }).toMatch(/^[1-9][\d,]* \(running\)$/);
+    await pause.click();
+    await expect.poll(() => pause.textContent()).toBe('Resume');
+    await page.waitForTimeout(300);
+    const held = await out(page, T, 'progress').textContent();
+    await page.waitForTimeout(800);
+    expect(await out(page, T, 'progress').textContent()).toBe(held);
+    expect(await page.locator(`${T} select[data-key="task"]`).isDisabled()).toBe(true);
+    expect(held).toMatch(/\(paused\)$/);
+    await pause.click();
+    await expect.poll(() => out(page, T, 'progress').textContent(), { timeout: 30_000 }).not.toBe(held);
+    // Off screen, training waits; back on screen, it goes on.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const note = page.locator(`${T} .cell-msg[data-key="offscreen"]`);
+    await expect.poll(() => note.count()).toBe(1);
+    await expect.poll(() => out(page, T, 'progress').textContent()).toMatch(/paused/);
+    await page.locator(T).scrollIntoViewIfNeeded();
+    await expect.poll(() => note.count()).toBe(0);
+    await expect.poll(() => out(page, T, 'progress').textContent()).toMatch(/running|^[\d,]+$/);
+    // Reset mid-run, then a different task: back to the base model on that task.
+    await page.locator(`${T} button[data-role="reset"]`).click();
+    await expect.poll(() => out(page, T, 'progress').textContent(), { timeout: 30_000 }).toBe('0');
+    await page.locator(`${T} select[data-key="task"]`).selectOption('inverted');
+    await expect.poll(() => page.locator(`${T} [data-role="score-label"]`).textContent()).toMatch(/inverted/);
+    await expect.poll(() => out(page, T, 'score').textContent(), { timeout: 30_000 }).toMatch(/base model/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
 
 describe('/mlp/ full fine-tuning against LoRA', () => {
