@@ -62,12 +62,14 @@ export interface Table7Column {
   projRandom: number;
   /** ‖ΔW_q‖_F */
   deltaNorm: number;
+  /** The amplification factor as the paper states it (§7.3: "21.5 ≈ 6.91/0.32"; App. H.4: "only around 2"). */
+  amplificationStated: string;
 }
 
 /** Table 7: W_q of GPT-3's 48th layer (of 96) against its adaptation ΔW_q. */
 export const TABLE_7: readonly Table7Column[] = [
-  { rank: 4, projDelta: 0.32, projW: 21.67, projRandom: 0.02, deltaNorm: 6.91 },
-  { rank: 64, projDelta: 1.9, projW: 37.71, projRandom: 0.33, deltaNorm: 3.57 },
+  { rank: 4, projDelta: 0.32, projW: 21.67, projRandom: 0.02, deltaNorm: 6.91, amplificationStated: '21.5' },
+  { rank: 64, projDelta: 1.9, projW: 37.71, projRandom: 0.33, deltaNorm: 3.57, amplificationStated: 'around 2' },
 ];
 /** ‖W_q‖_F in Table 7. */
 export const TABLE_7_W_NORM = 61.95;

@@ -21,7 +21,7 @@ vi.mock('../../src/worker/resources', () => ({
   },
 }));
 
-const { jobs, copyAdapter, mergeRoundTrip } = await import('../../src/worker/jobs/merge');
+const { jobs, copyAdapter, mergeRoundTrip, summarize } = await import('../../src/worker/jobs/merge');
 const { JobContext, JobStopped } = await import('../../src/worker/context');
 
 let base: Mlp;
@@ -61,6 +61,11 @@ describe('merge and unmerge', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
+  it('summarizes timings by median and quartiles', () => {
+    expect(summarize([5, 1, 3, 2, 4])).toEqual({ median: 3, q1: 2, q3: 4 });
+    expect(summarize([1, 2, 3, 4])).toEqual({ median: 2.5, q1: 1.75, q3: 3.25 });
+  });
+
   it('copies an adapter into independent tensors', () => {
     const model = trainedAdapters(6);
     const a = model.adapters[1]!;
@@ -78,7 +83,13 @@ describe('merge and unmerge', () => {
     const ctx = new JobContext((e) => events.push(e as { kind: string }), new Map());
     const res = await jobs.latency({ session: 's', task: 'rotated', steps: 3, seed: 1, repeats: 3 }, ctx);
     expect(res.timings.map((t) => t.batch)).toEqual([1, 64]);
-    for (const t of res.timings) for (const v of [t.base, t.unmerged, t.merged]) expect(v).toBeGreaterThan(0);
+    for (const t of res.timings) {
+      for (const v of [t.base, t.unmerged, t.merged]) {
+        expect(v.median).toBeGreaterThan(0);
+        expect(v.q1).toBeLessThanOrEqual(v.median);
+        expect(v.q3).toBeGreaterThanOrEqual(v.median);
+      }
+    }
     expect(res.check.mergedVsUnmerged).toBeLessThan(1e-5);
     expect(res.check.restoredWeights).toBeLessThan(1e-6);
     expect(res.score.merged).toBeCloseTo(res.score.unmerged, 6);

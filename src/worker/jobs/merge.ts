@@ -63,11 +63,18 @@ export function mergeRoundTrip(base: BaseModel, clone: Mlp, adapters: (LoraAdapt
   }
 }
 
-const median = (xs: number[]) => {
+/** Median and quartiles (linear interpolation between order statistics). */
+export function summarize(xs: number[]): Timing {
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+  const at = (q: number) => {
+    const pos = (s.length - 1) * q;
+    const lo = Math.floor(pos);
+    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+  };
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
+}
+
+export interface Timing { median: number; q1: number; q3: number }
 
 // ---- sessions ---------------------------------------------------------------------------------------
 
@@ -164,8 +171,8 @@ export interface LatencyParams {
 }
 
 export interface LatencyResult {
-  /** Median milliseconds per forward pass, per batch size. */
-  timings: { batch: number; base: number; unmerged: number; merged: number; forwardsPerSample: number }[];
+  /** Milliseconds per forward pass (median and quartiles of the samples), per batch size. */
+  timings: { batch: number; base: Timing; unmerged: Timing; merged: Timing; forwardsPerSample: number }[];
   repeats: number;
   check: MergeCheck;
   score: { unmerged: number; merged: number };
@@ -229,7 +236,7 @@ export const jobs = {
             }
             ctx.emit({ kind: 'timing', done: ++done, total } satisfies LatencyEvent);
           }
-          timings.push({ batch, base: median(samples.base), unmerged: median(samples.unmerged), merged: median(samples.merged), forwardsPerSample: inner });
+          timings.push({ batch, base: summarize(samples.base), unmerged: summarize(samples.unmerged), merged: summarize(samples.merged), forwardsPerSample: inner });
         } finally {
           x.dispose();
         }

@@ -40,6 +40,7 @@ export interface RunResult {
   layers: number[];
   rank: number;
   steps: number;
+  seed: number;
   /** The task's own measure (accuracy on 4s for "fours"). */
   score: number;
   /** Accuracy on every test digit of the task. */
@@ -204,7 +205,7 @@ export const jobs = {
       try {
         const e = await evaluateTask(model, run.task);
         const result: RunResult = {
-          key: run.key, task: run.task, layers: run.layers, rank: run.rank, steps: p.steps,
+          key: run.key, task: run.task, layers: run.layers, rank: run.rank, steps: p.steps, seed: p.seed,
           score: e.score, accuracy: e.accuracy, params: model.allocatedAdapterParams(), msPerStep,
         };
         results.push(result);

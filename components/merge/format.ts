@@ -1,0 +1,19 @@
+// Small formatting helpers for the /merge-and-switch/ cells (DOM-free).
+const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (WASM)', cpu: 'CPU (plain JavaScript)' };
+
+export const backendLabel = (name: string): string => BACKENDS[name] ?? name;
+
+/** A tiny difference in scientific notation: 3.1 × 10⁻⁷; exactly 0 as "0 (bit-identical)". */
+export function formatDiff(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  if (x === 0) return '0 (bit-identical)';
+  let e = Math.floor(Math.log10(Math.abs(x)));
+  let m = x / 10 ** e;
+  if (Math.abs(Number(m.toFixed(1))) >= 10) {
+    m /= 10;
+    e += 1;
+  }
+  const sup = String(e).replace(/-/g, '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
+  return `${m.toFixed(1)} × 10${sup}`;
+}
+

@@ -1,0 +1,77 @@
+// <merge-latency>: trains a short adapter in the worker, merges a copy into a
+// clone of the base, times base / unmerged / merged inference, then unmerges
+// and reports how exactly the round trip restores W₀.
+import { defineState, bindInput } from '../lib/state';
+import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { formatMs, formatPercent } from '../lib/format';
+import type { LatencyEvent, LatencyResult, Timing } from '../../src/worker/jobs/merge';
+import { Runner } from '../which-rank/runner';
+import { backendLabel, formatDiff } from './format';
+
+const schema = {
+  steps: { kind: 'enum', options: ['25', '50', '100', '200'], default: '50', label: 'Training steps' },
+  repeats: { kind: 'enum', options: ['10', '30', '100'], default: '30', label: 'Timed samples' },
+  seed: { kind: 'int', min: 0, max: 9999, default: 1, label: 'Seed' },
+} as const;
+
+class MergeLatency extends HTMLElement {
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'ml' });
+    showNotes(this, 'url', state.notes);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
+    }
+    const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
+    const out = (role: string, scope: ParentNode = this) => scope.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+    const bar = q<HTMLProgressElement>('progress');
+    const run = q<HTMLButtonElement>('button[data-role="run"]');
+    const runner = new Runner(this, { stop: q<HTMLButtonElement>('button[data-role="stop"]'), lock: () => [run, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')] });
+
+    run.addEventListener('click', async () => {
+      clearMessage(this, 'run');
+      const steps = Number(state.get('steps'));
+      const repeats = Number(state.get('repeats'));
+      bar.max = steps + 2 * repeats;
+      bar.value = 0;
+      out('progress').value = 'Starting…';
+      const outcome = await runner.run<LatencyResult, LatencyEvent>('merge.latency', { session: 'merge-latency', task: 'rotated', steps, repeats, seed: state.get('seed') }, (e) => {
+        if (e.kind === 'step') {
+          bar.value = e.step;
+          out('progress').value = `Training: step ${e.step} of ${e.steps}`;
+        } else {
+          bar.value = steps + e.done;
+          out('progress').value = `Timing: sample round ${e.done} of ${e.total}`;
+        }
+      });
+      if (!outcome.ok) {
+        out('progress').value = outcome.stopped ? 'Stopped.' : 'Stopped with an error.';
+        if (!outcome.stopped) showMessage(this, 'run', `${outcome.error.message} Run again to retry.`, 'error');
+        return;
+      }
+      const r = outcome.result;
+      bar.value = bar.max;
+      out('progress').value = `Done: ${r.repeats} samples per model and batch size.`;
+      for (const t of r.timings) {
+        const row = q<HTMLTableRowElement>(`tr[data-batch="${t.batch}"]`);
+        const cell = (x: Timing) => `${formatMs(x.median)} (${formatMs(x.q1)}–${formatMs(x.q3)})`;
+        out('base', row).value = cell(t.base);
+        out('unmerged', row).value = `${cell(t.unmerged)}, ${signed(t.unmerged.median / t.base.median - 1)}`;
+        out('merged', row).value = `${cell(t.merged)}, ${signed(t.merged.median / t.base.median - 1)}`;
+      }
+      out('diff').value = formatDiff(r.check.mergedVsUnmerged);
+      out('restored').value = formatDiff(r.check.restoredWeights);
+      out('score').value = `${formatPercent(r.score.unmerged, 1)} / ${formatPercent(r.score.merged, 1)}`;
+      out('backend').value = backendLabel(r.backend);
+    });
+  }
+}
+
+/** +12% / −3% relative to the base. */
+function signed(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  return `${x >= 0 ? '+' : '−'}${formatPercent(Math.abs(x), 0)} vs base`;
+}
+
+if (!customElements.get('merge-latency')) customElements.define('merge-latency', MergeLatency);

@@ -1,0 +1,111 @@
+// <task-switch>: trains one adapter per task in the worker, swaps them into the
+// shared frozen base on request, and fills an adapter × task score matrix.
+import { defineState, bindInput } from '../lib/state';
+import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { formatMs, formatPercent } from '../lib/format';
+import { whenNear } from '../lib/onscreen';
+import { engine } from '../lib/engine';
+import type { TaskId } from '../../src/engine/data';
+import type { SlotSummary, SwitchEvent } from '../../src/worker/jobs/merge';
+import { TASK_LABEL } from '../which-rank/sweep-logic';
+import { Runner } from '../which-rank/runner';
+import { SESSION, SWITCH_STEP_CHOICES, SWITCH_TASKS, type AdapterSlot } from './settings';
+import { onActive, onCell, onSlots, refreshSlots, useSlot } from './switch-client';
+
+const schema = {
+  steps: { kind: 'enum', options: SWITCH_STEP_CHOICES.map(String), default: '100', label: 'Steps per adapter' },
+  seed: { kind: 'int', min: 0, max: 9999, default: 1, label: 'Seed' },
+} as const;
+const SLOT_NAME: Record<AdapterSlot, string> = { none: 'no adapter', fours: 'the “Fix the 4s” adapter', rotated: 'the rotated-digits adapter', inverted: 'the inverted-digits adapter', uploaded: 'the adapter from your file' };
+
+class TaskSwitch extends HTMLElement {
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const prefix = this.dataset.prefix ?? 'sw';
+    const state = defineState(schema, { prefix });
+    showNotes(this, 'url', state.notes);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
+    }
+    const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
+    const bar = q<HTMLProgressElement>('progress');
+    const progress = q<HTMLOutputElement>('output[data-role="progress"]');
+    const inUse = q<HTMLOutputElement>('output[data-role="in-use"]');
+    const radios = [...this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-use"]`)];
+    const trainButtons = [...this.querySelectorAll<HTMLButtonElement>('button[data-train]')];
+    const runner = new Runner(this, {
+      pause: q<HTMLButtonElement>('button[data-role="pause"]'),
+      stop: q<HTMLButtonElement>('button[data-role="stop"]'),
+      lock: () => [...trainButtons, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],
+    });
+    const row = (slot: AdapterSlot) => q<HTMLTableRowElement>(`tr[data-row="${slot}"]`);
+    const clearRow = (slot: AdapterSlot) => row(slot).querySelectorAll('output').forEach((o) => (o.value = '—'));
+
+    onCell(({ row: slot, column, value }) => {
+      const o = row(slot).querySelector<HTMLOutputElement>(`output[data-col="${column}"]`)!;
+      o.value = formatPercent(value, 1);
+      o.classList.toggle('diag', slot === column);
+    });
+    onActive((slot) => {
+      for (const r of radios) r.checked = r.value === slot;
+      this.querySelectorAll('tr[data-row]').forEach((tr) => tr.classList.toggle('active', (tr as HTMLElement).dataset.row === slot));
+    });
+    onSlots((slots: SlotSummary[]) => {
+      const have = new Set<string>(['none', ...slots.map((s) => s.slot)]);
+      for (const r of radios) r.disabled = !have.has(r.value);
+    });
+
+    let using: Promise<unknown> = Promise.resolve();
+    const use = (slot: AdapterSlot) => {
+      using = using.then(async () => {
+        clearMessage(this, 'use');
+        inUse.value = `swapping in ${SLOT_NAME[slot]}…`;
+        try {
+          const r = await useSlot(slot);
+          const task = slot === 'none' || slot === 'uploaded' ? null : slot;
+          inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatMs(r.swapMs)})${task ? `: ${formatPercent(r.row[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(r.row.original ?? NaN, 1)} on plain digits`}.`;
+        } catch (e) {
+          inUse.value = 'unchanged.';
+          showMessage(this, 'use', (e as Error).message, 'error');
+        }
+      });
+      return using;
+    };
+    for (const r of radios) r.addEventListener('change', () => { if (r.checked) void use(r.value as AdapterSlot); });
+
+    const train = async (tasks: readonly TaskId[]) => {
+      clearMessage(this, 'train');
+      const steps = Number(state.get('steps'));
+      bar.max = tasks.length * steps;
+      bar.value = 0;
+      for (const [i, task] of tasks.entries()) {
+        clearRow(task);
+        const outcome = await runner.run<SlotSummary, SwitchEvent>('merge.train', { session: SESSION, task, steps, seed: state.get('seed') }, (e) => {
+          if (e.kind !== 'step') return;
+          bar.value = i * steps + e.step;
+          progress.value = `Adapter ${i + 1} of ${tasks.length} (${TASK_LABEL[task]}): step ${e.step} of ${steps}`;
+        });
+        if (!outcome.ok) {
+          progress.value = outcome.stopped ? 'Stopped. Adapters that finished are kept.' : 'Training stopped with an error.';
+          if (!outcome.stopped) showMessage(this, 'train', `${outcome.error.message} Try again, or lower the steps.`, 'error');
+          await refreshSlots().catch(() => undefined);
+          return;
+        }
+        await refreshSlots();
+        await use(task);
+      }
+      bar.value = bar.max;
+      progress.value = `Done: ${tasks.map((t) => TASK_LABEL[t]).join(', ')} trained for ${steps} steps each.`;
+    };
+    for (const b of trainButtons) {
+      b.addEventListener('click', () => void train(b.dataset.train === 'all' ? SWITCH_TASKS : [b.dataset.train as TaskId]));
+    }
+
+    whenNear(this, () => {
+      void engine().backend.then(() => use('none')).catch((e: Error) => showMessage(this, 'use', e.message, 'error'));
+    });
+  }
+}
+
+if (!customElements.get('task-switch')) customElements.define('task-switch', TaskSwitch);

@@ -1,0 +1,58 @@
+// Wiring shared by the subspace and ΔW-vs-W cells: URL state for the shared
+// controls, Run/Pause/Stop with a progress bar, and one job per run.
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import type { AnalysisEvent, AnalysisParams } from '../../src/worker/jobs/whichrank';
+import { analysisParams, analysisSchema, trainProgressText } from './analysis-state';
+import { Runner } from './runner';
+
+export interface AnalysisCell {
+  state: StateStore<typeof analysisSchema>;
+  params(): AnalysisParams;
+  progress: HTMLOutputElement;
+}
+
+export function setupAnalysisCell<R>(cell: HTMLElement, job: string, onResult: (r: R, p: AnalysisParams) => void, onChange: () => void): AnalysisCell {
+  const state = defineState(analysisSchema, { prefix: cell.dataset.prefix });
+  showNotes(cell, 'url', state.notes);
+  for (const el of cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+    bindInput(state, el.dataset.key as keyof typeof analysisSchema & string, el, (n) => showNotes(cell, 'input', n));
+  }
+  const q = <T extends Element>(sel: string) => cell.querySelector<T>(sel)!;
+  const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
+  const progress = q<HTMLOutputElement>('output[data-role="progress"]');
+  const runButton = q<HTMLButtonElement>('button[data-role="run"]');
+  const runner = new Runner(cell, {
+    pause: q<HTMLButtonElement>('button[data-role="pause"]'),
+    stop: q<HTMLButtonElement>('button[data-role="stop"]'),
+    lock: () => [runButton, ...cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],
+  });
+  const params = () => analysisParams(state.values());
+  state.subscribe(onChange);
+
+  runButton.addEventListener('click', async () => {
+    clearMessage(cell, 'run');
+    const p = params();
+    bar.value = 0;
+    progress.value = 'Starting…';
+    let trained = 0;
+    const outcome = await runner.run<R, AnalysisEvent>(job, p, (e) => {
+      trained = Math.max(trained, e.index + 1);
+      bar.max = e.total * e.steps;
+      bar.value = e.index * e.steps + e.step;
+      progress.value = trainProgressText(e);
+    });
+    if (outcome.ok) {
+      bar.max = 1;
+      bar.value = 1;
+      progress.value = trained ? 'Done: adapters trained and compared.' : 'Done, with adapters trained earlier for these settings.';
+      onResult(outcome.result, p);
+    } else if (outcome.stopped) {
+      progress.value = 'Stopped. Adapters that finished are kept; run again to train the rest.';
+    } else {
+      progress.value = 'Stopped with an error.';
+      showMessage(cell, 'run', `${outcome.error.message} Change a setting or run again.`, 'error');
+    }
+  });
+  return { state, params, progress };
+}
