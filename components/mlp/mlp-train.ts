@@ -14,6 +14,12 @@ import { backendName } from './backend-name';
 
 const SESSION = 'mlp-train';
 
+function median(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 class MlpTrain extends HTMLElement {
   private state!: StateStore<typeof trainSchema>;
   /** Set while a Train click is being set up (before the job exists). */
@@ -26,10 +32,13 @@ class MlpTrain extends HTMLElement {
   private key: string | null = null;
   private diverged = false;
   private loss: LossPoint[] = [];
+  /** ms per step of each reported stretch of this run (the median is shown: robust to a busy moment). */
+  private times: number[] = [];
   private scores: ScorePoint[] = [];
   private base = new Map<TaskName, TaskEvaluation>();
   private now: TaskEvaluation | null = null;
-  private nowIsBase = false;
+  /** What `now` is: the base model (no run), the trained model with its adapter off, or on. */
+  private nowKind: 'base' | 'off' | 'trained' = 'base';
   /** The step at which `now` was measured. */
   private nowStep = 0;
   private started = false;
@@ -89,6 +98,7 @@ class MlpTrain extends HTMLElement {
       (e: Error) => showMessage(this, 'engine', e.message, 'error'),
     );
     await this.showBase();
+    if (!this.state.get('adapter')) void this.toggleAdapter();
   }
 
   private async baseEval(task: TaskName): Promise<TaskEvaluation> {
@@ -107,7 +117,7 @@ class MlpTrain extends HTMLElement {
       const e = await this.baseEval(task);
       if (task !== this.task || this.key) return;
       this.now = e;
-      this.nowIsBase = true;
+      this.nowKind = 'base';
       this.scores = [{ step: 0, score: e.score, accuracy: e.accuracy }];
       this.render();
     } catch (e) {
@@ -149,6 +159,7 @@ class MlpTrain extends HTMLElement {
     const key = runKey(s);
     if (key !== this.key) {
       this.loss = [];
+      this.times = [];
       this.step = 0;
     }
     const target = this.step + extra;
@@ -159,6 +170,9 @@ class MlpTrain extends HTMLElement {
       const base = await this.baseEval(s.task);
       if (key !== this.key) {
         this.scores = [{ step: 0, score: base.score, accuracy: base.accuracy }];
+        this.now = base;
+        this.nowKind = 'base';
+        this.nowStep = 0;
         this.key = key;
       }
       const params: TrainParams = {
@@ -172,10 +186,9 @@ class MlpTrain extends HTMLElement {
       this.step = r.step;
       this.now = r.evaluation;
       this.nowStep = r.step;
-      this.nowIsBase = false;
+      this.nowKind = 'trained';
       this.out('trainable').value = formatInt(r.trainableParams);
       this.out('bytes').value = formatBytes(r.runBytes);
-      if (r.msPerStep > 0) this.out('ms').value = formatMs(r.msPerStep);
     } catch (e) {
       const err = e as Error;
       if (err.name !== 'JobStopped') {
@@ -198,11 +211,12 @@ class MlpTrain extends HTMLElement {
     if (e.kind === 'step') {
       this.step = e.step;
       if (Number.isFinite(e.loss)) this.loss.push({ step: e.step, loss: e.loss });
-      this.out('ms').value = formatMs(e.msPerStep);
+      if (e.msPerStep > 0) this.times.push(e.msPerStep);
+      this.out('ms').value = formatMs(median(this.times));
     } else {
       this.now = e.evaluation;
       this.nowStep = e.step;
-      this.nowIsBase = false;
+      this.nowKind = 'trained';
       const last = this.scores[this.scores.length - 1];
       const point = { step: e.step, score: e.evaluation.score, accuracy: e.evaluation.accuracy };
       if (last && last.step === e.step) this.scores[this.scores.length - 1] = point;
@@ -268,6 +282,7 @@ class MlpTrain extends HTMLElement {
     this.step = 0;
     this.target = 0;
     this.loss = [];
+    this.times = [];
     this.diverged = false;
     clearMessage(this, 'run');
     this.out('trainable').value = '—';
@@ -291,7 +306,7 @@ class MlpTrain extends HTMLElement {
     try {
       const task = this.task;
       this.now = await engine().run<TaskEvaluation>('lora.evaluate', { session: SESSION, task, adapter: on }).done;
-      this.nowIsBase = !on;
+      this.nowKind = on ? 'trained' : 'off';
       this.render();
     } catch (e) {
       showMessage(this, 'adapter', (e as Error).message, 'error');
@@ -320,24 +335,26 @@ class MlpTrain extends HTMLElement {
     const paused = this.userPaused || this.autoPaused;
     this.out('progress').value = this.job ? `${formatInt(this.step)} (${paused ? 'paused' : 'running'})` : formatInt(this.step);
     this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(task)}`;
+    const kind = this.nowKind;
     if (now) {
-      const suffix = this.nowIsBase ? (this.key && this.step > 0 ? ' (adapter off: the base model)' : ' (base model)') : '';
+      const suffix = kind === 'off' ? ' (adapter off: the base model)' : kind === 'base' ? ' (base model)' : '';
       this.out('score').value = `${formatPercent(now.score)}${suffix}`;
     }
     if (base && now) {
-      this.out('summary').value = this.nowIsBase
-        ? `Base model: ${scoreLabel(task)} ${formatPercent(base.score)}; all ${formatInt(base.n)} test digits ${formatPercent(base.accuracy)}.`
-          + (this.key && this.step > 0 ? ' The adapter is off, so the frozen weights alone answer.' : ' Train to change it.')
-        : changeSummary(task, base, now);
+      const all = task === 'fours' ? `; all ${formatInt(base.n)} test digits ${formatPercent(base.accuracy)}` : '';
+      this.out('summary').value = kind === 'trained'
+        ? changeSummary(task, base, now)
+        : `Base model: ${scoreLabel(task)} ${formatPercent(base.score)}${all}.`
+          + (kind === 'off' ? ' The adapter is off, so the frozen weights alone answer.' : this.job ? '' : ' Train to change it.');
     }
     const curves = this.querySelector<HTMLElement>('[data-role="curves"]')!;
     if (this.scores.length) void drawCurves(curves, this.loss, this.scores, scoreLabel(task).replace('accuracy on ', ''), task === 'fours',
       this.key ? this.target : this.state.get('steps'));
     if (base) {
-      const nowName = this.nowIsBase ? 'adapter off' : `after ${formatInt(this.nowStep)} step${this.nowStep === 1 ? '' : 's'}`;
-      const nowDigits = now && this.key && this.step > 0 ? now.perDigit : null;
+      const nowName = kind === 'off' ? 'adapter off' : `after ${formatInt(this.nowStep)} step${this.nowStep === 1 ? '' : 's'}`;
+      const nowDigits = now && kind !== 'base' ? now.perDigit : null;
       void drawDigits(this.querySelector<HTMLElement>('[data-role="digits"]')!, { base: base.perDigit, now: nowDigits, nowName });
-      this.querySelector('[data-role="now-head"]')!.textContent = nowDigits ? (this.nowIsBase ? 'Adapter off' : 'Now') : 'Now (no training yet)';
+      this.querySelector('[data-role="now-head"]')!.textContent = kind === 'off' ? 'Adapter off' : kind === 'trained' ? `After ${formatInt(this.nowStep)} steps` : 'Trained (no training yet)';
       this.querySelector('[data-role="digit-rows"]')!.innerHTML = base.perDigit.map((b, i) =>
         `<tr><th scope="row">${i}</th><td>${formatInt(base.counts[i])}</td><td>${formatPercent(b)}</td><td>${nowDigits ? formatPercent(nowDigits[i]) : '—'}</td></tr>`).join('');
     }

@@ -9,14 +9,14 @@ export interface ScorePoint { step: number; score: number; accuracy: number }
 /** Losses below this are drawn at it (a log axis cannot show 0). */
 const LOSS_FLOOR = 1e-7;
 const lossTick = (v: number) => (v >= 0.001 && v < 1e5 ? String(Number(v.toPrecision(1))) : v.toExponential(0));
-/** Powers of ten spanning the data, thinned to at most five. */
-function decades(values: number[]): number[] {
-  const lo = Math.floor(Math.log10(Math.min(...values, 1)));
-  const hi = Math.ceil(Math.log10(Math.max(...values, 1)));
+/** A log axis from the power of ten below the data to the one above (at least 0.1 to 10), ticks thinned to about five. */
+export function decades(values: number[]): { domain: [number, number]; ticks: number[] } {
+  const lo = Math.min(-1, Math.floor(Math.log10(Math.min(...values))));
+  const hi = Math.max(1, Math.ceil(Math.log10(Math.max(...values))));
   const stride = Math.max(1, Math.ceil((hi - lo + 1) / 5));
-  const out: number[] = [];
-  for (let e = hi; e >= lo; e -= stride) out.push(10 ** e);
-  return out;
+  const ticks: number[] = [];
+  for (let e = hi; e >= lo; e -= stride) ticks.push(10 ** e);
+  return { domain: [10 ** lo, 10 ** hi], ticks };
 }
 
 /** Loss and accuracy against step; `xMax` is the step the current run is heading for, so the axis does not jump. */
@@ -39,7 +39,7 @@ export function drawCurves(el: HTMLElement, loss: LossPoint[], scores: ScorePoin
       ...common,
       y: {
         label: 'training loss (log scale)', type: 'log', grid: true, tickFormat: lossTick,
-        ...(lossData.length ? { ticks: decades(lossData.map((p) => p.loss)) } : { domain: [0.01, 10], ticks: [0.01, 0.1, 1, 10] }),
+        ...(lossData.length ? decades(lossData.map((p) => p.loss)) : { domain: [0.01, 10], ticks: [0.01, 0.1, 1, 10] }),
       },
       marks: [
         Plot.line(lossData, { x: 'step', y: 'loss', stroke: theme.series[0], strokeWidth: 2 }),

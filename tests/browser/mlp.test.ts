@@ -103,11 +103,11 @@ describe('/mlp/ training cell', () => {
 
     // Adapter off: exactly the base model's numbers again; on: the trained ones.
     await page.getByLabel('Adapter on').uncheck();
-    await expect.poll(() => score.textContent()).toMatch(/adapter off/);
+    await expect.poll(() => score.textContent(), { timeout: 30_000 }).toMatch(/adapter off/);
     expect(percent(await score.textContent())).toBe(base);
     expect(page.url()).toContain('mt.adapter=0');
     await page.getByLabel('Adapter on').check();
-    await expect.poll(() => score.textContent()).not.toMatch(/adapter off/);
+    await expect.poll(() => score.textContent(), { timeout: 30_000 }).not.toMatch(/adapter off/);
     expect(percent(await score.textContent())).toBe(trained);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
     expect(problems).toEqual([]);
