@@ -37,11 +37,18 @@ class AlphaSweep extends HTMLElement {
     const runBtn = q<HTMLButtonElement>('[data-role="run"]');
     const stopBtn = q<HTMLButtonElement>('[data-role="stop"]');
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
+    let saved: string | null = null; // our own progress line while the other cell trains
     const syncButtons = () => {
       const other = holder() !== null && holder() !== ME;
       runBtn.disabled = this.job !== null || other;
       stopBtn.disabled = this.job === null;
-      if (other && !this.job) progress.value = 'Waiting: the other experiment on this page is training.';
+      if (other && !this.job && saved === null) {
+        saved = progress.value;
+        progress.value = 'Waiting: the other experiment on this page is training.';
+      } else if (!other && saved !== null) {
+        progress.value = saved;
+        saved = null;
+      }
     };
     onLockChange(syncButtons);
     whenNear(this, () => { this.near = true; this.draw(); });

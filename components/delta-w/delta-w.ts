@@ -12,6 +12,8 @@ import { deltaSchema, LAYER_D, LAYER_K } from './delta-state';
 
 const SESSION = 'dw';
 const CHUNK = 10;
+/** Two significant digits: 0.12, −3.4e-4. */
+const short = (x: number) => (Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? formatNumber(x, 2) : x.toExponential(1).replace('-', '−'));
 const sci = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? formatNumber(x, 4) : x.toExponential(2));
 
 class DeltaWCell extends HTMLElement {
@@ -189,7 +191,7 @@ function heatmap(el: HTMLElement, a: DeltaAnalysis, which: 'w0' | 'dw') {
       y: { axis: null },
       color: {
         type: 'linear', scheme: 'RdBu', domain: [-(m || 1), m || 1], clamp: true, legend: true,
-        label: `${name} entry${m === 0 ? ' (all 0)' : ''}`, tickFormat: (v: number) => sci(v), ticks: 5,
+        label: `${name} entry${m === 0 ? ' (all 0)' : ''}`, ticks: [-(m || 1), 0, m || 1], tickFormat: (v: number) => (v === 0 ? '0' : short(v)),
       },
       marks: [Plot.cell(data, { x: 'col', y: 'row', fill: 'v', inset: 0 })],
     });

@@ -160,7 +160,7 @@ function drawSpectrum(el: HTMLElement, data: Loaded, r: number) {
   return renderPlot(el, (Plot, { width, theme }) => Plot.plot({
     width: Math.min(width, 520), height: 240, marginLeft: 55,
     x: { label: 'i', ...(data.sigma.length > 100 ? { type: 'log' } : { domain: [0, data.sigma.length + 1] }) },
-    y: { type: 'log', label: 'singular value σᵢ', grid: true },
+    y: { type: 'log', label: 'singular value σᵢ', grid: true, ticks: 5 },
     color: { domain: ['kept', 'dropped'], range: [theme.series[0], theme.muted], legend: true },
     marks: [
       Plot.dot(pts, { x: 'i', y: 's', fill: 'kept', r: pts.length > 100 ? 1.5 : 3 }),

@@ -87,7 +87,7 @@ class LatencyCell extends HTMLElement {
       const tr = this.querySelector(`tr[data-variant="${row.variant}"]`)!;
       const base = med('base', row.batch).medianMs;
       tr.querySelector(`[data-f="ms-${row.batch}"]`)!.textContent = formatMs(row.medianMs);
-      tr.querySelector(`[data-f="rel-${row.batch}"]`)!.textContent = row.variant === 'base' ? '—' : signedPercent(row.medianMs / base - 1);
+      tr.querySelector(`[data-f="rel-${row.batch}"]`)!.textContent = row.variant === 'base' ? '' : `(${signedPercent(row.medianMs / base - 1)})`;
     }
     const parts = BATCHES.map((b) => {
       const base = med('base', b);
