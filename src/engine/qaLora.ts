@@ -17,25 +17,13 @@ import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
 import { loraScale, type LoraAdapter, type LoraConfig, type LoraModel, type LoraScaling } from './lora';
 import type { BaseModel, DenseWeights } from './mlp';
 import { kernelToW0 } from './quantizedBase';
+import { dense, matMul } from './fast/ops';
 import {
   checkOnGrid, dequantizeGroupwise, matrix, mergeLoraAndRequantize, mergeQaLora, packNibbles, pooledAdapterWeight,
   quantizeGroupwise, unpackNibbles, type ErrorReport, type GridCheck, type GroupwiseQuantized, type Matrix,
 } from './quant/index';
 
-/** The largest divisor of n that is at most `target` (1 if target < 1). */
-export function largestDivisorAtMost(n: number, target: number): number {
-  for (let g = Math.min(n, Math.floor(target)); g > 1; g--) if (n % g === 0) return g;
-  return 1;
-}
-
-/**
- * A group size for each layer: QA-LoRA needs g to divide the layer's input size k exactly. Our
- * inputs are 784 = 2⁴·7², 1000 = 2³·5³ and 2000 = 2⁴·5³, whose only common divisors are 1, 2, 4
- * and 8, so each layer takes the largest divisor of its own k that does not exceed the target.
- */
-export function groupSizesFor(sizes: readonly number[], target: number): number[] {
-  return sizes.slice(0, -1).map((k) => largestDivisorAtMost(k, target));
-}
+export { groupSizesFor, largestDivisorAtMost } from './qaLoraGroups';
 
 /** One layer as stored: 4-bit codes two per byte, fp32 α and β per (row, group). */
 interface StoredGroupwise {
@@ -196,9 +184,9 @@ export function poolGroupsTensor(x: Tensor2D, groupSize: number): Tensor2D {
 
 /** One QA-LoRA layer: x·W̃ᵀ + b + s·(pool(x)·Aᵀ)·Bᵀ. */
 export function qaLoraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter?: QaLoraAdapter | null): Tensor2D {
-  const base = tf.add(tf.matMul(x, kernel), bias) as Tensor2D;
+  const base = dense(x, kernel, bias); // the engine's fast dense op, as loraDense uses
   if (!adapter || !adapter.enabled) return base;
-  const up = tf.matMul(tf.matMul(poolGroupsTensor(x, adapter.groupSize), adapter.At), adapter.Bt);
+  const up = matMul(matMul(poolGroupsTensor(x, adapter.groupSize), adapter.At), adapter.Bt);
   return tf.add(base, tf.mul(up, adapter.scale));
 }
 

@@ -1,0 +1,180 @@
+// <qalora-compare>: LoRA merged + re-quantized vs QA-LoRA merged into the zero points (job qlora.compare).
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { formatInt, formatMs, formatPercent } from '../lib/format';
+import { whenNear, onVisibilityChange } from '../lib/onscreen';
+import { renderPlot } from '../lib/plot';
+import { engine, type JobHandle } from '../lib/engine';
+import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/worker/jobs/qlora';
+import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
+import { groupSizesFor } from '../../src/engine/qaLoraGroups';
+import { BUSY_MESSAGE, claim, onBusyChange, release } from '../qlora/busy';
+import { formatSmall } from '../qlora/format-small';
+
+const OWNER = 'qalora-compare';
+const SIZES = [784, 1000, 2000, 10];
+const schema = {
+  task: { kind: 'enum', options: TASK_OPTIONS, default: 'rotated', label: 'Task' },
+  group: { kind: 'enum', options: GROUP_TARGETS, default: '32', label: 'Group size' },
+  bits: { kind: 'enum', options: BITS_OPTIONS, default: '4', label: 'Bits' },
+  rank: { kind: 'int', min: 1, max: 64, default: 8, label: 'Rank r' },
+  steps: { kind: 'int', min: 1, max: 1000, default: 100, label: 'Steps' },
+  seed: { kind: 'int', min: 0, max: 999999, default: 0, label: 'Seed' },
+} as const;
+const PHASE_NAME: Record<ComparePhase, string> = { lora: 'LoRA', qalora: 'QA-LoRA' };
+
+interface LossPoint { phase: string; step: number; loss: number }
+
+class QaLoraCompare extends HTMLElement {
+  private state!: StateStore<typeof schema>;
+  private job: JobHandle<CompareResult> | null = null;
+  private loss: LossPoint[] = [];
+  private near = false;
+  private autoPaused = false;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'qc' });
+    showNotes(this, 'url', this.state.notes);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+      bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
+    }
+    const showSettings = () => {
+      this.out('rank').value = String(this.state.get('rank'));
+      this.out('groups').value = groupSizesFor(SIZES, Number(this.state.get('group'))).join(', ');
+    };
+    this.state.subscribe(() => { showSettings(); this.clearResults('Settings changed: press the button to run again.'); });
+    showSettings();
+    this.button('run').addEventListener('click', () => void this.run());
+    this.button('stop').addEventListener('click', () => this.job?.stop());
+    onBusyChange(() => this.sync());
+    whenNear(this, () => { this.near = true; });
+    onVisibilityChange(this, (visible) => {
+      if (!this.job) return;
+      if (!visible && !this.autoPaused) {
+        this.job.pause();
+        this.autoPaused = true;
+        showMessage(this, 'offscreen', 'Paused while this cell is off screen; it resumes when you scroll back.');
+      } else if (visible && this.autoPaused) {
+        this.job.resume();
+        this.autoPaused = false;
+        clearMessage(this, 'offscreen');
+      }
+    });
+  }
+
+  private out(role: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private sync(): void {
+    const running = this.job !== null;
+    this.button('run').disabled = running;
+    this.button('stop').disabled = !running;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] [data-key]')) el.disabled = running;
+  }
+
+  private clearResults(status: string): void {
+    if (this.job) return;
+    for (const role of ['fp32', 'quant', 'lora-params', 'qa-params', 'lora-before', 'qa-before', 'lora-after', 'qa-after', 'lora-grid', 'qa-grid', 'lora-ms', 'qa-ms']) this.out(role).value = '—';
+    this.loss = [];
+    this.querySelector<HTMLElement>('[data-role="loss"]')!.replaceChildren();
+    this.querySelector<HTMLProgressElement>('progress')!.value = 0;
+    this.out('status').value = status;
+  }
+
+  private async run(): Promise<void> {
+    if (this.job) return;
+    if (!claim(OWNER)) {
+      showMessage(this, 'run', BUSY_MESSAGE);
+      return;
+    }
+    clearMessage(this, 'run');
+    this.clearResults('Quantizing the base…');
+    const v = this.state.values();
+    const params: CompareParams = {
+      task: v.task, groupTarget: Number(v.group), bits: Number(v.bits), rank: v.rank, steps: v.steps, seed: v.seed,
+    };
+    const progress = this.querySelector<HTMLProgressElement>('progress')!;
+    progress.max = 2 * v.steps;
+    this.job = engine().run<CompareResult, CompareEvent>('qlora.compare', params, (e) => this.onEvent(e, params));
+    this.sync();
+    try {
+      const r = await this.job.done;
+      const drop = r.lora.beforeMerge.score - r.lora.afterMerge.score;
+      this.out('status').value = `Done. Re-quantizing changed the LoRA model’s score by ${signedPoints(-drop)}; `
+        + `QA-LoRA’s merged model scores ${formatPercent(r.qalora.afterMerge.score)}, exactly as before merging, with every weight still on the INT${params.bits} grid.`;
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'JobStopped') this.out('status').value = 'Stopped. Finished results stay in the table.';
+      else showMessage(this, 'run', err.name === 'TrainingDiverged' ? err.message : `The comparison failed: ${err.message}`, 'error');
+    } finally {
+      this.job = null;
+      this.autoPaused = false;
+      clearMessage(this, 'offscreen');
+      release(OWNER);
+      this.sync();
+    }
+  }
+
+  private onEvent(e: CompareEvent, p: CompareParams): void {
+    if (e.kind === 'base') {
+      this.out('groups').value = e.groupSizes.join(', ');
+      this.out('fp32').value = scoreText(e.fp32);
+      this.out('quant').value = `${scoreText(e.quantized)} (INT${p.bits})`;
+      this.out('status').value = 'Training the LoRA adapter…';
+    } else if (e.kind === 'step') {
+      this.querySelector<HTMLProgressElement>('progress')!.value = (e.phase === 'qalora' ? p.steps : 0) + e.step;
+      this.out('status').value = `Training the ${PHASE_NAME[e.phase]} adapter: step ${formatInt(e.step)} of ${formatInt(e.steps)}.`;
+      if (Number.isFinite(e.loss)) this.loss.push({ phase: PHASE_NAME[e.phase], step: e.step, loss: e.loss });
+      this.drawLoss();
+    } else {
+      this.showPhase(e.phase, e.result, p.bits);
+      if (e.phase === 'lora') this.out('status').value = 'Training the QA-LoRA adapter…';
+    }
+  }
+
+  private showPhase(phase: ComparePhase, r: PhaseResult, bits: number): void {
+    const k = phase === 'lora' ? 'lora' : 'qa';
+    this.out(`${k}-params`).value = formatInt(r.params);
+    this.out(`${k}-before`).value = scoreText(r.beforeMerge);
+    this.out(`${k}-after`).value = `${scoreText(r.afterMerge)} (${signedPoints(r.afterMerge.score - r.beforeMerge.score)})`;
+    this.out(`${k}-ms`).value = formatMs(r.msPerStep);
+    this.out(`${k}-grid`).value = phase === 'lora'
+      ? `No: ${formatInt(r.grid.offGrid)} of ${formatInt(r.grid.weights)} merged weights fall between INT${bits} levels, so the model is quantized again (relative weight change ${formatPercent(r.requantError ?? 0, 2)}).`
+      : r.grid.offGrid === 0
+        ? `Yes: all ${formatInt(r.grid.weights)} on the grid (largest deviation ${formatSmall(r.grid.maxDeviation)} of a step); codes and scales ${r.codesUnchanged ? 'unchanged' : 'changed'}, only the zero points moved.`
+        : `No: ${formatInt(r.grid.offGrid)} of ${formatInt(r.grid.weights)} off the grid.`;
+  }
+
+  private drawLoss(): void {
+    if (!this.near) return;
+    const chart = this.querySelector<HTMLElement>('[data-role="loss"]')!;
+    const rows = this.loss;
+    void renderPlot(chart, (Plot, { width, theme }) => Plot.plot({
+      width, height: 220, marginLeft: 56,
+      x: { label: 'training step' },
+      y: { label: 'training loss', grid: true, type: 'log' },
+      color: { legend: true, domain: ['LoRA', 'QA-LoRA'], range: [theme.series[0], theme.series[1]] },
+      marks: [Plot.line(rows, { x: 'step', y: 'loss', stroke: 'phase', strokeWidth: 2 })],
+    }), { label: `Training loss of the LoRA and QA-LoRA adapters over the steps; last values: ${['LoRA', 'QA-LoRA'].map((ph) => { const l = rows.filter((r) => r.phase === ph).pop(); return l ? `${ph} ${l.loss.toFixed(3)} at step ${l.step}` : `${ph} not started`; }).join(', ')}.` });
+  }
+}
+
+function scoreText(s: Score): string {
+  return formatPercent(s.score);
+}
+
+/** A change in accuracy in percentage points: “+1.2 points”, “−0.3 points”, “no change”. */
+function signedPoints(delta: number): string {
+  const pts = Math.round(delta * 1000) / 10;
+  if (pts === 0) return 'no change';
+  return `${pts > 0 ? '+' : '−'}${Math.abs(pts).toFixed(1)} points`;
+}
+
+if (!customElements.get('qalora-compare')) customElements.define('qalora-compare', QaLoraCompare);

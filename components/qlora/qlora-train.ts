@@ -1,0 +1,226 @@
+// <qlora-train>: LoRA on the frozen NF4 base (jobs qlora.evaluate / qlora.train / qlora.reset).
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from '../lib/format';
+import { whenNear, onVisibilityChange } from '../lib/onscreen';
+import { renderPlot } from '../lib/plot';
+import { engine, type JobHandle } from '../lib/engine';
+import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/worker/jobs/qlora';
+import { TASK_OPTIONS, QLORA_BASE } from './settings';
+import { qloraMemory } from './memory';
+import { BUSY_MESSAGE, claim, onBusyChange, release } from './busy';
+
+const SESSION = 'qlora-train';
+const SIZES = [784, 1000, 2000, 10];
+const schema = {
+  task: { kind: 'enum', options: TASK_OPTIONS, default: 'rotated', label: 'Task' },
+  rank: { kind: 'int', min: 1, max: 64, default: 8, label: 'Rank r' },
+  steps: { kind: 'int', min: 1, max: 1000, default: 100, label: 'Steps per run' },
+  seed: { kind: 'int', min: 0, max: 999999, default: 0, label: 'Seed' },
+} as const;
+type Task = (typeof TASK_OPTIONS)[number];
+const SCORE_NAME: Record<Task, string> = { fours: 'Accuracy on 4s', rotated: 'Accuracy, rotated digits', inverted: 'Accuracy, inverted digits' };
+
+interface Point { step: number; value: number; series: string }
+
+class QloraTrain extends HTMLElement {
+  private state!: StateStore<typeof schema>;
+  private job: JobHandle<QloraResult> | null = null;
+  private paused = false;
+  private autoPaused = false;
+  private step = 0;
+  private points: Point[] = [];
+  private start: { fp32: Score; nf4: Score } | null = null;
+  private near = false;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'ql' });
+    showNotes(this, 'url', this.state.notes);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+      bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
+    }
+    this.state.subscribe((v, changed) => {
+      this.out('rank').value = String(v.rank);
+      this.showMemory();
+      if (changed.some((k) => k !== 'steps')) void this.discard();
+    });
+    this.button('train').addEventListener('click', () => void this.train());
+    this.button('pause').addEventListener('click', () => this.togglePause());
+    this.button('reset').addEventListener('click', () => void this.discard());
+    onBusyChange(() => this.sync());
+    this.showMemory();
+    this.sync();
+    whenNear(this, () => { this.near = true; void this.showStart(); });
+    onVisibilityChange(this, (visible) => this.onVisible(visible));
+  }
+
+  private out(role: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private sync(): void {
+    const running = this.job !== null;
+    this.button('train').disabled = running;
+    this.button('pause').disabled = !running;
+    this.button('pause').textContent = this.paused ? 'Resume' : 'Pause';
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] [data-key]')) el.disabled = running;
+  }
+
+  /** The memory table depends only on the rank: computed here, by formula. */
+  private showMemory(): void {
+    const m = qloraMemory(SIZES, [0, 1, 2], this.state.get('rank'), { bits: 4, blockSize: QLORA_BASE.blockSize, doubleQuant: QLORA_BASE.doubleQuant });
+    const set = (role: string, text: string) => { this.out(role).value = text; };
+    set('m-base', `${formatBytes(m.baseWeights + m.baseBiases)} (NF4 weights ${formatBytes(m.baseWeights)} + fp32 biases ${formatBytes(m.baseBiases)})`);
+    set('m-params', formatInt(m.adapterParams));
+    set('m-adapters', formatBytes(m.adapters));
+    set('m-grads', formatBytes(m.adapterGradients));
+    set('m-adam', formatBytes(m.adam));
+    set('m-total', formatBytes(m.qloraTotal));
+    set('f-weights', formatBytes(m.fullWeights));
+    set('f-params', formatInt(m.fullParams));
+    set('f-grads', formatBytes(m.fullGradients));
+    set('f-adam', formatBytes(m.fullAdam));
+    set('f-total', `${formatBytes(m.fullTotal)} (${formatRatio(m.fullTotal / m.qloraTotal)} QLoRA’s)`);
+  }
+
+  private async showStart(): Promise<void> {
+    const task = this.state.get('task') as Task;
+    this.querySelector('[data-role="score-name"]')!.textContent = SCORE_NAME[task];
+    try {
+      const r = await engine().run<{ fp32: Score; nf4: Score; now: Score | null; step: number }>('qlora.evaluate', { session: SESSION, task }).done;
+      if (task !== this.state.get('task')) return;
+      this.start = r;
+      this.out('fp32').value = formatPercent(r.fp32.score);
+      this.out('nf4').value = formatPercent(r.nf4.score);
+      if (!this.step) {
+        this.out('score').value = formatPercent(r.nf4.score);
+        this.points = [{ step: 0, value: r.nf4.score, series: 'QLoRA (NF4 base + adapters)' }];
+      }
+      clearMessage(this, 'engine');
+      this.draw();
+    } catch (e) {
+      showMessage(this, 'engine', `Could not load the model: ${(e as Error).message}`, 'error');
+    }
+  }
+
+  private async train(): Promise<void> {
+    if (this.job) return;
+    if (!claim(SESSION)) {
+      showMessage(this, 'run', BUSY_MESSAGE);
+      return;
+    }
+    clearMessage(this, 'run');
+    const v = this.state.values();
+    const params: QloraTrainParams = {
+      session: SESSION, task: v.task as Task, rank: v.rank, seed: v.seed,
+      steps: this.step + v.steps, evalEvery: Math.max(10, Math.round(v.steps / 5)),
+    };
+    if (!this.start) await this.showStart();
+    this.job = engine().run<QloraResult, QloraEvent>('qlora.train', params, (e) => this.onEvent(e));
+    this.paused = false;
+    this.sync();
+    try {
+      const r = await this.job.done;
+      this.step = r.step;
+      if (r.msPerStep > 0) this.out('ms').value = formatMs(r.msPerStep);
+      const m = r.memory;
+      this.out('measured').value = `Measured in tfjs for this run: ${formatBytes(m.tfjsRunBytes)} for ${formatInt(m.adapterParams)} adapter parameters and Adam’s two moments, `
+        + `next to the ${formatBytes(m.baseWeights)} of stored NF4 weights. Within each step tfjs also holds the dequantized fp32 weight matrices (${formatBytes(m.transientBytes)}) from the forward pass until the backward pass has used them, and frees them when the step ends.`;
+    } catch (e) {
+      const err = e as Error;
+      if (err.name !== 'JobStopped') showMessage(this, 'run', err.name === 'TrainingDiverged' ? `${err.message}` : `Training failed: ${err.message}`, 'error');
+    } finally {
+      this.job = null;
+      this.paused = this.autoPaused = false;
+      clearMessage(this, 'offscreen');
+      release(SESSION);
+      this.sync();
+    }
+  }
+
+  private onEvent(e: QloraEvent): void {
+    if (e.kind === 'step') {
+      this.step = e.step;
+      this.out('step').value = `${formatInt(e.step)} of ${formatInt(e.steps)}`;
+      this.out('ms').value = formatMs(e.msPerStep);
+    } else {
+      this.out('score').value = formatPercent(e.score);
+      this.points = this.points.filter((p) => p.step !== e.step).concat({ step: e.step, value: e.score, series: 'QLoRA (NF4 base + adapters)' });
+      this.draw();
+    }
+  }
+
+  private togglePause(): void {
+    if (!this.job) return;
+    this.paused = !this.paused;
+    this.autoPaused = false;
+    if (this.paused) this.job.pause();
+    else this.job.resume();
+    this.sync();
+  }
+
+  private onVisible(visible: boolean): void {
+    if (!this.job) return;
+    if (!visible && !this.paused) {
+      this.job.pause();
+      this.paused = this.autoPaused = true;
+      showMessage(this, 'offscreen', 'Paused while this cell is off screen; it resumes when you scroll back.');
+    } else if (visible && this.autoPaused) {
+      this.job.resume();
+      this.paused = this.autoPaused = false;
+      clearMessage(this, 'offscreen');
+    }
+    this.sync();
+  }
+
+  /** Reset, or a setting changed: stop any run and forget the adapters. */
+  private async discard(): Promise<void> {
+    const hadRun = this.step > 0 || this.job !== null;
+    if (this.job) {
+      const job = this.job;
+      job.stop();
+      await job.done.catch(() => undefined);
+    }
+    this.step = 0;
+    this.points = [];
+    this.out('step').value = '0';
+    this.out('ms').value = '—';
+    this.out('measured').value = 'After training, this line reports what tfjs actually allocated for the run.';
+    if (hadRun) {
+      try {
+        await engine().run('qlora.reset', { session: SESSION }).done;
+      } catch (e) {
+        showMessage(this, 'engine', (e as Error).message, 'error');
+      }
+    }
+    this.start = null;
+    if (this.near) await this.showStart();
+  }
+
+  private draw(): void {
+    if (!this.near || !this.start) return;
+    const chart = this.querySelector<HTMLElement>('[data-role="curve"]')!;
+    const fp32 = this.start.fp32.score;
+    const pts = [...this.points].sort((a, b) => a.step - b.step);
+    const last = pts[pts.length - 1];
+    void renderPlot(chart, (Plot, { width, theme }) => Plot.plot({
+      width, height: 240, marginLeft: 56,
+      x: { label: 'training step', domain: [0, Math.max(10, last?.step ?? 0)] },
+      y: { label: 'task score', domain: [0, 1], grid: true, tickFormat: (t: number) => formatPercent(t, 0) },
+      marks: [
+        Plot.ruleY([fp32], { stroke: theme.series[1], strokeDasharray: '4,3' }),
+        Plot.text([{ y: fp32 }], { x: Math.max(10, last?.step ?? 0), y: 'y', text: () => 'fp32 base', textAnchor: 'end', dy: -6, fill: theme.fg }),
+        Plot.line(pts, { x: 'step', y: 'value', stroke: theme.series[0], strokeWidth: 2 }),
+        Plot.dot(pts, { x: 'step', y: 'value', fill: theme.series[0], r: 3 }),
+      ],
+    }), { label: `Task score of QLoRA over training: ${pts.map((p) => `step ${p.step}: ${formatPercent(p.value)}`).join(', ')}; the fp32 base scores ${formatPercent(fp32)}.` });
+  }
+}
+
+if (!customElements.get('qlora-train')) customElements.define('qlora-train', QloraTrain);

@@ -1,0 +1,116 @@
+// <quant-accuracy>: test accuracy of the base quantized per data type and block size (job qlora.sweep).
+import { defineState, bindInput } from '../lib/state';
+import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { formatInt, formatNumber, formatPercent } from '../lib/format';
+import { whenNear } from '../lib/onscreen';
+import { renderPlot } from '../lib/plot';
+import { engine, type JobHandle } from '../lib/engine';
+import type { SweepCell, SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/qlora';
+import { FORMAT_OPTIONS, SWEEP_BLOCKS, blockValue } from './settings';
+import { BUSY_MESSAGE, claim, onBusyChange, release } from './busy';
+
+const OWNER = 'quant-accuracy';
+const schema = { dq: { kind: 'bool', default: false, label: 'Double quantization' } } as const;
+const blockName = (b: number | 'tensor') => (b === 'tensor' ? 'whole matrix' : String(b));
+
+class QuantAccuracy extends HTMLElement {
+  private job: JobHandle<SweepResult> | null = null;
+  private cells: SweepCell[] = [];
+  private near = false;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'qa' });
+    showNotes(this, 'url', state.notes);
+    bindInput(state, 'dq', this.querySelector<HTMLInputElement>('input[data-key="dq"]')!);
+    state.subscribe(() => this.clear());
+    this.button('run').addEventListener('click', () => void this.run(state.get('dq')));
+    this.button('stop').addEventListener('click', () => this.job?.stop());
+    onBusyChange(() => this.sync());
+    whenNear(this, () => { this.near = true; });
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private out(sel: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(sel)!;
+  }
+
+  private sync(): void {
+    this.button('run').disabled = this.job !== null;
+    this.button('stop').disabled = this.job === null;
+    this.querySelector<HTMLInputElement>('input[data-key="dq"]')!.disabled = this.job !== null;
+  }
+
+  private clear(): void {
+    if (this.job) return;
+    this.cells = [];
+    for (const o of this.querySelectorAll<HTMLOutputElement>('output[data-cell]')) o.value = '—';
+    this.querySelector<HTMLProgressElement>('progress')!.value = 0;
+    this.out('output[data-role="status"]').value = 'Settings changed: press Measure.';
+    this.querySelector<HTMLElement>('[data-role="chart"]')!.replaceChildren();
+  }
+
+  private async run(dq: boolean): Promise<void> {
+    if (this.job) return;
+    if (!claim(OWNER)) {
+      showMessage(this, 'run', BUSY_MESSAGE);
+      return;
+    }
+    clearMessage(this, 'run');
+    this.clear();
+    const status = this.out('output[data-role="status"]');
+    const progress = this.querySelector<HTMLProgressElement>('progress')!;
+    const params: SweepParams = { formats: [...FORMAT_OPTIONS], blocks: SWEEP_BLOCKS.map(blockValue), doubleQuant: dq };
+    status.value = 'Loading the base and the test digits…';
+    this.job = engine().run<SweepResult, SweepEvent>('qlora.sweep', params, (e) => {
+      if (e.kind === 'fp32') {
+        this.out('output[data-role="fp32"]').value = `${formatPercent(e.accuracy)} of ${formatInt(e.n)}`;
+      } else {
+        this.cells.push(e.cell);
+        this.out(`output[data-cell="${e.cell.format}/${e.cell.block}"]`).value = `${formatPercent(e.cell.accuracy)} (${formatInt(e.cell.flipped)})`;
+        progress.value = e.index + 1;
+        status.value = `Measured ${e.index + 1} of ${e.total}: ${e.cell.format}, ${blockName(e.cell.block)} (${formatNumber(e.cell.bitsPerWeight, 3)} bits per weight).`;
+        if (this.near) void this.draw();
+      }
+    });
+    this.sync();
+    try {
+      const r = await this.job.done;
+      const four = r.cells.filter((c) => c.format !== 'INT8');
+      const best = four.length ? four.reduce((a, b) => (b.relativeError < a.relativeError ? b : a)) : null;
+      const worst = r.cells.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
+      status.value = `Done. The fp32 base scores ${formatPercent(r.fp32)}; the lowest accuracy measured is ${formatPercent(worst.accuracy)} (${worst.format}, ${blockName(worst.block)}).`
+        + (best ? ` Smallest 4-bit weight error: ${best.format} with ${blockName(best.block)} (${formatPercent(best.relativeError, 2)}).` : '');
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'JobStopped') status.value = `Stopped after ${this.cells.length} of ${FORMAT_OPTIONS.length * SWEEP_BLOCKS.length}.`;
+      else showMessage(this, 'run', `The measurement failed: ${err.message}`, 'error');
+    } finally {
+      this.job = null;
+      release(OWNER);
+      this.sync();
+    }
+  }
+
+  private draw() {
+    const chart = this.querySelector<HTMLElement>('[data-role="chart"]')!;
+    const rows = this.cells.map((c) => ({ ...c, blockName: blockName(c.block) }));
+    const order = SWEEP_BLOCKS.map((b) => blockName(blockValue(b)));
+    return renderPlot(chart, (Plot, { width, theme }) => Plot.plot({
+      width, height: 240, marginLeft: 64, marginBottom: 40,
+      x: { label: 'block size', domain: order, type: 'point', padding: 0.3 },
+      y: { label: 'relative error', grid: true, type: 'log', tickFormat: (t: number) => formatPercent(t, 1) },
+      color: { legend: true, domain: [...FORMAT_OPTIONS], range: [...theme.series, theme.muted] },
+      marks: [
+        Plot.line(rows, { x: 'blockName', y: 'relativeError', stroke: 'format', strokeWidth: 2 }),
+        Plot.dot(rows, { x: 'blockName', y: 'relativeError', fill: 'format', r: 4 }),
+      ],
+    }), { label: `Relative weight error of the quantized base for each data type as the block size grows: ${rows.map((c) => `${c.format} ${c.blockName} ${formatPercent(c.relativeError, 1)}`).join('; ')}.` });
+  }
+}
+
+if (!customElements.get('quant-accuracy')) customElements.define('quant-accuracy', QuantAccuracy);

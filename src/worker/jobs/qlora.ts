@@ -1,0 +1,532 @@
+/**
+ * Jobs for /qlora/ and /qa-lora/: quantize a layer of the shared base and measure the error
+ * (qlora.layer), the quantized base's test accuracy per data type and block size (qlora.sweep),
+ * LoRA training on a frozen NF4 base (qlora.train / qlora.evaluate / qlora.reset), and the
+ * QLoRA-style vs QA-LoRA merge comparison on a group-wise INT4 base (qlora.compare).
+ * The shared fp32 base is only read; every quantized copy is made from its weights.
+ */
+import {
+  LoraModel, TASKS, Trainer, evaluate, tf, type DigitTensors, type Evaluation, type Tensor2D, type TaskId,
+} from '../../engine/index';
+import {
+  constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown,
+  type ErrorReport, type StorageBreakdown,
+} from '../../engine/quant/index';
+import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
+import {
+  GroupwiseQuantizedMlp, QaLoraModel, groupSizesFor, mergeLoraAndRequantizeModel, mergeQaLoraModel,
+} from '../../engine/qaLora';
+import { ALPHA, LEARNING_RATE, QLORA_BASE } from '../../../components/qlora/settings';
+import { biasCount, quantizedWeightBytes, weightCount } from '../../../components/qlora/memory';
+import { JobStopped, type JobContext } from '../context';
+import { baseModel, taskData } from '../resources';
+
+// ---- shared helpers -------------------------------------------------------------------------------
+
+export interface Score {
+  /** The task's own measure (accuracy on 4s for "fours"). */
+  score: number;
+  /** Accuracy on all of the task's test digits. */
+  accuracy: number;
+}
+
+type Forward = (x: Tensor2D) => Tensor2D;
+
+export async function scoreTask(forward: Forward, task: TaskId | 'original'): Promise<Score> {
+  const e: Evaluation = await evaluate(forward, await taskData(task, 'test'));
+  return { score: task === 'original' ? e.accuracy : TASKS[task].score(e), accuracy: e.accuracy };
+}
+
+function checkTask(task: string): asserts task is TaskId {
+  if (!(task in TASKS)) throw new Error(`Unknown task “${task}”.`);
+}
+
+function checkInt(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')} (got ${v}).`);
+}
+
+function checkFormat(format: string): asserts format is QuantFormat {
+  if (!(format in QUANT_FORMATS)) throw new Error(`Unknown data type “${format}”.`);
+}
+
+function checkBlock(block: number | 'tensor'): void {
+  if (block !== 'tensor') checkInt('The block size', block, 1, 1 << 24);
+}
+
+const w0Cache = new Map<number, Float32Array>();
+/** W₀ (d×k, row-major) of layer i of the shared base, as QLoRA quantizes it. */
+async function layerW0(i: number): Promise<{ w0: Float32Array; d: number; k: number }> {
+  const { model } = await baseModel();
+  checkInt('The layer', i, 0, model.sizes.length - 2);
+  const [k, d] = [model.sizes[i], model.sizes[i + 1]];
+  let w0 = w0Cache.get(i);
+  if (!w0) {
+    const w = model.readWeights()[i];
+    w0 = kernelToW0(w.kernel, w.dIn, w.dOut);
+    w0Cache.set(i, w0);
+  }
+  return { w0, d, k };
+}
+
+const fp32Scores = new Map<string, Promise<Score>>();
+function fp32Score(task: TaskId | 'original'): Promise<Score> {
+  let p = fp32Scores.get(task);
+  if (!p) {
+    p = baseModel().then(({ model }) => scoreTask((x) => new LoraModel(model).forward(x), task));
+    p.catch(() => fp32Scores.delete(task));
+    fp32Scores.set(task, p);
+  }
+  return p;
+}
+
+let qloraBase: Promise<QuantizedMlp> | null = null;
+/** The frozen NF4 base (blocks of 64, double quantization) that QLoRA trains on; made once per worker. */
+function nf4Base(): Promise<QuantizedMlp> {
+  qloraBase ??= baseModel().then(({ model }) => QuantizedMlp.fromMlp(model, QLORA_BASE));
+  qloraBase.catch(() => (qloraBase = null));
+  return qloraBase;
+}
+
+// ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
+
+export interface LayerParams {
+  layer: number;
+  format: QuantFormat;
+  blockSize: number | 'tensor';
+  bins?: number;
+}
+
+export interface HistogramBin { x0: number; x1: number; count: number }
+
+export interface LayerResult {
+  layer: number;
+  d: number;
+  k: number;
+  n: number;
+  format: QuantFormat;
+  blockSize: number;
+  blocks: number;
+  /** The data type's levels in [−1, 1]. */
+  levels: number[];
+  /** Histogram of w / (its block's absmax), the values the levels must cover. */
+  histogram: HistogramBin[];
+  /** How many weights were rounded to each level. */
+  codeCounts: number[];
+  error: ErrorReport;
+  absmax: { min: number; median: number; max: number };
+  /** This tensor's storage without and with double quantization. */
+  storage: { plain: StorageBreakdown; dq: StorageBreakdown };
+  /** The paper's per-parameter cost of the constants at this block size (no DQ / DQ). */
+  constantBits: { plain: number; dq: number };
+  /** The whole MLP: every weight matrix in this format and block size, biases fp32. */
+  model: { fp32Bytes: number; plainBytes: number; dqBytes: number; weights: number; biases: number };
+}
+
+function median(values: Float32Array): number {
+  const s = Float32Array.from(values).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+// ---- qlora.sweep: accuracy of the quantized base ------------------------------------------------------
+
+export interface SweepParams {
+  session?: string;
+  formats: QuantFormat[];
+  blocks: (number | 'tensor')[];
+  doubleQuant: boolean;
+}
+
+export interface SweepCell {
+  format: QuantFormat;
+  block: number | 'tensor';
+  accuracy: number;
+  /** Test digits whose predicted class differs from the fp32 base's. */
+  flipped: number;
+  /** ‖W − Ŵ‖_F / ‖W‖_F over all three weight matrices together. */
+  relativeError: number;
+  bitsPerWeight: number;
+  storedBytes: number;
+}
+
+export type SweepEvent =
+  | { kind: 'fp32'; accuracy: number; n: number }
+  | { kind: 'cell'; index: number; total: number; cell: SweepCell };
+
+export interface SweepResult { fp32: number; n: number; cells: SweepCell[] }
+
+async function predictions(forward: Forward, data: DigitTensors): Promise<Int32Array> {
+  const out = new Int32Array(data.n);
+  for (let start = 0; start < data.n; start += 500) {
+    const size = Math.min(500, data.n - start);
+    const pred = tf.tidy(() => tf.argMax(forward(tf.slice(data.x, [start, 0], [size, -1]) as Tensor2D), 1));
+    out.set(await pred.data() as Int32Array, start);
+    pred.dispose();
+  }
+  return out;
+}
+
+// ---- qlora.train: LoRA on the frozen NF4 base -------------------------------------------------------
+
+export interface QloraTrainParams {
+  session: string;
+  task: TaskId;
+  rank: number;
+  /** Train until this many steps in total. */
+  steps: number;
+  seed: number;
+  /** Measure the task every this many steps (0: only at the end). */
+  evalEvery?: number;
+}
+
+export type QloraEvent =
+  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
+  | { kind: 'eval'; step: number; score: number; accuracy: number };
+
+export interface QloraMemory {
+  /** Bytes the quantized weight matrices occupy as stored (codes + constants + DQ). */
+  baseWeights: number;
+  baseBiases: number;
+  adapterParams: number;
+  /** tf.memory() growth for this run's own tensors (adapters + Adam's moments). */
+  tfjsRunBytes: number;
+  /** The dequantized fp32 weight matrices, which tfjs's autodiff keeps from the forward pass until the backward pass has used them, then frees. */
+  transientBytes: number;
+}
+
+export interface QloraResult extends Score {
+  step: number;
+  msPerStep: number;
+  memory: QloraMemory;
+}
+
+interface QloraRun {
+  config: string;
+  model: LoraModel;
+  trainer: Trainer;
+  bytesBefore: number;
+}
+
+const runKey = (p: QloraTrainParams) => JSON.stringify([p.task, p.rank, p.seed]);
+
+function disposeRun(run: QloraRun | undefined): void {
+  if (!run) return;
+  run.trainer.dispose();
+  run.model.disposeAdapters();
+}
+
+async function qloraMemory(run: QloraRun): Promise<QloraMemory> {
+  const base = await nf4Base();
+  const s = base.storage();
+  return {
+    baseWeights: s.weightBytes,
+    baseBiases: s.biasBytes,
+    adapterParams: run.model.allocatedAdapterParams(),
+    tfjsRunBytes: tf.memory().numBytes - run.bytesBefore,
+    transientBytes: 4 * s.weightParams,
+  };
+}
+
+// ---- qlora.compare: QLoRA-style merge vs QA-LoRA merge -------------------------------------------------
+
+export interface CompareParams {
+  session?: string;
+  task: TaskId;
+  /** Group-size target; each layer uses the largest divisor of its input size not above it. */
+  groupTarget: number;
+  bits: number;
+  rank: number;
+  steps: number;
+  seed: number;
+}
+
+export type ComparePhase = 'lora' | 'qalora';
+
+export type CompareEvent =
+  | { kind: 'base'; groupSizes: number[]; fp32: Score; quantized: Score }
+  | { kind: 'step'; phase: ComparePhase; step: number; steps: number; loss: number }
+  | { kind: 'phase'; phase: ComparePhase; result: PhaseResult };
+
+export interface GridSummary {
+  weights: number;
+  offGrid: number;
+  /** Largest distance from the grid, in quantization steps. */
+  maxDeviation: number;
+}
+
+export interface PhaseResult {
+  params: number;
+  beforeMerge: Score;
+  afterMerge: Score;
+  /** (QLoRA-style) the exact merged weights on the base's grid; (QA-LoRA) the unmerged function on the merged grid. */
+  grid: GridSummary;
+  /** QA-LoRA only: codes and scales identical after the merge. */
+  codesUnchanged?: boolean;
+  /** QLoRA-style only: relative error of re-quantizing the merged weights. */
+  requantError?: number;
+  msPerStep: number;
+}
+
+export interface CompareResult {
+  groupSizes: number[];
+  fp32: Score;
+  quantized: Score;
+  lora: PhaseResult;
+  qalora: PhaseResult;
+}
+
+async function trainVars(vars: tf.Variable[], forward: Forward, train: DigitTensors, p: CompareParams, ctx: JobContext, onStep: (step: number, loss: number) => void): Promise<number> {
+  const trainer = new Trainer(vars, forward, train, { steps: p.steps, learningRate: LEARNING_RATE[p.task], seed: p.seed, reportEvery: 5 });
+  let ms = 0;
+  ctx.attach(trainer);
+  try {
+    await trainer.run((pr) => {
+      ms = pr.msPerStep;
+      onStep(pr.step, pr.loss);
+    });
+  } finally {
+    ctx.attach(null);
+    trainer.dispose();
+  }
+  if (ctx.stopped) throw new JobStopped();
+  return ms;
+}
+
+// ---- the jobs --------------------------------------------------------------------------------------------
+
+export const jobs = {
+  async layer(p: LayerParams): Promise<LayerResult> {
+    checkFormat(p.format);
+    checkBlock(p.blockSize);
+    const bins = p.bins ?? 80;
+    checkInt('The number of bins', bins, 4, 400);
+    const { w0, d, k } = await layerW0(p.layer);
+    const dtype = QUANT_FORMATS[p.format];
+    const n = w0.length;
+    const blockSize = p.blockSize === 'tensor' ? n : Math.min(p.blockSize, n);
+    const q = quantizeBlockwise(w0, dtype, blockSize);
+    const restored = dequantizeBlockwise(q);
+    const counts = new Array(bins).fill(0);
+    const codeCounts = new Array(dtype.levels.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      const m = q.absmax[Math.floor(i / blockSize)];
+      const v = m > 0 ? w0[i] / m : 0;
+      counts[Math.min(bins - 1, Math.max(0, Math.floor(((v + 1) / 2) * bins)))]++;
+      codeCounts[q.codes[i]]++;
+    }
+    const { model } = await baseModel();
+    const spec = { bits: dtype.bits, blockSize: p.blockSize };
+    const biases = biasCount(model.sizes);
+    const weights = weightCount(model.sizes);
+    return {
+      layer: p.layer, d, k, n, format: p.format, blockSize, blocks: q.absmax.length,
+      levels: Array.from(dtype.levels),
+      histogram: counts.map((count, b) => ({ x0: -1 + (2 * b) / bins, x1: -1 + (2 * (b + 1)) / bins, count })),
+      codeCounts,
+      error: errorReport(w0, restored),
+      absmax: { min: Math.min(...q.absmax), median: median(q.absmax), max: Math.max(...q.absmax) },
+      storage: {
+        plain: storageBreakdown(n, { bits: dtype.bits, blockSize, doubleQuant: false }),
+        dq: storageBreakdown(n, { bits: dtype.bits, blockSize, doubleQuant: true }),
+      },
+      constantBits: { plain: constantBitsPerParameter({ blockSize }), dq: constantBitsPerParameter({ blockSize, doubleQuant: true }) },
+      model: {
+        fp32Bytes: 4 * (weights + biases),
+        plainBytes: quantizedWeightBytes(model.sizes, { ...spec, doubleQuant: false }) + 4 * biases,
+        dqBytes: quantizedWeightBytes(model.sizes, { ...spec, doubleQuant: true }) + 4 * biases,
+        weights,
+        biases,
+      },
+    };
+  },
+
+  async sweep(p: SweepParams, ctx: JobContext): Promise<SweepResult> {
+    p.formats.forEach(checkFormat);
+    p.blocks.forEach(checkBlock);
+    const { model } = await baseModel();
+    const test = await taskData('original', 'test');
+    const labels = await test.y.data();
+    const reference = await predictions((x) => new LoraModel(model).forward(x), test);
+    const accuracyOf = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0) / test.n;
+    const fp32 = accuracyOf(reference);
+    ctx.emit({ kind: 'fp32', accuracy: fp32, n: test.n } satisfies SweepEvent);
+    const weights = model.readWeights();
+    const cells: SweepCell[] = [];
+    const total = p.formats.length * p.blocks.length;
+    for (const format of p.formats) {
+      for (const block of p.blocks) {
+        await ctx.checkpoint();
+        const q = QuantizedMlp.fromWeights(weights, model.fingerprint, { format, blockSize: block, doubleQuant: p.doubleQuant });
+        try {
+          const pred = await predictions((x) => new LoraModel(q).forward(x), test);
+          let diff = 0;
+          let norm = 0;
+          for (const l of q.layers) {
+            const d2 = l.error.mse * l.length;
+            diff += d2;
+            if (l.error.relativeFrobenius > 0) norm += d2 / l.error.relativeFrobenius ** 2;
+          }
+          const s = q.storage();
+          const cell: SweepCell = {
+            format, block, accuracy: accuracyOf(pred),
+            flipped: pred.reduce((c, v, i) => c + (v === reference[i] ? 0 : 1), 0),
+            relativeError: norm > 0 ? Math.sqrt(diff / norm) : 0,
+            bitsPerWeight: s.bitsPerWeight,
+            storedBytes: s.totalBytes,
+          };
+          cells.push(cell);
+          ctx.emit({ kind: 'cell', index: cells.length - 1, total, cell } satisfies SweepEvent);
+        } finally {
+          q.dispose();
+        }
+      }
+    }
+    return { fp32, n: test.n, cells };
+  },
+
+  /** The starting point of the QLoRA cell: the fp32 base and the NF4 base on a task. */
+  async evaluate(p: { session: string; task: TaskId }, ctx: JobContext): Promise<{ fp32: Score; nf4: Score; now: Score | null; step: number }> {
+    checkTask(p.task);
+    const base = await nf4Base();
+    const [fp32, nf4] = [await fp32Score(p.task), await scoreTask((x) => new LoraModel(base).forward(x), p.task)];
+    const run = ctx.session.get('qlora') as QloraRun | undefined;
+    const mine = run && JSON.parse(run.config)[0] === p.task;
+    return { fp32, nf4, now: mine ? await scoreTask((x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
+  },
+
+  async train(p: QloraTrainParams, ctx: JobContext): Promise<QloraResult> {
+    checkTask(p.task);
+    checkInt('The rank', p.rank, 1, 64);
+    checkInt('Steps', p.steps, 1, 5000);
+    const base = await nf4Base();
+    let run = ctx.session.get('qlora') as QloraRun | undefined;
+    if (!run || run.config !== runKey(p)) {
+      disposeRun(run);
+      ctx.session.delete('qlora');
+      const train = await taskData(p.task, 'train');
+      const bytesBefore = tf.memory().numBytes;
+      // QLoRA puts adapters on every linear layer (Dettmers et al. 2023, §4).
+      const model = LoraModel.withAdapters(base, [0, 1, 2], { rank: p.rank, alpha: ALPHA }, p.seed);
+      const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
+        steps: p.steps, learningRate: LEARNING_RATE[p.task], seed: p.seed, reportEvery: 5,
+      });
+      run = { config: runKey(p), model, trainer, bytesBefore };
+      ctx.session.set('qlora', run);
+    }
+    const r = run;
+    const evalEvery = p.evalEvery ?? 0;
+    let ms = 0;
+    ctx.attach(r.trainer);
+    try {
+      while (r.trainer.step < p.steps && !ctx.stopped) {
+        const next = evalEvery > 0 ? Math.min(p.steps, (Math.floor(r.trainer.step / evalEvery) + 1) * evalEvery) : p.steps;
+        r.trainer.options.steps = next;
+        await r.trainer.run((pr) => {
+          ms = pr.msPerStep;
+          ctx.emit({ kind: 'step', step: pr.step, steps: p.steps, loss: pr.loss, msPerStep: pr.msPerStep } satisfies QloraEvent);
+        });
+        if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
+          ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask((x) => r.model.forward(x), p.task)) } satisfies QloraEvent);
+        }
+      }
+    } finally {
+      ctx.attach(null);
+    }
+    if (ctx.stopped) throw new JobStopped();
+    const s = await scoreTask((x) => r.model.forward(x), p.task);
+    ctx.emit({ kind: 'eval', step: r.trainer.step, ...s } satisfies QloraEvent);
+    return { ...s, step: r.trainer.step, msPerStep: ms, memory: await qloraMemory(r) };
+  },
+
+  async reset(_: { session: string }, ctx: JobContext) {
+    disposeRun(ctx.session.get('qlora') as QloraRun | undefined);
+    ctx.session.delete('qlora');
+    return { numTensors: tf.memory().numTensors };
+  },
+
+  async compare(p: CompareParams, ctx: JobContext): Promise<CompareResult> {
+    checkTask(p.task);
+    checkInt('The group-size target', p.groupTarget, 1, 4096);
+    checkInt('Bits', p.bits, 2, 8);
+    checkInt('The rank', p.rank, 1, 64);
+    checkInt('Steps', p.steps, 1, 5000);
+    const { model } = await baseModel();
+    const groupSizes = groupSizesFor(model.sizes, p.groupTarget);
+    const base = GroupwiseQuantizedMlp.fromWeights(model.readWeights(), model.fingerprint, groupSizes, p.bits);
+    const layers = [0, 1, 2].slice(0, model.sizes.length - 1);
+    const cfg = { rank: p.rank, alpha: ALPHA };
+    const toDispose: { dispose(): void }[] = [base];
+    const adapterSets: { disposeAdapters(): void }[] = [];
+    try {
+      const fp32 = await fp32Score(p.task);
+      const quantized = await scoreTask((x) => new LoraModel(base).forward(x), p.task);
+      ctx.emit({ kind: 'base', groupSizes, fp32, quantized } satisfies CompareEvent);
+      const train = await taskData(p.task, 'train');
+
+      // (a) QLoRA-style: a full LoRA on the INT base, merged into dequantized weights, then re-quantized.
+      await ctx.checkpoint();
+      const lora = LoraModel.withAdapters(base, layers, cfg, p.seed);
+      adapterSets.push(lora);
+      const msLora = await trainVars(lora.variables(), (x) => lora.forward(x), train, p, ctx, (step, loss) =>
+        ctx.emit({ kind: 'step', phase: 'lora', step, steps: p.steps, loss } satisfies CompareEvent));
+      const loraBefore = await scoreTask((x) => lora.forward(x), p.task);
+      const a = mergeLoraAndRequantizeModel(lora);
+      toDispose.push(a.merged);
+      const loraAfter = await scoreTask((x) => new LoraModel(a.merged).forward(x), p.task);
+      const loraResult: PhaseResult = {
+        params: lora.allocatedAdapterParams(),
+        beforeMerge: loraBefore,
+        afterMerge: loraAfter,
+        grid: summarize(a.reports.map((r) => r.gridBefore), base),
+        requantError: combinedRelError(a.reports, base),
+        msPerStep: msLora,
+      };
+      ctx.emit({ kind: 'phase', phase: 'lora', result: loraResult } satisfies CompareEvent);
+
+      // (b) QA-LoRA: pooled adapters on the same base, folded exactly into the zero points.
+      await ctx.checkpoint();
+      const qa = QaLoraModel.withAdapters(base, layers, groupSizes, cfg, p.seed);
+      adapterSets.push(qa);
+      const msQa = await trainVars(qa.variables(), (x) => qa.forward(x), train, p, ctx, (step, loss) =>
+        ctx.emit({ kind: 'step', phase: 'qalora', step, steps: p.steps, loss } satisfies CompareEvent));
+      const qaBefore = await scoreTask((x) => qa.forward(x), p.task);
+      const b = mergeQaLoraModel(qa);
+      toDispose.push(b.merged);
+      const qaAfter = await scoreTask((x) => new LoraModel(b.merged).forward(x), p.task);
+      const qaResult: PhaseResult = {
+        params: qa.paramCount(),
+        beforeMerge: qaBefore,
+        afterMerge: qaAfter,
+        grid: summarize(b.reports.map((r) => r.grid), base),
+        codesUnchanged: b.reports.every((r) => r.codesUnchanged),
+        msPerStep: msQa,
+      };
+      ctx.emit({ kind: 'phase', phase: 'qalora', result: qaResult } satisfies CompareEvent);
+      return { groupSizes, fp32, quantized, lora: loraResult, qalora: qaResult };
+    } finally {
+      adapterSets.forEach((m) => m.disposeAdapters());
+      toDispose.forEach((m) => m.dispose());
+    }
+  },
+};
+
+function summarize(checks: { offGrid: number; maxDeviation: number }[], base: GroupwiseQuantizedMlp): GridSummary {
+  const weights = base.sizes.slice(1).reduce((s, d, i) => s + d * base.sizes[i], 0);
+  return {
+    weights,
+    offGrid: checks.reduce((s, c) => s + c.offGrid, 0),
+    maxDeviation: checks.reduce((m, c) => Math.max(m, Number.isFinite(c.maxDeviation) ? c.maxDeviation : m), 0),
+  };
+}
+
+/** ‖ΔW‖_F / ‖W‖_F over all layers together, from per-layer reports. */
+function combinedRelError(reports: { layer: number; requantError: ErrorReport }[], base: GroupwiseQuantizedMlp): number {
+  let diff = 0;
+  let norm = 0;
+  for (const { layer, requantError: r } of reports) {
+    const d2 = r.mse * base.sizes[layer] * base.sizes[layer + 1];
+    diff += d2;
+    if (r.relativeFrobenius > 0) norm += d2 / r.relativeFrobenius ** 2;
+  }
+  return norm > 0 ? Math.sqrt(diff / norm) : 0;
+}
