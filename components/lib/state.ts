@@ -11,6 +11,10 @@
 //   showNotes(cell, 'url', state.notes);      // corrections made to the link
 //   bindInput(state, 'rank', rangeInput);     // two-way binding
 //   state.subscribe((v) => redraw(v.rank));
+//
+// Classroom links (?lock=train.rank&hide=train.task) fix or hide bound controls:
+// see classroom.ts; bindInput applies them.
+import { markControl } from './classroom';
 
 export type IntSpec = { kind: 'int'; min: number; max: number; default: number; label?: string };
 export type NumberSpec = { kind: 'number'; min: number; max: number; default: number; label?: string };
@@ -223,6 +227,7 @@ export function bindInput<S extends Schema>(store: StateStore<S>, key: keyof S &
   for (const el of els) { el.addEventListener('input', onEvent); el.addEventListener('change', onEvent); }
   const unsub = store.subscribe((_, changed) => { if (changed.includes(key)) setEl(); });
   setEl();
+  markControl(paramName(store.prefix, key), els);
   return () => {
     unsub();
     for (const el of els) { el.removeEventListener('input', onEvent); el.removeEventListener('change', onEvent); }

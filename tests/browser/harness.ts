@@ -12,6 +12,8 @@ export interface OpenOptions {
   width?: number;
   height?: number;
   colorScheme?: 'light' | 'dark';
+  /** Service workers are blocked unless a test asks for them (offline tests): each would precache ~15 MB. */
+  serviceWorkers?: 'allow' | 'block';
 }
 
 export interface OpenedPage { page: Page; context: BrowserContext; problems: string[] }
@@ -47,6 +49,7 @@ async function openPage(browser: Browser, origin: string, path: string, opts: Op
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     colorScheme: opts.colorScheme ?? 'light',
+    serviceWorkers: opts.serviceWorkers ?? 'block',
   });
   const problems: string[] = [];
   // Anything for another host is blocked and reported: the site must be self-contained.

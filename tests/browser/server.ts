@@ -1,4 +1,5 @@
 // A tiny static file server for dist/ (no build here: run `npm run build` first).
+// SITE_DIST=/other/dir serves another build (e.g. `astro build --outDir /tmp/x`).
 import http from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ const TYPES: Record<string, string> = {
 export interface Served { origin: string; close(): Promise<void> }
 
 /** Serve `root` on 127.0.0.1 at a free port. Directories serve index.html; "/x" redirects to "/x/". */
-export async function serveDir(root = path.resolve('dist')): Promise<Served> {
+export async function serveDir(root = path.resolve(process.env.SITE_DIST || 'dist')): Promise<Served> {
   if (!existsSync(path.join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: run \`npm run build\` first`);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

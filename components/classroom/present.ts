@@ -1,0 +1,126 @@
+// Presentation mode: the chapter as large-type slides, one figure at a time.
+// On with the "Presentation mode" checkbox or ?present=1 (and &slide=N), off with
+// Escape, the Exit button or the checkbox. ArrowRight/PageDown and ArrowLeft/PageUp
+// step (Home/End: first/last) unless focus is in a control that uses those keys.
+// Slides show and hide the page's own blocks, so live cells keep their state and
+// keep running: nothing is re-created.
+import { assignSlides, slideCount, slideFromParam, slideKey, type Block } from './slides';
+
+const main = document.querySelector<HTMLElement>('main.page');
+const toggle = document.getElementById('present-toggle') as HTMLInputElement | null;
+const bar = document.querySelector<HTMLElement>('.present-bar');
+const counter = bar?.querySelector<HTMLOutputElement>('output');
+
+let blocks: HTMLElement[] = [];
+let assigned: number[] = [];
+let count = 0;
+let current = 0;
+
+function classify(el: HTMLElement): Block {
+  if (el.matches('.chapter-tools, .present-bar, .chapter-nav, script, style')) return 'skip';
+  if (/^H[1-4]$/.test(el.tagName) || (el.tagName === 'SECTION' && el.querySelector(':scope > h2'))) return 'heading';
+  if (el.tagName === 'FIGURE' || el.tagName.includes('-') || el.tagName === 'DETAILS'
+    || el.querySelector('figure, input, select, button, output, canvas, svg:not(.katex svg)')) return 'figure';
+  return 'text';
+}
+
+function layout(): void {
+  if (!main) return;
+  blocks = [...main.children].filter((c): c is HTMLElement => c instanceof HTMLElement);
+  assigned = assignSlides(blocks.map(classify));
+  count = slideCount(assigned);
+}
+
+const presenting = () => document.documentElement.classList.contains('presenting');
+
+function writeUrl(): void {
+  const url = new URL(location.href);
+  if (presenting()) {
+    url.searchParams.set('present', '1');
+    url.searchParams.set('slide', String(current + 1));
+  } else {
+    url.searchParams.delete('present');
+    url.searchParams.delete('slide');
+  }
+  const q = url.searchParams.toString().replace(/%2C/gi, ',');
+  history.replaceState(history.state, '', `${url.pathname}${q ? `?${q}` : ''}${url.hash}`);
+}
+
+function show(i: number, focus = true): void {
+  current = Math.max(0, Math.min(count - 1, i));
+  let first: HTMLElement | null = null;
+  blocks.forEach((el, k) => {
+    const on = assigned[k] === current;
+    el.classList.toggle('slide-off', !on && assigned[k] >= 0);
+    if (on && !first) first = el;
+  });
+  if (counter) counter.value = `Slide ${current + 1} of ${count}`;
+  bar?.querySelector<HTMLButtonElement>('[data-role="prev"]')?.toggleAttribute('disabled', current === 0);
+  bar?.querySelector<HTMLButtonElement>('[data-role="next"]')?.toggleAttribute('disabled', current === count - 1);
+  window.scrollTo(0, 0);
+  const target = first as HTMLElement | null;
+  if (focus && target) {
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  }
+  writeUrl();
+}
+
+function enter(start = 0): void {
+  if (!main || !bar) return;
+  layout();
+  if (count === 0) return;
+  document.documentElement.classList.add('presenting');
+  bar.hidden = false;
+  if (toggle) toggle.checked = true;
+  show(start);
+}
+
+function exit(): void {
+  if (!presenting()) return;
+  document.documentElement.classList.remove('presenting');
+  blocks.forEach((el) => el.classList.remove('slide-off'));
+  if (bar) bar.hidden = true;
+  if (toggle) toggle.checked = false;
+  writeUrl();
+  const slideStart = blocks.find((_, k) => assigned[k] === current);
+  slideStart?.scrollIntoView({ block: 'start' });
+  toggle?.focus({ preventScroll: true });
+}
+
+/** Keys belong to the focused control when it uses them (sliders, text, selects, radios). */
+function usesKeys(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  if (t.isContentEditable || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement) return true;
+  if (t instanceof HTMLInputElement) return !['checkbox', 'button', 'submit', 'reset'].includes(t.type);
+  return t.closest('[role="slider"], [role="spinbutton"], [role="grid"], [role="listbox"], [role="tablist"], [role="menu"], [role="radiogroup"]') !== null;
+}
+
+if (main && bar && toggle) {
+  toggle.addEventListener('change', () => (toggle.checked ? enter(0) : exit()));
+  bar.addEventListener('click', (e) => {
+    const role = (e.target as HTMLElement).closest('button')?.dataset.role;
+    if (role === 'prev') show(current - 1, false);
+    else if (role === 'next') show(current + 1, false);
+    else if (role === 'exit') exit();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (!presenting() || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const action = slideKey(e.key);
+    if (!action) return;
+    if (action === 'exit') {
+      if (e.target instanceof HTMLSelectElement) return;
+      e.preventDefault();
+      exit();
+      return;
+    }
+    if (usesKeys(e.target)) return;
+    e.preventDefault();
+    show(action === 'next' ? current + 1 : action === 'prev' ? current - 1 : action === 'first' ? 0 : count - 1);
+  });
+  const params = new URLSearchParams(location.search);
+  if (['1', 'true', 'on', 'yes'].includes(params.get('present') ?? '')) {
+    layout();
+    enter(slideFromParam(params.get('slide'), count));
+  }
+}
