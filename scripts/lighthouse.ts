@@ -1,0 +1,112 @@
+// Gate: Lighthouse on every built page (the contents page and each chapter),
+// mobile preset with its default simulated throttling (computed from the trace,
+// so a slow CI machine does not make the page look slow). One Chromium, pages one
+// after another, served from dist/ by the test server. Prints a table of scores
+// and fails when a page is below: performance 90, accessibility 100,
+// best practices 95, SEO 90.
+//
+//   npm run lighthouse                 (after npm run build)
+//   tsx scripts/lighthouse.ts [--dist=dir] [--runs=3] [--only=/rank/,/mlp/] [--json=out.json]
+// --runs=N runs each page N times and gates on the median (to check the scores are stable).
+import { launch } from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { serveDir } from '../tests/browser/server';
+import { builtPages } from './check-size';
+
+export const THRESHOLDS = { performance: 90, accessibility: 100, 'best-practices': 95, seo: 90 } as const;
+type Category = keyof typeof THRESHOLDS;
+const CATEGORIES = Object.keys(THRESHOLDS) as Category[];
+const NAMES: Record<Category, string> = { performance: 'perf', accessibility: 'a11y', 'best-practices': 'best', seo: 'seo' };
+
+interface PageResult {
+  page: string;
+  scores: Record<Category, number>;
+  metrics: { fcp: number; lcp: number; tbt: number; cls: number };
+  /** Audits that cost points, for the failure report. */
+  failing: string[];
+  ms: number;
+}
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const dist = path.resolve(arg('dist') ?? process.env.SITE_DIST ?? 'dist');
+  const runs = Math.max(1, Number(arg('runs') ?? 1));
+  const only = arg('only')?.split(',');
+  const pages = builtPages(dist).filter((p) => !only || only.includes(p));
+  const served = await serveDir(dist);
+  const chrome = await launch({
+    chromePath: process.env.CHROME_PATH || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    chromeFlags: ['--headless=new', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    logLevel: 'silent',
+  });
+  const results: PageResult[] = [];
+  const t0 = Date.now();
+  try {
+    for (const page of pages) {
+      const all: PageResult[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = Date.now();
+        const out = await lighthouse(served.origin + page, {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: CATEGORIES,
+          formFactor: 'mobile',
+        });
+        if (!out) throw new Error(`Lighthouse returned nothing for ${page}`);
+        const lhr = out.lhr;
+        if (lhr.runtimeError) throw new Error(`${page}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+        const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as Record<Category, number>;
+        const num = (id: string) => lhr.audits[id]?.numericValue ?? NaN;
+        const failing = CATEGORIES.flatMap((c) => (lhr.categories[c]?.auditRefs ?? [])
+          .filter((r) => r.weight > 0 && (lhr.audits[r.id]?.score ?? 1) < 1 && lhr.audits[r.id]?.scoreDisplayMode !== 'notApplicable')
+          .map((r) => `${NAMES[c]}: ${r.id} (${lhr.audits[r.id].displayValue ?? lhr.audits[r.id].score})`));
+        all.push({
+          page, scores, failing, ms: Date.now() - t,
+          metrics: { fcp: num('first-contentful-paint'), lcp: num('largest-contentful-paint'), tbt: num('total-blocking-time'), cls: num('cumulative-layout-shift') },
+        });
+      }
+      const pick = (c: Category) => median(all.map((r) => r.scores[c]));
+      const m = (k: keyof PageResult['metrics']) => median(all.map((r) => r.metrics[k]));
+      const r: PageResult = {
+        page,
+        scores: Object.fromEntries(CATEGORIES.map((c) => [c, pick(c)])) as Record<Category, number>,
+        metrics: { fcp: m('fcp'), lcp: m('lcp'), tbt: m('tbt'), cls: m('cls') },
+        failing: [...new Set(all.flatMap((x) => x.failing))],
+        ms: all.reduce((s, x) => s + x.ms, 0),
+      };
+      console.log(`${page}: ${CATEGORIES.map((c) => `${NAMES[c]} ${all.map((x) => x.scores[c]).join('/')}`).join(', ')} (${(r.ms / 1000).toFixed(0)} s)`);
+      results.push(r);
+    }
+  } finally {
+    await chrome.kill();
+    await served.close();
+  }
+
+  const head = ['page', ...CATEGORIES.map((c) => `${NAMES[c]} ≥${THRESHOLDS[c]}`), 'FCP s', 'LCP s', 'TBT ms', 'CLS', 'time s'];
+  const rows = results.map((r) => [r.page, ...CATEGORIES.map((c) => String(r.scores[c])),
+    (r.metrics.fcp / 1000).toFixed(1), (r.metrics.lcp / 1000).toFixed(1), String(Math.round(r.metrics.tbt)),
+    r.metrics.cls.toFixed(3), (r.ms / 1000).toFixed(0)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\nLighthouse ${runs > 1 ? `(median of ${runs} runs) ` : ''}mobile, simulated throttling:\n`);
+  console.log([line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n'));
+  console.log(`\n${results.length} pages in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const json = arg('json');
+  if (json) writeFileSync(json, JSON.stringify(results, null, 2));
+
+  const below = results.flatMap((r) => CATEGORIES.filter((c) => r.scores[c] < THRESHOLDS[c])
+    .map((c) => `${r.page}: ${c} ${r.scores[c]} < ${THRESHOLDS[c]}\n    ${r.failing.filter((f) => f.startsWith(NAMES[c])).join('\n    ')}`));
+  if (below.length) {
+    console.error(`\nLighthouse gate failed:\n- ${below.join('\n- ')}`);
+    process.exit(1);
+  }
+  console.log('All pages meet the Lighthouse thresholds.');
+}
+
+await main();

@@ -1,0 +1,111 @@
+// The site's shared bibliography. Cite with <Cite id="…" /> (components/Cite.astro);
+// every chapter that cites gets a References section listing what it cited, in
+// this form, with a link to the paper. Add an entry here before citing it.
+
+export interface Reference {
+  /** Authors as printed in the list. */
+  authors: string;
+  /** Short form used in the text: "Hu et al." */
+  short: string;
+  year: number;
+  title: string;
+  /** Where it appeared. */
+  venue: string;
+  url: string;
+  /** e.g. "arXiv:2106.09685" or a DOI. */
+  id?: string;
+}
+
+export const BIBLIOGRAPHY = {
+  hu2021lora: {
+    authors: 'Edward J. Hu, Yelong Shen, Phillip Wallis, Zeyuan Allen-Zhu, Yuanzhi Li, Shean Wang, Lu Wang, Weizhu Chen',
+    short: 'Hu et al.', year: 2021,
+    title: 'LoRA: Low-Rank Adaptation of Large Language Models',
+    venue: 'ICLR 2022', url: 'https://arxiv.org/abs/2106.09685', id: 'arXiv:2106.09685',
+  },
+  dettmers2023qlora: {
+    authors: 'Tim Dettmers, Artidoro Pagnoni, Ari Holtzman, Luke Zettlemoyer',
+    short: 'Dettmers et al.', year: 2023,
+    title: 'QLoRA: Efficient Finetuning of Quantized LLMs',
+    venue: 'NeurIPS 2023', url: 'https://arxiv.org/abs/2305.14314', id: 'arXiv:2305.14314',
+  },
+  xu2023qalora: {
+    authors: 'Yuhui Xu, Lingxi Xie, Xiaotao Gu, Xin Chen, Heng Chang, Hengheng Zhang, Zhengsu Chen, Xiaopeng Zhang, Qi Tian',
+    short: 'Xu et al.', year: 2023,
+    title: 'QA-LoRA: Quantization-Aware Low-Rank Adaptation of Large Language Models',
+    venue: 'ICLR 2024', url: 'https://arxiv.org/abs/2309.14717', id: 'arXiv:2309.14717',
+  },
+  li2018intrinsic: {
+    authors: 'Chunyuan Li, Heerad Farkhoor, Rosanne Liu, Jason Yosinski',
+    short: 'Li et al.', year: 2018,
+    title: 'Measuring the Intrinsic Dimension of Objective Landscapes',
+    venue: 'ICLR 2018', url: 'https://arxiv.org/abs/1804.08838', id: 'arXiv:1804.08838',
+  },
+  aghajanyan2020intrinsic: {
+    authors: 'Armen Aghajanyan, Luke Zettlemoyer, Sonal Gupta',
+    short: 'Aghajanyan et al.', year: 2020,
+    title: 'Intrinsic Dimensionality Explains the Effectiveness of Language Model Fine-Tuning',
+    venue: 'ACL 2021', url: 'https://arxiv.org/abs/2012.13255', id: 'arXiv:2012.13255',
+  },
+  kalajdzievski2023rslora: {
+    authors: 'Damjan Kalajdzievski',
+    short: 'Kalajdzievski', year: 2023,
+    title: 'A Rank Stabilization Scaling Factor for Fine-Tuning with LoRA',
+    venue: 'preprint', url: 'https://arxiv.org/abs/2312.03732', id: 'arXiv:2312.03732',
+  },
+  houlsby2019adapters: {
+    authors: 'Neil Houlsby, Andrei Giurgiu, Stanislaw Jastrzebski, Bruna Morrone, Quentin de Laroussilhe, Andrea Gesmundo, Mona Attariyan, Sylvain Gelly',
+    short: 'Houlsby et al.', year: 2019,
+    title: 'Parameter-Efficient Transfer Learning for NLP',
+    venue: 'ICML 2019', url: 'https://arxiv.org/abs/1902.00751', id: 'arXiv:1902.00751',
+  },
+  lin2020adapters: {
+    authors: 'Zhaojiang Lin, Andrea Madotto, Pascale Fung',
+    short: 'Lin et al.', year: 2020,
+    title: 'Exploring Versatile Generative Language Model Via Parameter-Efficient Transfer Learning',
+    venue: 'Findings of EMNLP 2020', url: 'https://arxiv.org/abs/2004.03829', id: 'arXiv:2004.03829',
+  },
+  li2021prefix: {
+    authors: 'Xiang Lisa Li, Percy Liang',
+    short: 'Li and Liang', year: 2021,
+    title: 'Prefix-Tuning: Optimizing Continuous Prompts for Generation',
+    venue: 'ACL 2021', url: 'https://arxiv.org/abs/2101.00190', id: 'arXiv:2101.00190',
+  },
+  lester2021prompt: {
+    authors: 'Brian Lester, Rami Al-Rfou, Noah Constant',
+    short: 'Lester et al.', year: 2021,
+    title: 'The Power of Scale for Parameter-Efficient Prompt Tuning',
+    venue: 'EMNLP 2021', url: 'https://arxiv.org/abs/2104.08691', id: 'arXiv:2104.08691',
+  },
+  eckart1936: {
+    authors: 'Carl Eckart, Gale Young',
+    short: 'Eckart and Young', year: 1936,
+    title: 'The approximation of one matrix by another of lower rank',
+    venue: 'Psychometrika 1(3), 211–218', url: 'https://doi.org/10.1007/BF02288367', id: 'doi:10.1007/BF02288367',
+  },
+  lecun1998mnist: {
+    authors: 'Yann LeCun, Léon Bottou, Yoshua Bengio, Patrick Haffner',
+    short: 'LeCun et al.', year: 1998,
+    title: 'Gradient-Based Learning Applied to Document Recognition',
+    venue: 'Proceedings of the IEEE 86(11), 2278–2324 (the MNIST data set, by LeCun, Cortes and Burges)',
+    url: 'https://doi.org/10.1109/5.726791', id: 'doi:10.1109/5.726791',
+  },
+} satisfies Record<string, Reference>;
+
+export type RefId = keyof typeof BIBLIOGRAPHY;
+
+export function reference(id: string): Reference {
+  const r = (BIBLIOGRAPHY as Record<string, Reference>)[id];
+  if (!r) throw new Error(`No reference "${id}" in src/site/bibliography.ts (known: ${Object.keys(BIBLIOGRAPHY).join(', ')})`);
+  return r;
+}
+
+/** The anchor of a reference in its chapter's References section. */
+export const refAnchor = (id: string) => `ref-${id}`;
+
+/** Reference ids cited in an MDX body with <Cite id="…">, in order of first citation. */
+export function citedIds(body: string): string[] {
+  const ids: string[] = [];
+  for (const m of body.matchAll(/<Cite\b[^>]*?\bid=["']([^"']+)["']/g)) if (!ids.includes(m[1])) ids.push(m[1]);
+  return ids;
+}
