@@ -19,7 +19,7 @@ export async function useSlot(slot: AdapterSlot): Promise<UseResult> {
   const r = await engine().run<UseResult, SwitchEvent>('merge.use', { session: SESSION, slot }, (e) => {
     if (e.kind === 'cell') announce<CellDetail>(CELL_EVENT, { row: e.row, column: e.column, value: e.value });
   }).done;
-  announce<AdapterSlot>(ACTIVE_EVENT, slot);
+  announce<UseResult>(ACTIVE_EVENT, r);
   return r;
 }
 
@@ -33,8 +33,9 @@ export async function refreshSlots(): Promise<SlotSummary[]> {
 export function onCell(f: (d: CellDetail) => void): void {
   document.addEventListener(CELL_EVENT, (e) => f((e as CustomEvent<CellDetail>).detail));
 }
-export function onActive(f: (slot: AdapterSlot) => void): void {
-  document.addEventListener(ACTIVE_EVENT, (e) => f((e as CustomEvent<AdapterSlot>).detail));
+/** After every swap, by any cell: which slot is in use and its scores. */
+export function onActive(f: (r: UseResult) => void): void {
+  document.addEventListener(ACTIVE_EVENT, (e) => f((e as CustomEvent<UseResult>).detail));
 }
 export function onSlots(f: (slots: SlotSummary[]) => void): void {
   document.addEventListener(ADAPTERS_EVENT, (e) => f((e as CustomEvent<SlotSummary[]>).detail));

@@ -47,9 +47,11 @@ class TaskSwitch extends HTMLElement {
       o.value = formatPercent(value, 1);
       o.classList.toggle('diag', slot === column);
     });
-    onActive((slot) => {
+    onActive(({ slot, swapMs, row: scores }) => {
       for (const r of radios) r.checked = r.value === slot;
       this.querySelectorAll('tr[data-row]').forEach((tr) => tr.classList.toggle('active', (tr as HTMLElement).dataset.row === slot));
+      const task = slot === 'none' || slot === 'uploaded' ? null : slot;
+      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
     });
     onSlots((slots: SlotSummary[]) => {
       const have = new Set<string>(['none', ...slots.map((s) => s.slot)]);
@@ -62,9 +64,7 @@ class TaskSwitch extends HTMLElement {
         clearMessage(this, 'use');
         inUse.value = `swapping in ${SLOT_NAME[slot]}…`;
         try {
-          const r = await useSlot(slot);
-          const task = slot === 'none' || slot === 'uploaded' ? null : slot;
-          inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatMs(r.swapMs)})${task ? `: ${formatPercent(r.row[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(r.row.original ?? NaN, 1)} on plain digits`}.`;
+          await useSlot(slot); // the ACTIVE event fills the output
         } catch (e) {
           inUse.value = 'unchanged.';
           showMessage(this, 'use', (e as Error).message, 'error');
