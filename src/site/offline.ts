@@ -4,10 +4,12 @@
 // this device and when they are reading without a network.
 const status = document.getElementById('offline-status');
 let saved = false;
+/** The service worker's word: its last try to reach the network failed. */
+let networkDown = false;
 
 function render(): void {
   if (!status) return;
-  const online = navigator.onLine;
+  const online = navigator.onLine && !networkDown;
   status.dataset.state = online ? 'online' : 'offline';
   status.textContent = !online && saved
     ? 'You are offline. Pages and live cells run from the copy saved on this device.'
@@ -22,7 +24,15 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   });
   if (document.readyState === 'complete') register();
   else addEventListener('load', register, { once: true });
-  navigator.serviceWorker.ready.then(() => { saved = true; render(); }, () => {});
+  navigator.serviceWorker.addEventListener('message', (e: MessageEvent) => {
+    if (e.data?.type !== 'status') return;
+    networkDown = Boolean(e.data.networkDown);
+    render();
+  });
+  const ask = () => navigator.serviceWorker.controller?.postMessage('status');
+  navigator.serviceWorker.ready.then(() => { saved = true; render(); ask(); }, () => {});
+  addEventListener('online', ask);
+  addEventListener('offline', ask);
 }
 addEventListener('online', render);
 addEventListener('offline', render);

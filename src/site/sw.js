@@ -60,8 +60,12 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(prune().then(() => self.clients.claim()));
 });
 
+// Whether the last attempt to reach the network failed (the page shows it in its footer;
+// navigator.onLine says "online" on a Wi-Fi link that carries nothing).
+let networkDown = false;
+
 self.addEventListener('message', (event) => {
-  if (event.data === 'status') event.source?.postMessage({ type: 'offline-ready', files: MANIFEST.length });
+  if (event.data === 'status') event.source?.postMessage({ type: 'status', files: MANIFEST.length, networkDown });
 });
 
 /** The cache key of a page: its path, with a trailing slash, without the query. */
@@ -78,6 +82,7 @@ async function fromCache(key) {
 async function page(request) {
   const key = pageKey(new URL(request.url));
   const network = fetch(request).then(async (res) => {
+    networkDown = false;
     if (res.ok && res.type === 'basic' && !res.redirected) {
       const cache = await caches.open(CACHE);
       await cache.put(key, res.clone());
@@ -88,8 +93,10 @@ async function page(request) {
   try {
     const first = await Promise.race([network, timeout]);
     if (first) return first;
+    networkDown = true;
     return (await fromCache(key)) ?? (await network);
   } catch (err) {
+    networkDown = true;
     const saved = await fromCache(key);
     if (saved) return saved;
     throw err;
@@ -100,7 +107,13 @@ async function asset(request) {
   const url = new URL(request.url);
   const saved = await fromCache(url.pathname);
   if (saved) return saved;
-  const res = await fetch(request);
+  let res;
+  try {
+    res = await fetch(request);
+  } catch (err) {
+    networkDown = true;
+    throw err;
+  }
   if (res.ok && res.type === 'basic' && !request.headers.has('range')) {
     const cache = await caches.open(CACHE);
     await cache.put(url.pathname, res.clone());
