@@ -65,7 +65,8 @@ describe('fast dense op', () => {
     w.dispose();
   });
 
-  for (const [n, k, d] of [[1, 1, 1], [7, 13, 5], [64, 33, 3], [5, 2, 40]]) {
+  // The shapes take both ways of forming each gradient product (see matMulTransposeA/B).
+  for (const [n, k, d] of [[1, 1, 1], [7, 13, 5], [64, 33, 3], [5, 2, 40], [3, 50, 40]]) {
     for (const activation of ['linear', 'relu'] as const) {
       for (const withBias of [true, false]) {
         it(`matches tf.matMul/add/relu: ${n}×${k}·${k}×${d}, ${activation}${withBias ? ', bias' : ''}`, () => {
