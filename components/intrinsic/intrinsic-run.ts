@@ -1,0 +1,178 @@
+// <intrinsic-run>: trains the 784-200-200-10 network in a random d-dimensional
+// subspace in the engine worker (jobs subspace.train / subspace.reset),
+// streaming step, loss and time per step, then the test accuracy.
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
+import { onVisibilityChange, whenNear } from '../lib/onscreen';
+import { engine, type JobHandle } from '../lib/engine';
+import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/worker/jobs/subspace';
+import { D, progressText, runSchema, shareOfD } from './logic';
+import { RUN_RESULT_EVENT, busyOwner, claim, onBusyChange, release, type RunResultDetail } from './busy';
+
+const SESSION = 'intrinsic-run';
+const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (WASM)', cpu: 'CPU (plain JavaScript)' };
+
+class IntrinsicRun extends HTMLElement {
+  private state!: StateStore<typeof runSchema>;
+  private job: JobHandle<SubspaceResult> | null = null;
+  private starting = false;
+  private userPaused = false;
+  private autoPaused = false;
+  /** Steps the worker's network has taken, and the (d, seed) it was made with. */
+  private step = 0;
+  private key: string | null = null;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    this.state = defineState(runSchema, { prefix: this.dataset.prefix ?? 'id' });
+    showNotes(this, 'url', this.state.notes);
+    const onNotes = (n: string[]) => showNotes(this, 'input', n);
+    for (const el of this.querySelectorAll<HTMLInputElement>('input[data-key]')) {
+      bindInput(this.state, el.dataset.key as keyof typeof runSchema & string, el, onNotes);
+    }
+    this.state.subscribe((_, changed) => {
+      this.showDims();
+      if (changed.some((k) => k !== 'steps') && this.key && this.key !== this.runKey()) {
+        this.out('summary').value = 'Settings changed: the next “Train” starts a new network from θ₀.';
+      }
+    });
+    this.showDims();
+    this.button('train').addEventListener('click', () => void this.train());
+    this.button('pause').addEventListener('click', () => this.togglePause());
+    this.button('stop').addEventListener('click', () => this.job?.stop());
+    this.button('reset').addEventListener('click', () => void this.reset());
+    onBusyChange(() => this.sync());
+    this.sync();
+    whenNear(this, () => {
+      engine().backend.then(
+        (b) => (this.out('backend').value = BACKENDS[b.name] ?? b.name),
+        (e: Error) => showMessage(this, 'engine', e.message, 'error'),
+      );
+    });
+    onVisibilityChange(this, (visible) => this.onVisible(visible));
+  }
+
+  private out(role: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private runKey(): string {
+    return `${this.state.get('d')}:${this.state.get('seed')}`;
+  }
+
+  private showDims(): void {
+    const d = this.state.get('d');
+    this.out('d').value = formatInt(d);
+    this.out('share').value = `${shareOfD(d)} (1 in ${formatNumber(D / d, d > D / 10 ? 1 : 0)})`;
+  }
+
+  private sync(): void {
+    const running = this.job !== null || this.starting;
+    const other = busyOwner() !== null && busyOwner() !== SESSION;
+    this.button('train').disabled = running || other;
+    this.button('pause').disabled = !this.job;
+    this.button('stop').disabled = !this.job;
+    this.button('pause').textContent = this.userPaused ? 'Resume' : 'Pause';
+    this.button('pause').setAttribute('aria-pressed', String(this.userPaused));
+    for (const el of this.querySelectorAll<HTMLInputElement>('input[data-key]')) el.disabled = running;
+    if (other && !running) showMessage(this, 'busy', 'The sweep below is using the engine; this cell can train when the sweep finishes or is stopped.');
+    else clearMessage(this, 'busy');
+  }
+
+  private async train(): Promise<void> {
+    if (this.job || this.starting) return;
+    if (!claim(SESSION)) return this.sync();
+    this.starting = true;
+    clearMessage(this, 'run');
+    const key = this.runKey();
+    if (key !== this.key) this.step = 0;
+    const { d, seed } = this.state.values();
+    const target = this.step + this.state.get('steps');
+    const params: SubspaceTrainParams = { session: SESSION, mode: 'subspace', d, seed, steps: target };
+    const bar = this.querySelector<HTMLProgressElement>('progress[data-role="bar"]')!;
+    bar.max = target;
+    this.out('progress').value = progressText(this.step, target, 0);
+    this.out('accuracy').value = '—';
+    this.out('summary').value = `Training θ_d (${formatInt(d)} numbers) from step ${formatInt(this.step)}…`;
+    try {
+      this.job = engine().run<SubspaceResult, SubspaceEvent>('subspace.train', params, (e) => {
+        if (e.kind === 'step') {
+          this.step = e.step;
+          bar.value = e.step;
+          this.out('progress').value = progressText(e.step, e.steps, e.msPerStep);
+          this.out('loss').value = formatNumber(e.loss, 3);
+          this.out('ms').value = formatMs(e.msPerStep);
+        } else {
+          this.out('progress').value = `Step ${formatInt(e.step)} of ${formatInt(target)}: measuring test accuracy…`;
+        }
+      });
+      this.key = key;
+      this.starting = false;
+      this.sync();
+      if (this.autoPaused) this.job.pause();
+      const r = await this.job.done;
+      this.step = r.step;
+      bar.value = r.step;
+      this.out('progress').value = r.step < target ? `Stopped at step ${formatInt(r.step)} of ${formatInt(target)}` : `Done: ${formatInt(r.step)} steps`;
+      this.out('accuracy').value = formatPercent(r.accuracy, 1);
+      this.out('summary').value = `After ${formatInt(r.step)} steps in a ${formatInt(r.d)}-dimensional random subspace (${shareOfD(r.d)} of D): ${formatPercent(r.accuracy, 1)} test accuracy.`;
+      document.dispatchEvent(new CustomEvent<RunResultDetail>(RUN_RESULT_EVENT, { detail: { d: r.d, steps: r.step, seed, accuracy: r.accuracy } }));
+    } catch (e) {
+      const err = e as Error;
+      if (err.name !== 'JobStopped') {
+        showMessage(this, 'run', `${err.message} Reset to start again.`, 'error');
+        this.out('progress').value = 'Stopped by an error';
+      }
+    } finally {
+      this.job = null;
+      this.starting = false;
+      this.userPaused = false;
+      release(SESSION);
+      this.sync();
+    }
+  }
+
+  private togglePause(): void {
+    if (!this.job) return;
+    this.userPaused = !this.userPaused;
+    if (this.userPaused) this.job.pause();
+    else if (!this.autoPaused) this.job.resume();
+    this.out('progress').value = this.userPaused ? `Paused at step ${formatInt(this.step)}` : this.out('progress').value;
+    this.sync();
+  }
+
+  /** Pause while the cell is off screen or the tab is hidden; resume when it is back (unless the reader paused). */
+  private onVisible(visible: boolean): void {
+    this.autoPaused = !visible;
+    if (!this.job || this.userPaused) return;
+    if (visible) this.job.resume();
+    else this.job.pause();
+  }
+
+  private async reset(): Promise<void> {
+    this.job?.stop();
+    while (this.job || this.starting) await new Promise((r) => setTimeout(r, 20));
+    try {
+      await engine().run('subspace.reset', { session: SESSION, what: 'run' }).done;
+    } catch (e) {
+      showMessage(this, 'run', (e as Error).message, 'error');
+      return;
+    }
+    this.step = 0;
+    this.key = null;
+    clearMessage(this, 'run');
+    const bar = this.querySelector<HTMLProgressElement>('progress[data-role="bar"]')!;
+    bar.value = 0;
+    this.out('progress').value = 'Not started';
+    for (const role of ['loss', 'ms', 'accuracy']) this.out(role).value = '—';
+    this.out('summary').value = 'Reset: the next “Train” starts from θ₀ again.';
+  }
+}
+
+if (!customElements.get('intrinsic-run')) customElements.define('intrinsic-run', IntrinsicRun);
