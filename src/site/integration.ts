@@ -15,7 +15,8 @@ const PLACEHOLDER = '/* PRECACHE_MANIFEST */ []';
 
 async function buildSearchIndex(dist: string): Promise<number> {
   try {
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+    // Formulas: index KaTeX's MathML text once; skip its visual copy and the TeX source.
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en', excludeSelectors: ['.katex-html', 'annotation'] });
     if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
     const added = await index.addDirectory({ path: dist });
     if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join('; ')}`);
