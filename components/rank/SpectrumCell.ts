@@ -54,7 +54,7 @@ class SpectrumCell extends HTMLElement {
       const max = rankMax(m);
       rInput.max = String(max);
       if (state.get('r') > max) {
-        showNotes(this, 'input', [`Rank r: a ${m.m}×${m.n} matrix has at most ${max} singular values; using ${max}.`]);
+        showNotes(this, 'input', [`r: a ${m.m}×${m.n} matrix has at most ${max} singular values; using ${max}.`]);
         state.set('r', max);
         return; // the change re-renders
       }

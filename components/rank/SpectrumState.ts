@@ -11,5 +11,5 @@ export type SpectrumMatrix = (typeof SPECTRUM_MATRICES)[number];
 export const spectrumSchema = {
   m: { kind: 'enum', options: SPECTRUM_MATRICES.map((x) => x.id), default: 'digit', label: 'Matrix' },
   digit: { kind: 'int', min: 0, max: 999, default: 0, label: 'Test digit' },
-  r: { kind: 'int', min: 1, max: 1000, default: 3, label: 'Rank r' },
+  r: { kind: 'int', min: 1, max: 1000, default: 3, label: 'Singular values kept r' },
 } as const;

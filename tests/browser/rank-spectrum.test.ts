@@ -16,7 +16,7 @@ describe('/rank/ spectrum cell', () => {
     expect(e1).toBeGreaterThan(0);
     expect(e1).toBeLessThan(100);
     const before = await page.locator('spectrum-cell canvas[data-role="approx"]').evaluate((c: HTMLCanvasElement) => c.toDataURL());
-    const slider = page.getByRole('slider', { name: /rank r/i }).last();
+    const slider = page.getByRole('slider', { name: /singular values kept/i });
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
