@@ -1,7 +1,8 @@
 // A tiny static file server for dist/ (no build here: run `npm run build` first).
 // SITE_DIST=/other/dir serves another build (e.g. `astro build --outDir /tmp/x`).
 import http from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
@@ -22,6 +23,17 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+const COMPRESS = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.txt', '.wasm', '.ico']);
+const gzCache = new Map<string, { mtime: number; body: Buffer }>();
+function gzipped(file: string): Buffer {
+  const mtime = statSync(file).mtimeMs;
+  const hit = gzCache.get(file);
+  if (hit && hit.mtime === mtime) return hit.body;
+  const body = gzipSync(readFileSync(file));
+  gzCache.set(file, { mtime, body });
+  return body;
+}
+
 export interface Served { origin: string; close(): Promise<void> }
 
 /** Serve `root` on 127.0.0.1 at a free port. Directories serve index.html; "/x" redirects to "/x/". */
@@ -39,11 +51,20 @@ export async function serveDir(root = path.resolve(process.env.SITE_DIST || 'dis
       target = path.join(target, 'index.html');
     }
     if (!existsSync(target) || !statSync(target).isFile()) return void res.writeHead(404).end('not found');
-    res.writeHead(200, {
-      'Content-Type': TYPES[path.extname(target).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': statSync(target).size,
+    const ext = path.extname(target).toLowerCase();
+    const headers: http.OutgoingHttpHeaders = {
+      'Content-Type': TYPES[ext] ?? 'application/octet-stream',
       'Cache-Control': 'no-cache',
-    });
+      Vary: 'Accept-Encoding',
+    };
+    // Compress text and WebAssembly as any static host would (Lighthouse measures transfer sizes).
+    const gz = COMPRESS.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (gz) {
+      const body = gzipped(target);
+      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      return void res.end(req.method === 'HEAD' ? undefined : body);
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': statSync(target).size });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(target).pipe(res);
   });
