@@ -105,7 +105,7 @@ class IntrinsicRun extends HTMLElement {
         if (e.kind === 'step') {
           this.step = e.step;
           bar.value = e.step;
-          this.out('progress').value = progressText(e.step, e.steps, e.msPerStep);
+          this.out('progress').value = this.userPaused ? `Paused at step ${formatInt(e.step)} of ${formatInt(e.steps)}` : progressText(e.step, e.steps, e.msPerStep);
           this.out('loss').value = formatNumber(e.loss, 3);
           this.out('ms').value = formatMs(e.msPerStep);
         } else {
@@ -143,7 +143,7 @@ class IntrinsicRun extends HTMLElement {
     this.userPaused = !this.userPaused;
     if (this.userPaused) this.job.pause();
     else if (!this.autoPaused) this.job.resume();
-    this.out('progress').value = this.userPaused ? `Paused at step ${formatInt(this.step)}` : this.out('progress').value;
+    if (this.userPaused) this.out('progress').value = `Paused at step ${formatInt(this.step)}`;
     this.sync();
   }
 

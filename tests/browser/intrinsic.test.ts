@@ -38,6 +38,9 @@ describe('/intrinsic-dimension/ single run', () => {
     const { page, context, problems } = await site.open('/intrinsic-dimension/?id.d=50&id.steps=60&id.seed=3');
     await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
     await expect.poll(() => page.locator(out('backend')).textContent(), { timeout: 60_000 }).toMatch(/WASM|WebGL|WebGPU|CPU/);
+    // The chart below loads Observable Plot when it comes near; let that finish first, so that what is
+    // measured next is the page while the worker trains.
+    await expect.poll(() => page.locator('intrinsic-sweep [data-role="chart"] [role="img"]').count(), { timeout: 30_000 }).toBe(1);
     // Watch the main thread from here on: long tasks, and how late a timer fires.
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[]; lateness: number[]; stopProbe: () => void };
@@ -82,6 +85,36 @@ describe('/intrinsic-dimension/ single run', () => {
     expect(Math.max(0, ...lateness)).toBeLessThan(200);
     // The run appears on the sweep chart's table.
     await expect.poll(() => page.locator('intrinsic-sweep tbody[data-role="rows"]').textContent()).toMatch(/Your single run50\d/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('/intrinsic-dimension/ run controls', () => {
+  it('pauses, resumes, stops with the accuracy at that step, and resets', async () => {
+    const { page, context, problems } = await site.open('/intrinsic-dimension/?id.d=20&id.steps=3000&id.seed=2');
+    const cell = page.locator('intrinsic-run');
+    await cell.scrollIntoViewIfNeeded();
+    const progress = page.locator(out('progress'));
+    await page.getByRole('button', { name: 'Train in this subspace' }).click();
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/^Step [1-9][\d,]* of 3,000/);
+    await cell.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => progress.textContent()).toMatch(/^Paused at step/);
+    await page.waitForTimeout(300); // the step under way when Pause was pressed finishes
+    const bar = page.locator('intrinsic-run progress');
+    const pausedAt = await bar.evaluate((b: HTMLProgressElement) => b.value);
+    await page.waitForTimeout(700);
+    expect(await bar.evaluate((b: HTMLProgressElement) => b.value)).toBe(pausedAt);
+    await cell.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => bar.evaluate((b: HTMLProgressElement) => b.value)).toBeGreaterThan(pausedAt);
+    await cell.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/^Stopped at step [\d,]+ of 3,000$/);
+    expect(await page.locator(out('accuracy')).textContent()).toMatch(/^\d+(\.\d)?%$/);
+    // Controls are usable again; Reset forgets the network.
+    expect(await page.getByRole('button', { name: 'Train in this subspace' }).isEnabled()).toBe(true);
+    await cell.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => progress.textContent()).toBe('Not started');
+    expect(await page.locator(out('accuracy')).textContent()).toBe('—');
     expect(problems).toEqual([]);
     await context.close();
   });
