@@ -17,3 +17,9 @@ export function formatDiff(x: number): string {
   return `${m.toFixed(1)} × 10${sup}`;
 }
 
+
+/** A swap takes microseconds; the timer in a page may only resolve 0.1 ms. */
+export function formatSwapMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  return ms < 0.1 ? 'under 0.1 ms' : `${ms.toFixed(1)} ms`;
+}

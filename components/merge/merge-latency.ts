@@ -55,10 +55,12 @@ class MergeLatency extends HTMLElement {
       out('progress').value = `Done: ${r.repeats} samples per model and batch size.`;
       for (const t of r.timings) {
         const row = q<HTMLTableRowElement>(`tr[data-batch="${t.batch}"]`);
-        const cell = (x: Timing) => `${formatMs(x.median)} (${formatMs(x.q1)}–${formatMs(x.q3)})`;
-        out('base', row).value = cell(t.base);
-        out('unmerged', row).value = `${cell(t.unmerged)}, ${signed(t.unmerged.median / t.base.median - 1)}`;
-        out('merged', row).value = `${cell(t.merged)}, ${signed(t.merged.median / t.base.median - 1)}`;
+        for (const m of ['base', 'unmerged', 'merged'] as const) {
+          const x: Timing = t[m];
+          out(m, row).value = formatMs(x.median);
+          const vsBase = m === 'base' ? '' : ` · ${signed(x.median / t.base.median - 1)}`;
+          row.querySelector<HTMLElement>(`[data-spread="${m}"]`)!.textContent = `spread ${formatMs(x.q1).replace(/ m?s$/, '')}–${formatMs(x.q3)}${vsBase}`;
+        }
       }
       out('diff').value = formatDiff(r.check.mergedVsUnmerged);
       out('restored').value = formatDiff(r.check.restoredWeights);

@@ -2,7 +2,8 @@
 // shared frozen base on request, and fills an adapter × task score matrix.
 import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
-import { formatMs, formatPercent } from '../lib/format';
+import { formatPercent } from '../lib/format';
+import { formatSwapMs } from './format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
 import type { TaskId } from '../../src/engine/data';
@@ -51,7 +52,7 @@ class TaskSwitch extends HTMLElement {
       for (const r of radios) r.checked = r.value === slot;
       this.querySelectorAll('tr[data-row]').forEach((tr) => tr.classList.toggle('active', (tr as HTMLElement).dataset.row === slot));
       const task = slot === 'none' || slot === 'uploaded' ? null : slot;
-      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
+      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatSwapMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
     });
     onSlots((slots: SlotSummary[]) => {
       const have = new Set<string>(['none', ...slots.map((s) => s.slot)]);

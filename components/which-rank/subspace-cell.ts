@@ -17,7 +17,7 @@ function heatmap(el: HTMLElement, grid: number[], rows: number, cols: number, na
     const plotW = w - 60;
     const cell = plotW / cols;
     return Plot.plot({
-      width: w, height: Math.max(110, Math.round(rows * cell) + 60), marginLeft: 40, marginRight: 20, marginBottom: 36,
+      width: w, height: Math.round(rows * Math.max(cell, 10)) + 70, marginLeft: 40, marginRight: 20, marginBottom: 36,
       x: { domain: [0.5, cols + 0.5], label: 'j', ticks: cols === 64 ? [1, 8, 16, 32, 64] : undefined },
       y: { domain: [0.5, rows + 0.5], reverse: true, label: 'i', ticks: rows === 64 ? [1, 8, 16, 32, 64] : [1, 2, 4, 8] },
       color: { type: 'linear', domain: [0, 1], scheme: 'viridis', legend: true, label: 'φ' },

@@ -114,12 +114,12 @@ class TargetSweep extends HTMLElement {
   }
 
   private drawChart(task: TaskId, rows: TargetRow[]): void {
-    const data = rows.map((r) => ({ label: `${r.label} (r = ${r.choice.rank})`, score: this.results.get(r.key)?.score ?? null }));
+    const data = rows.map((r) => ({ label: `${r.id === 'all' ? 'All three' : r.label.replace(' only', '')} (r = ${r.choice.rank})`, score: this.results.get(r.key)?.score ?? null }));
     const done = data.filter((d): d is { label: string; score: number } => d.score !== null);
     const base = this.baselines.get(task);
     const chart = this.querySelector<HTMLElement>('[data-role="chart"]')!;
     renderPlot(chart, (Plot, { width, theme }) => Plot.plot({
-      width, height: 200, marginLeft: 170, marginRight: 50,
+      width, height: 190, marginLeft: 120, marginRight: 50,
       x: { domain: [0, 1], grid: true, label: SCORE_LABEL[task], tickFormat: (v: number) => formatPercent(v, 0) },
       y: { domain: data.map((d) => d.label), label: null },
       marks: [

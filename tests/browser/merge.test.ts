@@ -26,7 +26,9 @@ describe('/merge-and-switch/', () => {
     const [unmerged, merged] = (await cell.locator('output[data-role="score"]').textContent())!.split(' / ');
     expect(merged).toBe(unmerged);
     for (const batch of [1, 64]) {
-      expect(await cell.locator(`tr[data-batch="${batch}"] output[data-role="merged"]`).textContent()).toMatch(/^[\d.,]+ (ms|s) \(/);
+      const row = cell.locator(`tr[data-batch="${batch}"]`);
+      expect(await row.locator('output[data-role="merged"]').textContent()).toMatch(/^[\d.,]+ (ms|s)$/);
+      expect(await row.locator('[data-spread="merged"]').textContent()).toMatch(/^spread [\d.,]+–[\d.,]+ (ms|s) · [+−][\d.]+% vs base$/);
     }
     expect(problems).toEqual([]);
     await context.close();
