@@ -37,7 +37,7 @@ class QaLoraCompare extends HTMLElement {
     this.dataset.ready = '1';
     this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'qc' });
     showNotes(this, 'url', this.state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
       bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
     }
     const showSettings = () => {
@@ -76,7 +76,7 @@ class QaLoraCompare extends HTMLElement {
     const running = this.job !== null;
     this.button('run').disabled = running;
     this.button('stop').disabled = !running;
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] [data-key]')) el.disabled = running;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]')) el.disabled = running;
   }
 
   private clearResults(status: string): void {

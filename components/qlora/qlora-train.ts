@@ -38,7 +38,7 @@ class QloraTrain extends HTMLElement {
     this.dataset.ready = '1';
     this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'ql' });
     showNotes(this, 'url', this.state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
       bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
     }
     this.state.subscribe((v, changed) => {
@@ -69,7 +69,7 @@ class QloraTrain extends HTMLElement {
     this.button('train').disabled = running;
     this.button('pause').disabled = !running;
     this.button('pause').textContent = this.paused ? 'Resume' : 'Pause';
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] [data-key]')) el.disabled = running;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]')) el.disabled = running;
   }
 
   /** The memory table depends only on the rank: computed here, by formula. */
