@@ -19,11 +19,12 @@ export class Runner {
   private offscreen = false;
   private readonly listeners = new Set<() => void>();
 
-  constructor(cell: HTMLElement, private readonly parts: RunnerParts) {
+  constructor(private readonly cell: HTMLElement, private readonly parts: RunnerParts) {
     parts.pause?.addEventListener('click', () => this.togglePause());
     parts.stop?.addEventListener('click', () => this.job?.stop());
     onVisibilityChange(cell, (visible) => {
       this.offscreen = !visible;
+      this.sync();
       if (!this.job || this.userPaused) return;
       if (visible) this.job.resume();
       else this.job.pause();
@@ -84,6 +85,9 @@ export class Runner {
     }
     if (this.parts.stop) this.parts.stop.disabled = !running;
     for (const el of this.parts.lock()) el.disabled = running;
+    // Shown next to the progress text (cells.css): why a run is not moving.
+    this.cell.toggleAttribute('data-user-paused', running && this.userPaused);
+    this.cell.toggleAttribute('data-offscreen-paused', running && !this.userPaused && this.offscreen);
     this.listeners.forEach((f) => f());
   }
 }

@@ -96,6 +96,12 @@ describe('merge and unmerge', () => {
     expect(events.some((e) => e.kind === 'step')).toBe(true);
     expect(events.filter((e) => e.kind === 'timing').length).toBe(6);
     expect(snapshot(base)).toEqual(before);
+    // Another setting trains a new adapter and frees the old one; going back trains afresh.
+    const tensors = tf.memory().numTensors;
+    await jobs.latency({ session: 's', task: 'rotated', steps: 4, seed: 1, repeats: 3 }, ctx);
+    expect(tf.memory().numTensors).toBe(tensors);
+    await jobs.latency({ session: 's', task: 'rotated', steps: 3, seed: 1, repeats: 3 }, ctx);
+    expect(tf.memory().numTensors).toBe(tensors);
   }, 60_000);
 });
 

@@ -189,7 +189,11 @@ export const jobs = {
     const key = `latency:${p.task}:${p.steps}:${p.seed}`;
     let trained = ctx.session.get(key) as LoraModel | undefined;
     if (!trained) {
-      for (const [k, v] of ctx.session) if (k.startsWith('latency:')) (v as LoraModel).disposeAdapters();
+      for (const [k, v] of [...ctx.session]) {
+        if (!k.startsWith('latency:')) continue;
+        (v as LoraModel).disposeAdapters();
+        ctx.session.delete(k);
+      }
       trained = await trainAdapters(p.task, p.steps, p.seed, ctx, (step, loss) => ctx.emit({ kind: 'step', step, steps: p.steps, loss } satisfies LatencyEvent));
       ctx.session.set(key, trained);
     }
