@@ -161,7 +161,7 @@ class QaLoraCompare extends HTMLElement {
       x: { label: 'training step' },
       y: { label: 'training loss', grid: true, type: 'log' },
       color: { legend: true, domain: ['LoRA', 'QA-LoRA'], range: [theme.series[0], theme.series[1]] },
-      marks: [Plot.line(rows, { x: 'step', y: 'loss', stroke: 'phase', strokeWidth: 2 })],
+      marks: [Plot.line(rows, { x: 'step', y: 'loss', stroke: 'phase', z: 'phase', strokeWidth: 2 })],
     }), { label: `Training loss of the LoRA and QA-LoRA adapters over the steps; last values: ${['LoRA', 'QA-LoRA'].map((ph) => { const l = rows.filter((r) => r.phase === ph).pop(); return l ? `${ph} ${l.loss.toFixed(3)} at step ${l.step}` : `${ph} not started`; }).join(', ')}.` });
   }
 }

@@ -23,6 +23,15 @@ const SCORE_NAME: Record<Task, string> = { fours: 'Accuracy on 4s', rotated: 'Ac
 
 interface Point { step: number; value: number; series: string }
 
+const SCORE_SERIES = 'task score';
+const ALL_SERIES = 'all test digits';
+/** The task score; for "fix the 4s" also the accuracy on every digit, which is what such training can damage. */
+function pointsAt(step: number, s: Score, task: Task): Point[] {
+  const pts = [{ step, value: s.score, series: SCORE_SERIES }];
+  if (task === 'fours') pts.push({ step, value: s.accuracy, series: ALL_SERIES });
+  return pts;
+}
+
 class QloraTrain extends HTMLElement {
   private state!: StateStore<typeof schema>;
   private job: JobHandle<QloraResult> | null = null;
@@ -100,7 +109,7 @@ class QloraTrain extends HTMLElement {
       this.out('nf4').value = formatPercent(r.nf4.score);
       if (!this.step) {
         this.out('score').value = formatPercent(r.nf4.score);
-        this.points = [{ step: 0, value: r.nf4.score, series: 'QLoRA (NF4 base + adapters)' }];
+        this.points = pointsAt(0, r.nf4, task);
       }
       clearMessage(this, 'engine');
       this.draw();
@@ -151,7 +160,7 @@ class QloraTrain extends HTMLElement {
       this.out('ms').value = formatMs(e.msPerStep);
     } else {
       this.out('score').value = formatPercent(e.score);
-      this.points = this.points.filter((p) => p.step !== e.step).concat({ step: e.step, value: e.score, series: 'QLoRA (NF4 base + adapters)' });
+      this.points = this.points.filter((p) => p.step !== e.step).concat(pointsAt(e.step, e, this.state.get('task') as Task));
       this.draw();
     }
   }
@@ -215,11 +224,12 @@ class QloraTrain extends HTMLElement {
       y: { label: 'task score', domain: [0, 1], grid: true, tickFormat: (t: number) => formatPercent(t, 0) },
       marks: [
         Plot.ruleY([fp32], { stroke: theme.series[1], strokeDasharray: '4,3' }),
-        Plot.text([{ y: fp32 }], { x: Math.max(10, last?.step ?? 0), y: 'y', text: () => 'fp32 base', textAnchor: 'end', dy: -6, fill: theme.fg }),
-        Plot.line(pts, { x: 'step', y: 'value', stroke: theme.series[0], strokeWidth: 2 }),
-        Plot.dot(pts, { x: 'step', y: 'value', fill: theme.series[0], r: 3 }),
+        Plot.line(pts, { x: 'step', y: 'value', stroke: 'series', z: 'series', strokeWidth: 2 }),
+        Plot.dot(pts, { x: 'step', y: 'value', fill: 'series', r: 3 }),
       ],
-    }), { label: `Task score of QLoRA over training: ${pts.map((p) => `step ${p.step}: ${formatPercent(p.value)}`).join(', ')}; the fp32 base scores ${formatPercent(fp32)}.` });
+      color: { legend: pts.some((p) => p.series === ALL_SERIES), domain: [SCORE_SERIES, ALL_SERIES], range: [theme.series[0], theme.series[2]] },
+    }), { label: `QLoRA over training: ${pts.filter((p) => p.series === SCORE_SERIES).map((p) => `step ${p.step}: ${formatPercent(p.value)}`).join(', ')}`
+      + `${pts.some((p) => p.series === ALL_SERIES) ? `; on all test digits ${pts.filter((p) => p.series === ALL_SERIES).map((p) => formatPercent(p.value)).join(', ')}` : ''}; the fp32 base scores ${formatPercent(fp32)} on the task.` });
   }
 }
 

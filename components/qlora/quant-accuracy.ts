@@ -106,7 +106,7 @@ class QuantAccuracy extends HTMLElement {
       y: { label: 'relative error', grid: true, type: 'log', tickFormat: (t: number) => formatPercent(t, 1) },
       color: { legend: true, domain: [...FORMAT_OPTIONS], range: [...theme.series, theme.muted] },
       marks: [
-        Plot.line(rows, { x: 'blockName', y: 'relativeError', stroke: 'format', strokeWidth: 2 }),
+        Plot.line(rows, { x: 'blockName', y: 'relativeError', stroke: 'format', z: 'format', strokeWidth: 2 }),
         Plot.dot(rows, { x: 'blockName', y: 'relativeError', fill: 'format', r: 4 }),
       ],
     }), { label: `Relative weight error of the quantized base for each data type as the block size grows: ${rows.map((c) => `${c.format} ${c.blockName} ${formatPercent(c.relativeError, 1)}`).join('; ')}.` });
