@@ -36,7 +36,7 @@ window.runBench = (request) => new Promise((resolve, reject) => {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.kind === 'log') { out.logs.push(m.line); console.log(m.line); }
-    if (m.kind === 'backend') Object.assign(out, { info: m.info, wasmThreads: m.wasmThreads, isolated: m.isolated });
+    if (m.kind === 'backend') Object.assign(out, { info: m.info, wasmThreads: m.wasmThreads, wasmSimd: m.wasmSimd, isolated: m.isolated });
     if (m.kind === 'done') { out.result = m.result; worker.terminate(); resolve(out); }
     if (m.kind === 'error') { worker.terminate(); reject(new Error(m.message)); }
   };
@@ -80,6 +80,7 @@ async function serve(workerJs: string, isolated: boolean): Promise<{ origin: str
 interface PageResult {
   info: { name: string; reason: string };
   wasmThreads: number | null;
+  wasmSimd: boolean | null;
   isolated: boolean;
   result: BenchResult;
 }
@@ -139,7 +140,7 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
           console.log(`backend ${name}: not available here (${page.info.reason}); measured ${page.info.name} instead, not reported`);
           continue;
         }
-        const threadNote = page.wasmThreads !== null ? `; WASM threads ${page.wasmThreads}` : '';
+        const threadNote = page.wasmThreads !== null ? `; WASM ${page.wasmSimd ? 'SIMD' : 'without SIMD'}, ${page.wasmThreads} thread(s)${page.isolated ? ', cross-origin isolated' : ''}` : '';
         console.log(`${site ? `site default = ${page.info.name} (${page.info.reason})` : `backend ${page.info.name}`}${threadNote}`);
         console.log(formatTable(page.result));
         results.push({ label: site ? `default (${page.info.name})` : name, page });

@@ -25,11 +25,14 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     }
     const info = await initBackend({ prefer, wasmPath: '/tfjs/' });
     let wasmThreads: number | null = null;
+    let wasmSimd: boolean | null = null;
     if (info.name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasmThreads = wasm.getThreadsCount();
+      wasmSimd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
     }
-    post({ kind: 'backend', info, wasmThreads, isolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false });
+    const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false;
+    post({ kind: 'backend', info, wasmThreads, wasmSimd, isolated });
     const result = await runBenchmarks({ ...opts, log: (line) => post({ kind: 'log', line }) });
     post({ kind: 'done', result, backend: tf.getBackend() });
   } catch (err) {

@@ -27,11 +27,15 @@
  * compare against.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
+import { gemmFor } from './gemm';
 
 export type DenseActivation = 'linear' | 'relu';
 
-/** The kernel name under which tfjs's _FusedMatMul runs with our gradient. */
+/** The kernel name under which tfjs's _FusedMatMul (or, on WASM, gemm.ts) runs with our gradient. */
 export const FAST_DENSE_KERNEL = 'LoraLiveDense';
+/** Gradient products on WASM with gemm.ts: aᵀ·g and g·bᵀ without forming a transpose as a tensor. */
+const TA_KERNEL = 'LoraLiveMatMulTA';
+const TB_KERNEL = 'LoraLiveMatMulTB';
 
 /** Backends whose matMul is slow with a transposed operand (measured), so the gradient transposes explicitly. */
 const EXPLICIT_TRANSPOSE = new Set(['wasm']);
@@ -69,6 +73,10 @@ function ensureKernel(): boolean {
     const reshape = tf.getKernel('Reshape', backend);
     if (!fused || !reshape) return false;
     tf.registerKernel({ kernelName: FAST_DENSE_KERNEL, backendName: backend, kernelFunc: denseKernel(fused.kernelFunc, reshape.kernelFunc) });
+    if (backend === 'wasm') {
+      tf.registerKernel({ kernelName: TA_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTA(i.a!, i.b!)) });
+      tf.registerKernel({ kernelName: TB_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTB(i.a!, i.b!)) });
+    }
   }
   if (!gradientRegistered) {
     // Nothing for tfjs to save: dense() saves what the gradient needs itself (see saveForGradient).
@@ -96,6 +104,8 @@ function denseKernel(fused: tf.KernelFunc, reshape: tf.KernelFunc): tf.KernelFun
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
     const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+    const gemm = gemmFor(backend);
+    if (gemm) return gemm.matMul(a, b, bias ?? null, attrs?.activation === 'relu', attrs?.keepPacked === true);
     const [n, k] = a.shape;
     const d = b.shape[1];
     const to = (x: TensorInfo, shape: number[]) => reshape({ inputs: { x }, backend, attrs: { shape } }) as TensorInfo;
@@ -106,6 +116,18 @@ function denseKernel(fused: tf.KernelFunc, reshape: tf.KernelFunc): tf.KernelFun
     for (const t of [a3, b3, out3]) backend.disposeData(t.dataId);
     return out;
   };
+}
+
+function withGemm(args: Parameters<tf.KernelFunc>[0], f: (g: NonNullable<ReturnType<typeof gemmFor>>, inputs: KernelArgs['inputs']) => TensorInfo): TensorInfo {
+  const { inputs, backend } = args as unknown as KernelArgs;
+  const gemm = gemmFor(backend);
+  if (!gemm) throw new Error('The WASM matrix products are not available here.');
+  return f(gemm, inputs);
+}
+
+/** Whether the gradient products can run on gemm.ts (the WASM backend with relaxed SIMD). */
+function gemmHere(): boolean {
+  return tf.getBackend() === 'wasm' && ensureKernel() && gemmFor(tf.backend()) !== null;
 }
 
 /*
@@ -121,6 +143,7 @@ export function matMulTransposeB(g: Tensor2D, b: Tensor2D): Tensor2D {
   const [n, d] = g.shape;
   const k = b.shape[0];
   if (!EXPLICIT_TRANSPOSE.has(tf.getBackend())) return tf.matMul(g, b, false, true);
+  if (gemmHere()) return tf.engine().runKernel(TB_KERNEL, { a: g, b }) as Tensor2D;
   // g·transpose(b) packs and transposes k·d; transpose(b·transpose(g)) packs n·d and transposes n·d + n·k.
   return 2.5 * k * d <= 2.5 * n * d + n * k ? tf.matMul(g, tf.transpose(b)) : (tf.transpose(tf.matMul(b, tf.transpose(g))) as Tensor2D);
 }
@@ -130,6 +153,7 @@ export function matMulTransposeA(a: Tensor2D, g: Tensor2D): Tensor2D {
   const [n, k] = a.shape;
   const d = g.shape[1];
   if (!EXPLICIT_TRANSPOSE.has(tf.getBackend())) return tf.matMul(a, g, true, false);
+  if (gemmHere()) return tf.engine().runKernel(TA_KERNEL, { a, b: g }) as Tensor2D;
   // transpose(a)·g packs n·d, transposes n·k; transpose(transpose(g)·a) packs n·k, transposes n·d + k·d.
   return 1.5 * n * d + n * k <= 1.5 * n * k + n * d + k * d ? tf.matMul(tf.transpose(a), g) : (tf.transpose(tf.matMul(tf.transpose(g), a)) as Tensor2D);
 }
@@ -162,7 +186,9 @@ export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activati
   }
   const inputs: tf.NamedTensorMap = { a: x, b: w };
   if (bias) inputs.bias = bias;
-  const out = tf.engine().runKernel(FAST_DENSE_KERNEL, inputs, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 }) as Tensor2D;
+  // A variable (a weight) is worth keeping packed for the WASM products: it is used again, unchanged, next step.
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0, keepPacked: w instanceof tf.Variable };
+  const out = tf.engine().runKernel(FAST_DENSE_KERNEL, inputs, attrs) as Tensor2D;
   saveForGradient(out, activation === 'relu' ? [x, w, out] : [x, w]);
   return out;
 }

@@ -1,0 +1,195 @@
+/*
+ * Matrix products for the engine's fast path on tfjs's WASM backend, with
+ * relaxed-SIMD fused multiply-add (f32x4.relaxed_madd). The functions work in
+ * the memory of tfjs's own WASM module (imported as env.memory): arguments are
+ * byte offsets of row-major float32 matrices there. No stack, no globals, no
+ * allocation: the caller (gemm.ts) allocates every buffer through tfjs.
+ *
+ * Why: tfjs 4.22's WASM build multiplies through XNNPACK without FMA (mul then
+ * add). With FMA the same products run ~1.4× faster here. See README, "Speed
+ * on machines without a GPU".
+ *
+ * Build: src/engine/fast/wasm/build.sh (clang ≥ 16, lld) → gemm.wasm.ts.
+ */
+#include <wasm_simd128.h>
+
+typedef float f32x4_t __attribute__((__vector_size__(16), __aligned__(16)));
+#define LD(p) wasm_v128_load(p)
+#define ST(p, v) wasm_v128_store(p, v)
+#define SPLAT(p) wasm_v128_load32_splat(p)
+#define LANE(v, i) wasm_i32x4_shuffle(v, v, i, i, i, i)
+#define FMA(a, b, c) ((v128_t)__builtin_wasm_relaxed_madd_f32x4((f32x4_t)(a), (f32x4_t)(b), (f32x4_t)(c)))
+#define ZERO wasm_f32x4_const_splat(0.f)
+
+static inline v128_t act(v128_t v, int relu) { return relu ? wasm_f32x4_max(v, ZERO) : v; }
+static inline float act1(float v, int relu) { return relu && !(v > 0.f) && v == v ? 0.f : v; }
+
+/* P = the first 8·⌊N/8⌋ columns of B [K×N] in strips of 8: P[s][k][0..7] = B[k][8s..8s+7]. */
+__attribute__((export_name("pack8")))
+void pack8(const float* B, float* P, int K, int N) {
+  for (int j = 0; j + 8 <= N; j += 8) {
+    const float* b = B + j;
+    for (int k = 0; k < K; k++, b += N, P += 8) {
+      ST(P, LD(b));
+      ST(P + 4, LD(b + 4));
+    }
+  }
+}
+
+/* T [C×R] = transpose of A [R×C], in 4×4 blocks. */
+__attribute__((export_name("transpose")))
+void transpose(const float* A, float* T, int R, int C) {
+  int i = 0;
+  for (; i + 4 <= R; i += 4) {
+    int j = 0;
+    for (; j + 4 <= C; j += 4) {
+      const float* a = A + i * C + j;
+      v128_t r0 = LD(a), r1 = LD(a + C), r2 = LD(a + 2 * C), r3 = LD(a + 3 * C);
+      v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+      v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+      float* t = T + j * R + i;
+      ST(t, wasm_i64x2_shuffle(t0, t1, 0, 2));
+      ST(t + R, wasm_i64x2_shuffle(t0, t1, 1, 3));
+      ST(t + 2 * R, wasm_i64x2_shuffle(t2, t3, 0, 2));
+      ST(t + 3 * R, wasm_i64x2_shuffle(t2, t3, 1, 3));
+    }
+    for (; j < C; j++)
+      for (int r = i; r < i + 4; r++) T[j * R + r] = A[r * C + j];
+  }
+  for (; i < R; i++)
+    for (int j = 0; j < C; j++) T[j * R + i] = A[i * C + j];
+}
+
+/* Columns j0.. of C = A·B (+ bias) (ReLU), reading B directly: the narrow remainder after the 8-wide strips. */
+static void gemm_rest(const float* A, const float* B, float* C, int M, int K, int N, int j, const float* bias, int relu) {
+  for (; j + 4 <= N; j += 4) {
+    for (int i = 0; i < M; i++) {
+      const float* a = A + i * K;
+      const float* b = B + j;
+      v128_t c = bias ? LD(bias + j) : ZERO;
+      for (int k = 0; k < K; k++, b += N) c = FMA(SPLAT(a + k), LD(b), c);
+      ST(C + i * N + j, act(c, relu));
+    }
+  }
+  for (; j < N; j++) {
+    for (int i = 0; i < M; i++) {
+      const float* a = A + i * K;
+      const float* b = B + j;
+      float c = bias ? bias[j] : 0.f;
+      for (int k = 0; k < K; k++, b += N) c += a[k] * *b;
+      C[i * N + j] = act1(c, relu);
+    }
+  }
+}
+
+/*
+ * C [M×N] = A [M×K] · B [K×N] (+ bias [N]) (then ReLU if relu ≠ 0).
+ * P: B's 8-column strips packed by pack8, or 0 to read them from B.
+ * 4×8 register tiles: 8 accumulators, 2 loads of B and 4 broadcasts of A per k.
+ */
+__attribute__((export_name("gemm")))
+void gemm(const float* A, const float* P, const float* B, float* C, int M, int K, int N, const float* bias, int relu) {
+  int j = 0;
+  for (; j + 8 <= N; j += 8) {
+    const float* bs = P ? P + j * K : B + j; /* strip start */
+    const int step = P ? 8 : N;
+    const v128_t init0 = bias ? LD(bias + j) : ZERO, init1 = bias ? LD(bias + j + 4) : ZERO;
+    int i = 0;
+    for (; i + 4 <= M; i += 4) {
+      const float *a0 = A + i * K, *a1 = a0 + K, *a2 = a1 + K, *a3 = a2 + K;
+      v128_t c00 = init0, c01 = init1, c10 = init0, c11 = init1, c20 = init0, c21 = init1, c30 = init0, c31 = init1;
+      const float* b = bs;
+      for (int k = 0; k < K; k++, b += step) {
+        const v128_t b0 = LD(b), b1 = LD(b + 4);
+        v128_t x = SPLAT(a0 + k);
+        c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);
+        x = SPLAT(a1 + k);
+        c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);
+        x = SPLAT(a2 + k);
+        c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);
+        x = SPLAT(a3 + k);
+        c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);
+      }
+      float* c = C + i * N + j;
+      ST(c, act(c00, relu)); ST(c + 4, act(c01, relu)); c += N;
+      ST(c, act(c10, relu)); ST(c + 4, act(c11, relu)); c += N;
+      ST(c, act(c20, relu)); ST(c + 4, act(c21, relu)); c += N;
+      ST(c, act(c30, relu)); ST(c + 4, act(c31, relu));
+    }
+    for (; i < M; i++) {
+      const float* a0 = A + i * K;
+      v128_t c00 = init0, c01 = init1;
+      const float* b = bs;
+      for (int k = 0; k < K; k++, b += step) {
+        const v128_t x = SPLAT(a0 + k);
+        c00 = FMA(x, LD(b), c00); c01 = FMA(x, LD(b + 4), c01);
+      }
+      float* c = C + i * N + j;
+      ST(c, act(c00, relu)); ST(c + 4, act(c01, relu));
+    }
+  }
+  if (j < N) gemm_rest(A, B, C, M, K, N, j, bias, relu);
+}
+
+/*
+ * C [M×N] = Aᵀ · B for A [K×M], B [K×N] (gradients of weights: xᵀ·dy).
+ * P: B's strips packed by pack8, or 0. Rows of A are read 4 at a time and each
+ * lane broadcast, so no transpose of A is needed.
+ */
+__attribute__((export_name("gemm_tn")))
+void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, int K, int N) {
+  int j = 0;
+  for (; j + 8 <= N; j += 8) {
+    const float* bs = P ? P + j * K : B + j;
+    const int step = P ? 8 : N;
+    int i = 0;
+    for (; i + 4 <= M; i += 4) {
+      v128_t c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
+      const float* a = A + i;
+      const float* b = bs;
+      for (int k = 0; k < K; k++, a += M, b += step) {
+        const v128_t b0 = LD(b), b1 = LD(b + 4), av = LD(a);
+        v128_t x = LANE(av, 0);
+        c00 = FMA(x, b0, c00); c01 = FMA(x, b1, c01);
+        x = LANE(av, 1);
+        c10 = FMA(x, b0, c10); c11 = FMA(x, b1, c11);
+        x = LANE(av, 2);
+        c20 = FMA(x, b0, c20); c21 = FMA(x, b1, c21);
+        x = LANE(av, 3);
+        c30 = FMA(x, b0, c30); c31 = FMA(x, b1, c31);
+      }
+      float* c = C + i * N + j;
+      ST(c, c00); ST(c + 4, c01); c += N;
+      ST(c, c10); ST(c + 4, c11); c += N;
+      ST(c, c20); ST(c + 4, c21); c += N;
+      ST(c, c30); ST(c + 4, c31);
+    }
+    for (; i < M; i++) {
+      v128_t c00 = ZERO, c01 = ZERO;
+      const float* a = A + i;
+      const float* b = bs;
+      for (int k = 0; k < K; k++, a += M, b += step) {
+        const v128_t x = SPLAT(a);
+        c00 = FMA(x, LD(b), c00); c01 = FMA(x, LD(b + 4), c01);
+      }
+      float* c = C + i * N + j;
+      ST(c, c00); ST(c + 4, c01);
+    }
+  }
+  for (; j + 4 <= N; j += 4) {
+    for (int i = 0; i < M; i++) {
+      v128_t c = ZERO;
+      const float* a = A + i;
+      const float* b = B + j;
+      for (int k = 0; k < K; k++, a += M, b += N) c = FMA(SPLAT(a), LD(b), c);
+      ST(C + i * N + j, c);
+    }
+  }
+  for (; j < N; j++) {
+    for (int i = 0; i < M; i++) {
+      float c = 0.f;
+      for (int k = 0; k < K; k++) c += A[k * M + i] * B[k * N + j];
+      C[i * N + j] = c;
+    }
+  }
+}
