@@ -8,6 +8,7 @@
  *   npm run bench -- --browser                          # wasm, webgl, cpu, and the site's own pick
  *   npm run bench -- --browser --backends=wasm --reps=25
  *   npm run bench -- --browser --webgpu                 # adds WebGPU (--enable-unsafe-webgpu)
+ *   npm run bench -- --browser --liftoff                # V8's default WASM tiering (see bench.ts)
  *   npm run bench -- --browser --isolated --backends=wasm --threads=2
  *                                                       # COOP/COEP headers: multithreaded WASM
  *
@@ -19,7 +20,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import type { BenchResult } from '../src/engine/fast/benchmark';
+import type { BenchResult, PathName } from '../src/engine/fast/benchmark';
 import { formatTable, TARGETS } from '../src/engine/fast/report';
 import { machineLine, parseArgs } from './bench-page/args';
 import type { BenchRequest } from './bench-page/worker';
@@ -116,8 +117,9 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
   const server = await serve(workerJs, opts.isolated);
   const args = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
   if (opts.webgpu) args.push('--enable-unsafe-webgpu');
+  if (!argv.includes('--liftoff')) args.push('--js-flags=--no-liftoff'); // steady-state figures: see bench.ts
   const browser = await chromium.launch({ executablePath, headless: true, args });
-  console.log(`Chromium ${browser.version()} (headless); ${machineLine()}${opts.isolated ? '; cross-origin isolated' : ''}`);
+  console.log(`Chromium ${browser.version()} (headless); ${machineLine()}${opts.isolated ? '; cross-origin isolated' : ''}${argv.includes('--liftoff') ? '' : '; V8 --no-liftoff'}`);
   const results: { label: string; page: PageResult }[] = [];
   try {
     for (const name of opts.backends) {
@@ -131,6 +133,7 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
           warmup: opts.warmup,
           slowReps: opts.slowReps,
           only: site ? ['lora', 'full', 'forward'] : opts.only,
+          paths: opts.paths as PathName[] | undefined,
         },
       };
       console.log(`\n${site ? "the site's default backend (initBackend() with no preference)" : `backend ${name}`}: running…`);

@@ -7,15 +7,24 @@
  *   npm run bench -- --backends=wasm --reps=25
  *   npm run bench -- --browser             # headless Chromium: wasm, webgl, cpu (see bench-browser.ts)
  *   npm run bench -- --json=bench.json     # also write the raw samples
+ *   npm run bench -- --paths=reference,fast-xnn,fast
+ *                                          # stock tfjs / fast path without the WASM FMA products / all of it
  *
  * Network 784→1000→2000→10, batch 64. Figures: ms per training step for LoRA
  * (r = 1, 4, 16, 64 on all three layers) and full fine-tuning, ms for a forward
  * pass, for inference with unmerged and merged adapters, and tf.memory() bytes.
  * Each is the median of the timed runs after warm-up.
+ *
+ * V8 first runs WebAssembly through its baseline compiler (Liftoff) and swaps
+ * in optimized code from a background thread; on a busy machine that swap can
+ * wait for seconds, and Liftoff runs these kernels 2–3.5× slower. So the
+ * benchmark asks V8 for optimized code from the start (--no-liftoff, in Node
+ * and in Chromium): the figures are steady-state. --liftoff keeps V8's default.
  */
 import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { initBackend, tf, type BackendName } from '../src/engine/index';
-import { runBenchmarks, type BenchResult } from '../src/engine/fast/benchmark';
+import { runBenchmarks, type BenchResult, type PathName } from '../src/engine/fast/benchmark';
 import { formatTable } from '../src/engine/fast/report';
 import { machineLine, parseArgs } from './bench-page/args';
 
@@ -27,7 +36,8 @@ async function main(): Promise<void> {
     return;
   }
   const opts = parseArgs(argv);
-  console.log(`Node ${process.version}; ${machineLine()}`);
+  if (!argv.includes('--liftoff')) setFlagsFromString('--no-liftoff'); // before tfjs compiles its WASM
+  console.log(`Node ${process.version}; ${machineLine()}${argv.includes('--liftoff') ? '' : '; V8 --no-liftoff'}`);
   const results: BenchResult[] = [];
   for (const name of opts.backends) {
     const info = await initBackend({ prefer: name as BackendName });
@@ -36,7 +46,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`\nbackend ${tf.getBackend()}: running (${opts.reps} timed runs after ${opts.warmup} warm-up; slow figures on cpu: ${opts.slowReps})…`);
-    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only });
+    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined });
     results.push(result);
     console.log(formatTable(result));
   }

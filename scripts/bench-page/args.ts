@@ -8,6 +8,7 @@ export interface CliOptions {
   slowReps: number;
   ranks: number[];
   only?: string[];
+  paths?: string[];
   json?: string;
   browser: boolean;
   isolated: boolean;
@@ -24,6 +25,10 @@ export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): C
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer (got ${v}).`);
     return n;
   };
+  const paths = list('paths');
+  const known = ['reference', 'fast-xnn', 'fast'];
+  const unknown = paths?.filter((p) => !known.includes(p));
+  if (unknown?.length) throw new Error(`--paths: unknown ${unknown.join(', ')} (choose from ${known.join(', ')}).`);
   return {
     backends: list('backends') ?? defaults.backends ?? ['wasm', 'cpu'],
     reps: num('reps', defaults.reps ?? 15),
@@ -31,6 +36,7 @@ export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): C
     slowReps: num('slow-reps', defaults.slowReps ?? 5),
     ranks: (list('ranks') ?? ['1', '4', '16', '64']).map(Number),
     only: list('only'),
+    paths,
     json: get('json'),
     browser: argv.includes('--browser'),
     isolated: argv.includes('--isolated'),

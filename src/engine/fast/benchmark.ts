@@ -15,8 +15,10 @@ import { Trainer } from '../trainer';
 import { mergeAdapters } from '../merge';
 import { mulberry32 } from '../rng';
 import { fastPathEnabled, setFastPath } from './ops';
+import { setFmaProducts } from './gemm';
 
-export type PathName = 'reference' | 'fast';
+/** reference: stock tfjs ops and autodiff; fast-xnn: the fast path without the FMA products (tfjs's XNNPACK); fast: all of it. */
+export type PathName = 'reference' | 'fast-xnn' | 'fast';
 
 export interface BenchOptions {
   sizes?: readonly number[];
@@ -120,7 +122,8 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   const n = backend === 'cpu' ? slowReps : reps;
 
   for (const path of paths) {
-    await withFastPathAsync(path === 'fast', async () => {
+    setFmaProducts(path !== 'fast-xnn');
+    await withFastPathAsync(path !== 'reference', async () => {
       if (only.has('forward') || only.has('inference') || only.has('lora')) {
         // Base forward pass, no gradient.
         const base = Mlp.random(sizes, 0);
@@ -160,6 +163,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
       }
     });
   }
+  setFmaProducts(true);
   x.dispose();
   data.dispose();
   return { backend, sizes, batch, rows };

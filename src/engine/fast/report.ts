@@ -12,27 +12,27 @@ const fmt = (v: number | undefined, digits = 1) => (v === undefined || !Number.i
 export function formatTable(result: BenchResult): string {
   const { rows } = result;
   const names = [...new Set(rows.map((r) => r.name))];
+  const paths = (['reference', 'fast-xnn', 'fast'] as const).filter((p) => rows.some((r) => r.path === p));
   const get = (name: string, path: PathName): BenchRow | undefined => rows.find((r) => r.name === name && r.path === path);
+  const title: Record<PathName, string> = { reference: 'stock tfjs', 'fast-xnn': 'fast, no FMA', fast: 'fast path' };
   const lines: string[] = [];
   lines.push(`backend ${result.backend}: ${result.sizes.join('→')}, batch ${result.batch}; median ms (min–max of the timed runs)`);
-  lines.push(
-    `  ${'figure'.padEnd(20)} ${'stock tfjs'.padStart(22)} ${'fast path'.padStart(22)} ${'speed-up'.padStart(9)} ${'memory MB'.padStart(10)}`,
-  );
+  lines.push(`  ${'figure'.padEnd(20)} ${paths.map((p) => title[p].padStart(22)).join(' ')} ${'speed-up'.padStart(9)} ${'memory MB'.padStart(10)}`);
   for (const name of names) {
-    const ref = get(name, 'reference');
-    const fast = get(name, 'fast');
     const cell = (r?: BenchRow) => (r ? `${fmt(r.ms)} (${fmt(Math.min(...r.samples))}–${fmt(Math.max(...r.samples))})` : '—');
+    const ref = get(name, 'reference');
+    const fast = get(name, 'fast') ?? get(name, 'fast-xnn');
     const speedup = ref && fast ? `${fmt(ref.ms / fast.ms, 2)}×` : '—';
     const mem = fast ?? ref;
     lines.push(
-      `  ${label(name).padEnd(20)} ${cell(ref).padStart(22)} ${cell(fast).padStart(22)} ${speedup.padStart(9)} ${fmt(mem ? mem.bytes / 1e6 : undefined).padStart(10)}`,
+      `  ${label(name).padEnd(20)} ${paths.map((p) => cell(get(name, p)).padStart(22)).join(' ')} ${speedup.padStart(9)} ${fmt(mem ? mem.bytes / 1e6 : undefined).padStart(10)}`,
     );
   }
-  for (const path of ['reference', 'fast'] as const) {
+  for (const path of paths) {
     const q = ratios(rows, path);
     if (!Object.keys(q).length) continue;
     lines.push(
-      `  ratios, ${path === 'fast' ? 'fast path ' : 'stock tfjs'}: LoRA r=4 ÷ full ${fmt(q.loraOverFull, 2)} (target ≤ ${TARGETS.loraOverFull}),` +
+      `  ratios, ${title[path].padEnd(12)}: LoRA r=4 ÷ full ${fmt(q.loraOverFull, 2)} (target ≤ ${TARGETS.loraOverFull}),` +
         ` LoRA r=4 ÷ forward ${fmt(q.loraOverForward, 2)} (≤ ${TARGETS.loraOverForward}; FLOP floor 1.72),` +
         ` merged ÷ base ${fmt(q.mergedOverBase, 3)} (≤ ${TARGETS.mergedOverBase}), unmerged ÷ base ${fmt(q.unmergedOverBase, 3)}`,
     );
