@@ -1,7 +1,7 @@
 // The printed handout: under every live figure, its settings in words and the
 // link that reopens it as it stands (the page URL with its current state). The
-// notes are print-only (global.css hides them on screen) and are refreshed before
-// printing and after every change, since cells keep their state in the URL.
+// notes are print-only (classroom.css hides them on screen) and are written when
+// the page is about to print, since cells keep their state in the URL.
 import { boundControls, controlLabel, controlValue } from './controls';
 
 const main = document.querySelector<HTMLElement>('main.page');
@@ -50,17 +50,11 @@ function refresh(): void {
   }
 }
 
-let timer = 0;
-const soon = () => { clearTimeout(timer); timer = window.setTimeout(refresh, 50); };
+// Written only when printing (beforeprint, or print media from a PDF printer or
+// an emulator), so reading the page costs nothing.
 if (main) {
   addEventListener('beforeprint', refresh);
   matchMedia('print').addEventListener('change', (e) => { if (e.matches) refresh(); });
-  main.addEventListener('input', soon);
-  main.addEventListener('change', soon);
-  main.addEventListener('click', soon);
-  // Cells bind their controls when their scripts run; run after them.
-  if (document.readyState === 'complete') soon();
-  else addEventListener('load', soon, { once: true });
 }
 
 document.querySelector<HTMLButtonElement>('.chapter-tools [data-role="print"]')?.addEventListener('click', () => {

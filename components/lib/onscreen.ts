@@ -1,6 +1,9 @@
 // Viewport helpers for live cells (like Distill's d-figure): start heavy work
 // only when a cell comes near the screen, and pause it while it is offscreen.
 
+/** Run `fn` in a task of its own, so that several cells starting at once do not make one long task. */
+export const inOwnTask = (fn: () => void) => void setTimeout(fn, 0);
+
 /** Call `cb` once when `el` comes within `margin` (default: one viewport) of the screen. Returns a cancel function. */
 export function whenNear(el: Element, cb: () => void, margin = '100% 0px'): () => void {
   if (typeof IntersectionObserver === 'undefined') {
@@ -10,7 +13,7 @@ export function whenNear(el: Element, cb: () => void, margin = '100% 0px'): () =
   const io = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) {
       io.disconnect();
-      cb();
+      inOwnTask(cb);
     }
   }, { rootMargin: margin });
   io.observe(el);

@@ -27,6 +27,7 @@ export function themeColors(el: Element = document.documentElement): PlotTheme {
 }
 
 const active = new WeakMap<HTMLElement, () => void>();
+const generation = new WeakMap<HTMLElement, number>();
 
 /**
  * Draw `build(Plot, {width, theme})` into `container`, replacing what was there.
@@ -39,6 +40,8 @@ export async function renderPlot(
   opts: { label: string },
 ): Promise<() => void> {
   active.get(container)?.();
+  const gen = (generation.get(container) ?? 0) + 1;
+  generation.set(container, gen);
   const Plot = await import('@observablehq/plot');
   container.classList.add('plot-container');
   let lastWidth = -1;
@@ -57,6 +60,12 @@ export async function renderPlot(
     el.setAttribute('aria-label', opts.label);
     container.replaceChildren(el);
   };
+  // Each chart draws in a task of its own (not in the one that loaded Plot, nor with the
+  // page's other charts), so a page with several charts has no long task at load.
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  // A later call for the same container replaced this one while it waited: draw only the latest.
+  if (generation.get(container) !== gen) return () => {};
+  active.get(container)?.();
   draw(true);
   let frame = 0;
   const ro = new ResizeObserver(() => {

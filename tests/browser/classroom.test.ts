@@ -158,10 +158,9 @@ describe('printed handout', () => {
     await page.locator('param-count').scrollIntoViewIfNeeded();
     await expect.poll(() => page.locator(LORA).textContent()).toBe('6 × 1,784 = 10,704');
     const note = page.locator('param-count').locator('xpath=ancestor::figure').locator('.print-note');
-    expect(await note.isVisible()).toBe(false); // screen: print-only
     await page.emulateMedia({ media: 'print' });
     for (const sel of ['.site-header', '.chapter-tools', 'main input[type="range"]', 'main button', 'main select', '.site-footer']) {
-      expect(await page.locator(sel).evaluateAll((els) => els.some((e) => (e as HTMLElement).offsetParent !== null || getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0)), sel).toBe(false);
+      expect(await page.locator(sel).evaluateAll((els) => els.some((e) => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0)), sel).toBe(false);
     }
     expect(await page.locator('main .katex').first().isVisible()).toBe(true);
     expect(await page.locator(LORA).isVisible()).toBe(true);
@@ -169,11 +168,15 @@ describe('printed handout', () => {
     expect(await note.textContent()).toMatch(/Settings: Rank r: 6/);
     const href = await note.locator('a').getAttribute('href');
     expect(new URL(href!).searchParams.get('par.r')).toBe('6');
-    // The note follows later changes.
     await page.emulateMedia({ media: 'screen' });
+    expect(await note.isVisible()).toBe(false); // print only
+    // Printing again after a change prints the new state.
     await page.locator('param-count').getByRole('slider', { name: /Rank/ }).focus();
     await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator(LORA).textContent()).toBe('7 × 1,784 = 12,488');
+    await page.emulateMedia({ media: 'print' });
     await expect.poll(async () => new URL((await note.locator('a').getAttribute('href'))!).searchParams.get('par.r')).toBe('7');
+    expect(await note.textContent()).toMatch(/Settings: Rank r: 7/);
     expect(problems).toEqual([]);
     await context.close();
   });
