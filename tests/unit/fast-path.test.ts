@@ -92,10 +92,17 @@ describe('fast dense op', () => {
     w.dispose();
   });
 
-  it('gives the same numbers on the CPU backend (transposed flags kept there)', async () => {
+  it('leaves other backends on the stock ops (CPU here; WebGL and WebGPU likewise)', async () => {
     await initBackend({ prefer: 'cpu' });
     try {
       expect(tf.getBackend()).toBe('cpu');
+      const x1 = tf.ones([2, 3]) as Tensor2D;
+      const w1 = tf.ones([3, 4]) as Tensor2D;
+      const info = await tf.profile(() => tf.tidy(() => dense(x1, w1)));
+      expect(info.kernelNames).toContain('BatchMatMul');
+      expect(info.kernelNames).not.toContain(FAST_DENSE_KERNEL);
+      x1.dispose();
+      w1.dispose();
       const x = tf.variable(tf.randomNormal([6, 9], 0, 1, 'float32', 1)) as Variable<tf.Rank.R2>;
       const w = tf.variable(tf.randomNormal([9, 4], 0, 1, 'float32', 2)) as Variable<tf.Rank.R2>;
       const b = tf.variable(tf.randomNormal([4], 0, 1, 'float32', 3)) as Variable<tf.Rank.R1>;

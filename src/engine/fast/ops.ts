@@ -4,23 +4,26 @@
  *
  * Why. tfjs's own gradient of C = A·B is dA = dC·Bᵀ and dB = Aᵀ·dC, computed
  * with matMul's transposeA / transposeB flags. On the WASM backend a product
- * with a transposed operand takes a slow path (~3 GFLOP/s against 35–40 for
+ * with a transposed operand takes a slow path (~3 GFLOP/s against 30–40 for
  * the plain product; see README, "Speed on machines without a GPU"), and those
  * two products are most of a training step. Here the same products are formed
  * without the flags: dB = transpose(A)·dC (A is a batch of rows, cheap to
  * transpose) and dA = transpose(B·transpose(dC)) when B is the big operand
- * (a frozen W₀ᵀ never needs copying), else dC·transpose(B).
+ * (a frozen W₀ᵀ never needs copying), else dC·transpose(B). Where the
+ * browser has WASM relaxed SIMD, the products themselves run on gemm.ts
+ * (fused multiply-add), transposes included.
  *
- * How. The op runs tfjs's own fused kernel (_FusedMatMul: matMul + bias +
- * activation in one pass, on every backend) under a second kernel name, so
- * that it can carry its own gradient. tfjs asks for each input's gradient
- * lazily and only for inputs on the path to the trained variables, so a
- * frozen kernel or bias costs nothing in the backward pass, and neither does
- * the input gradient of the first layer (the data needs none).
+ * How. The op is a kernel of its own (FAST_DENSE_KERNEL: matMul + bias +
+ * activation in one pass) so that it can carry its own gradient. tfjs asks
+ * for each input's gradient lazily and only for inputs on the path to the
+ * trained variables, so a frozen kernel or bias costs nothing in the backward
+ * pass, and neither does the input gradient of the first layer (the data
+ * needs none).
  *
- * On backends where transposed operands are free (WebGL, WebGPU) and on the
- * plain-JS CPU backend, the gradient keeps tfjs's transposed flags; what those
- * backends gain is the fused forward and the skipped gradients.
+ * Only the WASM backend takes this path. On WebGL and WebGPU transposed
+ * operands cost nothing and on the plain-JS CPU backend the fast path measured
+ * no faster, so there the ops are exactly tf.matMul / tf.add / tf.relu, as
+ * before.
  *
  * `setFastPath(false)` switches every op here back to plain tf.matMul /
  * tf.add / tf.relu with tfjs's stock autodiff: the reference the tests
@@ -64,19 +67,18 @@ export function withFastPath<T>(on: boolean, f: () => T): T {
   }
 }
 
-/** Registers the kernel for the current backend; false where the backend has no fused matMul to reuse. */
+/** Registers the kernels for the current backend; false where the fast path does not apply (not WASM). */
 function ensureKernel(): boolean {
   const backend = tf.getBackend();
   if (registered.has(backend)) return true;
+  if (backend !== 'wasm') return false;
   if (!tf.getKernel(FAST_DENSE_KERNEL, backend)) {
     const fused = tf.getKernel('_FusedMatMul', backend);
     const reshape = tf.getKernel('Reshape', backend);
     if (!fused || !reshape) return false;
     tf.registerKernel({ kernelName: FAST_DENSE_KERNEL, backendName: backend, kernelFunc: denseKernel(fused.kernelFunc, reshape.kernelFunc) });
-    if (backend === 'wasm') {
-      tf.registerKernel({ kernelName: TA_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTA(i.a!, i.b!)) });
-      tf.registerKernel({ kernelName: TB_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTB(i.a!, i.b!)) });
-    }
+    tf.registerKernel({ kernelName: TA_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTA(i.a!, i.b!)) });
+    tf.registerKernel({ kernelName: TB_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTB(i.a!, i.b!)) });
   }
   if (!gradientRegistered) {
     // Nothing for tfjs to save: dense() saves what the gradient needs itself (see saveForGradient).
