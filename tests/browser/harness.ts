@@ -1,6 +1,6 @@
 // Shared set-up for browser tests: serve dist/, launch Debian's Chromium through
 // playwright-core, and open pages that record every console error, failed
-// request and request to another host as a "problem".
+// request, request to another host and Content-Security-Policy violation as a "problem".
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
@@ -58,6 +58,12 @@ async function openPage(browser: Browser, origin: string, path: string, opts: Op
     if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     problems.push(`request to another host: ${url}`);
     return route.abort();
+  });
+  // Content-Security-Policy violations are problems too (the event, besides Chromium's console message).
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
   });
   const page = await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`); });

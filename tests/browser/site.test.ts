@@ -1,4 +1,4 @@
-// Every page: loads with no console errors, failed or off-site requests, no NaN;
+// Every page: loads with no console errors (CSP violations included), failed or off-site requests, no NaN;
 // no serious/critical axe violations in light and dark; no horizontal overflow at 375 px.
 import { describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
