@@ -14,7 +14,7 @@ import { LoraModel } from '../lora';
 import { Trainer } from '../trainer';
 import { mergeAdapters } from '../merge';
 import { mulberry32 } from '../rng';
-import { fastPathEnabled, setFastPath } from './ops';
+import { fastPathApplies, fastPathEnabled, setFastPath } from './ops';
 import { setFmaProducts } from './gemm';
 
 /** reference: stock tfjs ops and autodiff; fast-xnn: the fast path without the FMA products (tfjs's XNNPACK); fast: all of it. */
@@ -48,6 +48,8 @@ export interface BenchRow {
 
 export interface BenchResult {
   backend: string;
+  /** False where the fast path runs the same stock ops (every backend but WASM): then only 'reference' is measured. */
+  fastPathApplies: boolean;
   sizes: number[];
   batch: number;
   rows: BenchRow[];
@@ -104,7 +106,9 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   const warmup = opts.warmup ?? 3;
   const reps = opts.reps ?? 15;
   const slowReps = opts.slowReps ?? reps;
-  const paths = opts.paths ?? ['reference', 'fast'];
+  const applies = fastPathApplies();
+  // Elsewhere than WASM the fast path is the stock ops: measuring them twice would only show noise.
+  const paths = applies ? (opts.paths ?? ['reference', 'fast']) : (['reference'] as PathName[]);
   const only = new Set(opts.only ?? ['lora', 'full', 'forward', 'inference']);
   const log = opts.log ?? (() => {});
   const rows: BenchRow[] = [];
@@ -166,7 +170,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   setFmaProducts(true);
   x.dispose();
   data.dispose();
-  return { backend, sizes, batch, rows };
+  return { backend, fastPathApplies: applies, sizes, batch, rows };
 }
 
 /** The path switch is global, so it stays set until the async work is done. */

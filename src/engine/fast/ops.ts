@@ -67,11 +67,16 @@ export function withFastPath<T>(on: boolean, f: () => T): T {
   }
 }
 
+/** Whether the fast path changes anything on the current backend (only WASM: see above). */
+export function fastPathApplies(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
 /** Registers the kernels for the current backend; false where the fast path does not apply (not WASM). */
 function ensureKernel(): boolean {
   const backend = tf.getBackend();
   if (registered.has(backend)) return true;
-  if (backend !== 'wasm') return false;
+  if (!fastPathApplies()) return false;
   if (!tf.getKernel(FAST_DENSE_KERNEL, backend)) {
     const fused = tf.getKernel('_FusedMatMul', backend);
     const reshape = tf.getKernel('Reshape', backend);
