@@ -68,9 +68,11 @@ async function serve(workerJs: string, isolated: boolean): Promise<{ origin: str
     const send = (type: string, body: string | Buffer) => res.writeHead(200, { ...headers, 'Content-Type': type }).end(body);
     if (url.pathname === '/') return send('text/html; charset=utf-8', PAGE);
     if (url.pathname === '/bench-worker.js') return send('text/javascript; charset=utf-8', workerJs);
-    const wasm = url.pathname.match(/^\/tfjs\/([\w.-]+\.wasm)$/);
+    // tfjs's threaded build fetches its .wasm again from its pthread workers, relative to the site root.
+    const wasm = url.pathname.match(/^\/(?:tfjs\/)?([\w.-]+\.wasm)$/);
     if (wasm && existsSync(path.join(wasmDir, wasm[1]))) return send('application/wasm', readFileSync(path.join(wasmDir, wasm[1])));
     if (url.pathname === '/favicon.ico') return void res.writeHead(204, headers).end();
+    if (process.env.BENCH_DEBUG) console.log(`  404 ${url.pathname}`);
     res.writeHead(404, headers).end('not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,6 +86,8 @@ interface PageResult {
   wasmSimd: boolean | null;
   isolated: boolean;
   result: BenchResult;
+  /** Errors the page or its worker logged. */
+  errors?: string[];
 }
 
 async function runInPage(browser: Browser, origin: string, request: BenchRequest): Promise<PageResult> {
@@ -93,11 +97,12 @@ async function runInPage(browser: Browser, origin: string, request: BenchRequest
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'log') console.log(`    ${m.text()}`);
-    else if (m.type() === 'error') errors.push(m.text());
+    else if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
   });
   try {
     await page.goto(`${origin}/`);
-    return (await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<unknown> }).runBench(r), request)) as PageResult;
+    const result = (await page.evaluate((r) => (window as unknown as { runBench(r: unknown): Promise<unknown> }).runBench(r), request)) as PageResult;
+    return { ...result, errors };
   } catch (e) {
     throw new Error(`${(e as Error).message}${errors.length ? `\n  page errors: ${errors.join('\n  ')}` : ''}`);
   } finally {
@@ -141,6 +146,7 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
         const page = await runInPage(browser, server.origin, request);
         if (!site && page.info.name !== name) {
           console.log(`backend ${name}: not available here (${page.info.reason}); measured ${page.info.name} instead, not reported`);
+          if (page.errors?.length) console.log(`  logged: ${page.errors.join('\n  ')}`);
           continue;
         }
         const threadNote = page.wasmThreads !== null ? `; WASM ${page.wasmSimd ? 'SIMD' : 'without SIMD'}, ${page.wasmThreads} thread(s)${page.isolated ? ', cross-origin isolated' : ''}` : '';
