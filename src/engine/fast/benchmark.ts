@@ -82,19 +82,18 @@ async function timeSteps(trainer: Trainer, warmup: number, reps: number): Promis
   return samples;
 }
 
-async function timeForward(forward: (x: Tensor2D) => Tensor2D, x: Tensor2D, warmup: number, reps: number): Promise<number[]> {
-  const once = async () => {
+/** Times forward passes (result read back), one of each function per round; samples per function. */
+async function timeForwards(fns: ((x: Tensor2D) => Tensor2D)[], x: Tensor2D, warmup: number, reps: number): Promise<number[][]> {
+  const once = async (forward: (x: Tensor2D) => Tensor2D) => {
+    const t0 = performance.now();
     const y = tf.tidy(() => forward(x));
     await y.data();
     y.dispose();
+    return performance.now() - t0;
   };
-  for (let i = 0; i < warmup; i++) await once();
-  const samples: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await once();
-    samples.push(performance.now() - t0);
-  }
+  for (let i = 0; i < warmup; i++) for (const f of fns) await once(f);
+  const samples = fns.map(() => [] as number[]);
+  for (let i = 0; i < reps; i++) for (let j = 0; j < fns.length; j++) samples[j].push(await once(fns[j]));
   return samples;
 }
 
@@ -129,19 +128,36 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
     setFmaProducts(path !== 'fast-xnn');
     await withFastPathAsync(path !== 'reference', async () => {
       if (only.has('forward') || only.has('inference') || only.has('lora')) {
-        // Base forward pass, no gradient.
+        // Forward passes, no gradient: the base; with r = 4 adapters on every layer; with the same adapters
+        // merged into a copy of the base. Timed in turn, one of each per round, so that a slow spell on a
+        // shared machine hits all three alike and the ratios between them hold.
         const base = Mlp.random(sizes, 0);
-        const model = new LoraModel(base);
-        add('forward', path, await timeForward((t) => model.forward(t), x, warmup, n), tf.memory().numBytes - dataBytes);
-        if (only.has('inference')) {
-          const lora = LoraModel.withAdapters(base, [0, 1, 2], { rank: 4, alpha: 8 }, 1);
+        const baseBytes = tf.memory().numBytes - dataBytes;
+        const plain = new LoraModel(base);
+        const adapted = (on: Mlp) => {
+          const m = LoraModel.withAdapters(on, [0, 1, 2], { rank: 4, alpha: 8 }, 1);
           // Non-zero B, so the adapters change the output and a merge has something to fold in.
-          tf.tidy(() => lora.adapters.forEach((a) => a && a.Bt.assign(tf.randomNormal(a.Bt.shape, 0, 0.01, 'float32', 2))));
-          add('infer unmerged r=4', path, await timeForward((t) => lora.forward(t), x, warmup, n), tf.memory().numBytes - dataBytes);
-          mergeAdapters(lora);
-          add('infer merged r=4', path, await timeForward((t) => lora.forward(t), x, warmup, n), tf.memory().numBytes - dataBytes);
-          lora.disposeAdapters();
+          tf.tidy(() => m.adapters.forEach((a, i) => a && a.Bt.assign(tf.randomNormal(a.Bt.shape, 0, 0.01, 'float32', 2 + i))));
+          return m;
+        };
+        const inference = only.has('inference');
+        const lora = inference ? adapted(base) : null;
+        const mergedBase = inference ? base.clone() : null;
+        const merged = mergedBase ? adapted(mergedBase) : null;
+        if (merged) mergeAdapters(merged);
+        const fns = [(t: Tensor2D) => plain.forward(t)];
+        if (lora && merged) fns.push((t) => lora.forward(t), (t) => merged.forward(t));
+        const samples = await timeForwards(fns, x, warmup, n);
+        // Memory of each model on its own: the base; the base and its adapters (a merged model keeps them to unmerge).
+        add('forward', path, samples[0], baseBytes);
+        if (lora && merged) {
+          const adapterBytes = 4 * lora.allocatedAdapterParams();
+          add('infer unmerged r=4', path, samples[1], baseBytes + adapterBytes);
+          add('infer merged r=4', path, samples[2], baseBytes + adapterBytes);
         }
+        lora?.disposeAdapters();
+        merged?.disposeAdapters();
+        mergedBase?.dispose();
         base.dispose();
       }
       if (only.has('lora')) {
