@@ -145,13 +145,14 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
         const mergedBase = inference ? base.clone() : null;
         const merged = mergedBase ? adapted(mergedBase) : null;
         if (merged) mergeAdapters(merged);
-        const fns = [(t: Tensor2D) => plain.forward(t)];
-        if (lora && merged) fns.push((t) => lora.forward(t), (t) => merged.forward(t));
-        const samples = await timeForwards(fns, x, warmup, n);
-        // Memory of each model on its own: the base; the base and its adapters (a merged model keeps them to unmerge).
-        add('forward', path, samples[0], baseBytes);
+        // The forward pass on its own (the steady state of repeated passes, as in training) …
+        add('forward', path, (await timeForwards([(t) => plain.forward(t)], x, warmup, n))[0], baseBytes);
+        // … and base, unmerged and merged in turn, for the ratios between them.
         if (lora && merged) {
+          const samples = await timeForwards([(t) => plain.forward(t), (t) => lora.forward(t), (t) => merged.forward(t)], x, warmup, n);
+          // Memory of each model on its own: the base; the base and its adapters (a merged model keeps them to unmerge).
           const adapterBytes = 4 * lora.allocatedAdapterParams();
+          add('infer base', path, samples[0], baseBytes);
           add('infer unmerged r=4', path, samples[1], baseBytes + adapterBytes);
           add('infer merged r=4', path, samples[2], baseBytes + adapterBytes);
         }
@@ -213,12 +214,13 @@ export function ratios(rows: BenchRow[], path: PathName, rank = 4): Partial<Rati
   const lora = get(`lora r=${rank}`);
   const full = get('full');
   const fwd = get('forward');
+  const base = get('infer base');
   const merged = get(`infer merged r=${rank}`);
   const unmerged = get(`infer unmerged r=${rank}`);
   const out: Partial<Ratios> = {};
   if (lora && full) out.loraOverFull = lora / full;
   if (lora && fwd) out.loraOverForward = lora / fwd;
-  if (merged && fwd) out.mergedOverBase = merged / fwd;
-  if (unmerged && fwd) out.unmergedOverBase = unmerged / fwd;
+  if (merged && base) out.mergedOverBase = merged / base;
+  if (unmerged && base) out.unmergedOverBase = unmerged / base;
   return out;
 }

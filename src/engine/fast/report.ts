@@ -45,5 +45,6 @@ function label(name: string): string {
   if (name.startsWith('lora')) return `${name} step`;
   if (name === 'full') return 'full FT step';
   if (name === 'forward') return 'forward (base)';
+  if (name === 'infer base') return 'infer base (paired)';
   return name;
 }
