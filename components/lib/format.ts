@@ -12,7 +12,14 @@ export function formatInt(n: number): string {
 
 /** 1234.567 → "1,234.57" (up to `digits` decimals). */
 export function formatNumber(n: number, digits = 2): string {
-  return ok(n) ? nf({ maximumFractionDigits: digits }).format(n) : DASH;
+  if (!ok(n)) return DASH;
+  // Beyond a trillion, digits stop meaning anything to a reader: 7.4 × 10^36, not 37 digits.
+  if (Math.abs(n) >= 1e12) {
+    const [m, e] = n.toExponential(1).split('e');
+    const sup = String(Number(e)).replace(/[-0-9]/g, (c) => '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'['-0123456789'.indexOf(c)]);
+    return `${m.replace('-', '−')} × 10${sup}`;
+  }
+  return nf({ maximumFractionDigits: digits }).format(n);
 }
 
 /** Bytes in decimal units: "950 B", "12.3 kB", "4.56 MB", "1.2 GB". */

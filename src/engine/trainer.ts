@@ -26,10 +26,19 @@ export interface TrainProgress {
   msPerStep: number;
 }
 
-/** Thrown when the loss stops being a finite number: the run cannot recover by itself. */
+/**
+ * A cross-entropy loss this large means the logits differ by about a million
+ * nats: the weights have blown up. Float32 can carry such a run for many
+ * steps before anything becomes Inf or NaN (how many depends on the backend's
+ * rounding), so waiting for a non-finite loss would report divergence late, or
+ * on one backend and not another.
+ */
+export const DIVERGED_LOSS = 1e6;
+
+/** Thrown when the loss is not finite or exceeds DIVERGED_LOSS: the run cannot recover by itself. */
 export class TrainingDiverged extends Error {
   constructor(readonly step: number) {
-    super(`Training diverged at step ${step}: the loss is no longer a finite number. Lower the learning rate or α, then reset.`);
+    super(`Training diverged at step ${step}: the loss blew up (no longer a finite number, or above ${DIVERGED_LOSS.toLocaleString('en-US')}). Lower the learning rate or α, then reset.`);
     this.name = 'TrainingDiverged';
   }
 }
@@ -106,7 +115,7 @@ export class Trainer {
     this.pending = [];
     let sum = 0;
     for (const v of values) {
-      if (!Number.isFinite(v)) throw new TrainingDiverged(this.step);
+      if (!Number.isFinite(v) || v > DIVERGED_LOSS) throw new TrainingDiverged(this.step);
       sum += v;
     }
     const now = performance.now();

@@ -209,6 +209,20 @@ describe('Trainer', () => {
     d.dispose();
   });
 
+  it('calls a finite but exploded loss divergence too', async () => {
+    const base = Mlp.random([784, 32, 10], 1);
+    const model = new LoraModel(base);
+    const d = data();
+    // Logits scaled by 1e9: the loss is huge but finite from the first step.
+    const trainer = new Trainer(base.variables(), (x) => tf.mul(model.forward(x), 1e9) as Tensor2D, d, { steps: 10, reportEvery: 2 });
+    const err = await trainer.run().catch((e) => e);
+    expect(err).toBeInstanceOf(TrainingDiverged);
+    expect(err.step).toBe(2);
+    trainer.dispose();
+    base.dispose();
+    d.dispose();
+  });
+
   it('refuses a learning rate that is not a positive number', () => {
     const d = data();
     expect(() => new Trainer([], (x) => x, d, { steps: 1, learningRate: NaN })).toThrow(/learning rate/);

@@ -6,6 +6,8 @@ describe('format', () => {
     expect(formatInt(2807010)).toBe('2,807,010');
     expect(formatInt(784000)).toBe('784,000');
     expect(formatNumber(1234.567)).toBe('1,234.57');
+    expect(formatNumber(7.38e36)).toBe('7.4 × 10³⁶');
+    expect(formatNumber(-2.5e-3 * 1e16)).toBe('−2.5 × 10¹³');
   });
   it('formats bytes, ms, percentages and ratios', () => {
     expect(formatBytes(950)).toBe('950 B');
