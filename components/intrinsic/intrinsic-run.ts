@@ -8,7 +8,8 @@ import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
 import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/worker/jobs/subspace';
 import { D, progressText, runSchema, shareOfD } from './logic';
-import { RUN_RESULT_EVENT, busyOwner, claim, onBusyChange, release, type RunResultDetail } from './busy';
+import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
+import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
 
 const SESSION = 'intrinsic-run';
 const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (WASM)', cpu: 'CPU (plain JavaScript)' };

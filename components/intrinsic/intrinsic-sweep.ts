@@ -11,7 +11,8 @@ import type { SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs
 import { readD90, type SweepPoint } from '../../src/engine/subspace/readout';
 import sweep from '../../src/generated/intrinsic-sweep.json';
 import { SWEEP_LISTS, listText, sweepProgressText, sweepSchema, type SweepList } from './logic';
-import { RUN_RESULT_EVENT, busyOwner, claim, onBusyChange, release, type RunResultDetail } from './busy';
+import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
+import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
 import { drawSweep, type ChartData } from './sweep-chart';
 
 const SESSION = 'intrinsic-sweep';

@@ -8,7 +8,7 @@ import { whenNear } from '../lib/onscreen';
 import type { TaskEvaluation, TrainParams, TrainResult } from '../../src/worker/jobs/lora';
 import { compareSchema } from './train-state';
 import { scoreLabel, type TaskName } from './train-logic';
-import { claim, release, onBusyChange, busyOwner } from './busy';
+import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
 
 const OWNER = 'mlp-compare';
 type Column = 'base' | 'full' | 'lora';

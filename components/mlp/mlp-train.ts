@@ -9,7 +9,7 @@ import type { TaskEvaluation, TrainEvent, TrainParams, TrainResult } from '../..
 import { trainSchema } from './train-state';
 import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, type TaskName } from './train-logic';
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
-import { claim, release, onBusyChange, busyOwner } from './busy';
+import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
 import { backendName } from './backend-name';
 
 const SESSION = 'mlp-train';

@@ -8,7 +8,7 @@ import { engine, type JobHandle } from '../lib/engine';
 import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/worker/jobs/qlora';
 import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
 import { groupSizesFor } from '../../src/engine/qaLoraGroups';
-import { BUSY_MESSAGE, claim, onBusyChange, release } from '../qlora/busy';
+import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 import { formatSmall } from '../qlora/format-small';
 
 const OWNER = 'qalora-compare';

@@ -8,7 +8,7 @@ import { engine, type JobHandle } from '../lib/engine';
 import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/worker/jobs/qlora';
 import { TASK_OPTIONS, QLORA_BASE } from './settings';
 import { qloraMemory } from './memory';
-import { BUSY_MESSAGE, claim, onBusyChange, release } from './busy';
+import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 
 const SESSION = 'qlora-train';
 const SIZES = [784, 1000, 2000, 10];

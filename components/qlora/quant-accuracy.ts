@@ -7,7 +7,7 @@ import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import type { SweepCell, SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/qlora';
 import { FORMAT_OPTIONS, SWEEP_BLOCKS, blockValue } from './settings';
-import { BUSY_MESSAGE, claim, onBusyChange, release } from './busy';
+import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 
 const OWNER = 'quant-accuracy';
 const schema = { dq: { kind: 'bool', default: false, label: 'Double quantization' } } as const;
