@@ -2,21 +2,11 @@
 // finished results when stopped; the subspace and ΔW-vs-W analyses return
 // well-formed, bounded numbers and never modify the shared base.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { DigitTensors, Mlp, TASKS, tf, type TaskId } from '../../src/engine/index';
-import { syntheticDigits, useWasm } from './helpers';
+import { Mlp, tf } from '../../src/engine/index';
+import { useWasm } from './helpers';
+import { fake } from './fake-resources';
 
-const state = vi.hoisted(() => ({ base: null as unknown, cache: new Map<string, unknown>() }));
-vi.mock('../../src/worker/resources', () => ({
-  baseModel: async () => ({ model: state.base, meta: {} }),
-  taskData: async (task: TaskId | 'original', split: 'train' | 'test') => {
-    const key = `${task}:${split}`;
-    if (!state.cache.has(key)) {
-      const pool = syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
-      state.cache.set(key, new DigitTensors(task === 'original' ? pool : split === 'train' ? TASKS[task].train(pool) : TASKS[task].test(pool)));
-    }
-    return state.cache.get(key);
-  },
-}));
+vi.mock('../../src/worker/resources', () => import('./fake-resources'));
 
 const { jobs } = await import('../../src/worker/jobs/whichrank');
 const { JobContext, JobStopped } = await import('../../src/worker/context');
@@ -25,7 +15,7 @@ let base: Mlp;
 beforeAll(async () => {
   await useWasm();
   base = Mlp.random([784, 80, 72, 10], 4); // layer 1 is 80×784, layer 2 72×80: both hold a rank-64 adapter
-  state.base = base;
+  fake.base = base;
 });
 const snapshot = (m: Mlp) => m.readWeights().map((w) => Array.from(w.kernel));
 

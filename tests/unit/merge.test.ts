@@ -3,23 +3,13 @@
 // switching, and adapters as files (round trip and refusals).
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  AdapterFileError, DigitTensors, LoraModel, Mlp, TASKS, loadBaseModel, packBaseModel, tf, type TaskId,
+  AdapterFileError, LoraModel, Mlp, loadBaseModel, packBaseModel, tf,
 } from '../../src/engine/index';
-import { syntheticDigits, useWasm } from './helpers';
+import { useWasm } from './helpers';
+import { fake } from './fake-resources';
 
 // A small base (784 → 24 → 16 → 10) and synthetic digits stand in for the site's files.
-const state = vi.hoisted(() => ({ base: null as unknown, cache: new Map<string, unknown>() }));
-vi.mock('../../src/worker/resources', () => ({
-  baseModel: async () => ({ model: state.base, meta: {} }),
-  taskData: async (task: TaskId | 'original', split: 'train' | 'test') => {
-    const key = `${task}:${split}`;
-    if (!state.cache.has(key)) {
-      const pool = syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
-      state.cache.set(key, new DigitTensors(task === 'original' ? pool : split === 'train' ? TASKS[task].train(pool) : TASKS[task].test(pool)));
-    }
-    return state.cache.get(key);
-  },
-}));
+vi.mock('../../src/worker/resources', () => import('./fake-resources'));
 
 const { jobs, copyAdapter, mergeRoundTrip, summarize } = await import('../../src/worker/jobs/merge');
 const { JobContext, JobStopped } = await import('../../src/worker/context');
@@ -28,7 +18,7 @@ let base: Mlp;
 beforeAll(async () => {
   await useWasm();
   base = Mlp.random([784, 24, 16, 10], 3);
-  state.base = base;
+  fake.base = base;
 });
 
 const snapshot = (m: Mlp) => m.readWeights().map((w) => [Array.from(w.kernel), Array.from(w.bias)]);
@@ -142,11 +132,11 @@ describe('task switching and adapter files', () => {
     await expect(jobs.load({ session: 's', bytes: new Uint8Array(3) }, ctx())).rejects.toThrow(/too short/);
     // For another base with the same shapes.
     const other = loadBaseModel(baseFile).model; // same weights, but fingerprinted from its file bytes
-    state.base = other;
+    fake.base = other;
     try {
       await expect(jobs.load({ session: 's', bytes: saved.bytes }, ctx())).rejects.toThrow(/different base model/);
     } finally {
-      state.base = base;
+      fake.base = base;
       other.dispose();
     }
     expect(tf.memory().numTensors).toBe(tensors);

@@ -1,22 +1,12 @@
 // The /qlora/ and /qa-lora/ worker jobs on a small base: well-formed results, streamed progress,
 // the shared base never modified, tensors freed.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { DigitTensors, Mlp, TASKS, tf, type TaskId } from '../../src/engine/index';
+import { Mlp, tf } from '../../src/engine/index';
 import { qloraMemory } from '../../components/qlora/memory';
-import { syntheticDigits, useWasm } from './helpers';
+import { useWasm } from './helpers';
+import { fake } from './fake-resources';
 
-const state = vi.hoisted(() => ({ base: null as unknown, cache: new Map<string, unknown>() }));
-vi.mock('../../src/worker/resources', () => ({
-  baseModel: async () => ({ model: state.base, meta: {} }),
-  taskData: async (task: TaskId | 'original', split: 'train' | 'test') => {
-    const key = `${task}:${split}`;
-    if (!state.cache.has(key)) {
-      const pool = syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
-      state.cache.set(key, new DigitTensors(task === 'original' ? pool : split === 'train' ? TASKS[task].train(pool) : TASKS[task].test(pool)));
-    }
-    return state.cache.get(key);
-  },
-}));
+vi.mock('../../src/worker/resources', () => import('./fake-resources'));
 
 const { jobs } = await import('../../src/worker/jobs/qlora');
 const { JobContext } = await import('../../src/worker/context');
@@ -26,7 +16,7 @@ let base: Mlp;
 beforeAll(async () => {
   await useWasm();
   base = Mlp.random(SIZES, 4);
-  state.base = base;
+  fake.base = base;
 });
 const snapshot = (m: Mlp) => m.readWeights().map((w) => Array.from(w.kernel));
 const ctxFor = (events: unknown[] = [], session = new Map<string, unknown>()) => new JobContext((e) => events.push(e), session);
