@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The JSON report feeds scripts/test-summary.ts, which prints the plain
+    // 'N passed, N failed' closing line CI reads.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/browser.json' },
     include: ['tests/browser/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
