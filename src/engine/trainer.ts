@@ -6,7 +6,9 @@
  */
 import { tf, type Scalar, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, shuffledIndices } from './rng';
-import { NUM_CLASSES, type DigitTensors } from './data';
+import type { DigitTensors } from './data';
+import { adam } from './fast/adam';
+import { softmaxCrossEntropy } from './fast/loss';
 
 export interface TrainOptions {
   steps: number;
@@ -80,7 +82,7 @@ export class Trainer {
     const { learningRate, optimizer } = this.options;
     if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new Error(`The learning rate must be a positive number (got ${learningRate}).`);
     if (data.n < 1) throw new Error('There is no training data.');
-    this.optimizer = optimizer === 'sgd' ? tf.train.sgd(learningRate) : tf.train.adam(learningRate);
+    this.optimizer = optimizer === 'sgd' ? tf.train.sgd(learningRate) : adam(learningRate);
     this.rand = mulberry32(deriveSeed(this.options.seed, 'batches'));
   }
 
@@ -98,8 +100,7 @@ export class Trainer {
     const indices = this.nextBatch();
     const loss = tf.tidy(() => {
       const { x, y } = this.data.batch(indices);
-      const labels = tf.oneHot(y, NUM_CLASSES);
-      return this.optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, this.forward(x)) as Scalar, true, this.vars) as Scalar;
+      return this.optimizer.minimize(() => softmaxCrossEntropy(this.forward(x), y), true, this.vars) as Scalar;
     });
     this.pending.push(loss);
     this.step++;

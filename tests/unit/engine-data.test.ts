@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_SIDE, IMAGE_SIZE, TASKS, invert, packDigits, rotate90, unpackDigits, type Digits } from '../../src/engine/index';
+import { DigitTensors, IMAGE_SIDE, IMAGE_SIZE, TASKS, initBackend, invert, packDigits, rotate90, tf, unpackDigits, type Digits } from '../../src/engine/index';
 import { syntheticDigits } from './helpers';
 import base from '../../src/generated/base-model.json';
 
@@ -44,4 +44,26 @@ describe('digits and tasks', () => {
     expect(Array.from(back.labels)).toEqual(Array.from(d.labels));
     expect(Array.from(back.images)).toEqual(Array.from(d.images));
   });
+});
+
+describe('DigitTensors.batch', () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`gives exactly the rows tf.gather takes from x and y (${backend})`, async () => {
+      await initBackend({ prefer: backend });
+      const digits = syntheticDigits(50, 7);
+      // Every byte value appears, so every entry of the lookup table is compared with tfjs's division.
+      digits.images.set(Uint8Array.from({ length: 256 }, (_, p) => p), 0);
+      const data = new DigitTensors(digits);
+      const indices = Int32Array.from([0, 49, 3, 3, 17]);
+      tf.tidy(() => {
+        const { x, y } = data.batch(indices);
+        const idx = tf.tensor1d(indices, 'int32');
+        expect(x.shape).toEqual([5, IMAGE_SIZE]);
+        expect(Array.from(x.dataSync())).toEqual(Array.from(tf.gather(data.x, idx).dataSync()));
+        expect(Array.from(y.dataSync())).toEqual(Array.from(indices, (i) => digits.labels[i]));
+      });
+      expect(() => data.batch(Int32Array.from([50]))).toThrow(/no example 50/);
+      data.dispose();
+    });
+  }
 });

@@ -66,9 +66,10 @@ describe('WASM FMA products', () => {
     w.dispose();
   });
 
-  it('sees a new value of a weight variable (its packed copy is not stale)', () => {
+  // 24 columns: a copy packed in strips; 6: a transposed copy for the narrow products.
+  for (const d of [24, 6]) it(`sees a new value of a weight variable (its packed copy is not stale), ${d} columns`, () => {
     const x = rnd([8, 64], 1);
-    const w = tf.tidy(() => tf.variable(rnd([64, 24], 2))) as Variable<tf.Rank.R2>;
+    const w = tf.tidy(() => tf.variable(rnd([64, d], 2))) as Variable<tf.Rank.R2>;
     const first = tf.tidy(() => read(dense(x, w)));
     tf.tidy(() => w.assign(tf.mul(w, -2)));
     const second = tf.tidy(() => read(dense(x, w)));

@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DigitTensors, LoraModel, Mlp, Trainer, initBackend, mergeAdapters, tf, type Tensor2D, type Variable,
 } from '../../src/engine/index';
-import { FAST_DENSE_KERNEL, dense, fastPathEnabled, setFastPath, withFastPath } from '../../src/engine/fast/ops';
+import { FAST_DENSE_KERNEL, add, dense, fastPathEnabled, relu, setFastPath, withFastPath } from '../../src/engine/fast/ops';
+import { softmaxCrossEntropy } from '../../src/engine/fast/loss';
 import { syntheticDigits, useWasm } from './helpers';
 
 beforeAll(useWasm);
@@ -194,6 +195,47 @@ describe('LoRA and full fine-tuning on the fast path', () => {
   });
 });
 
+describe('fast ReLU, addition and loss', () => {
+  it('relu matches tf.relu, value and gradient, and runs without tfjs Relu kernel', async () => {
+    const x = tf.variable(tf.randomNormal([9, 13], 0, 1, 'float32', 4)) as Variable<tf.Rank.R2>;
+    expectSamePaths([x], () => relu(x));
+    const info = await tf.profile(() => tf.tidy(() => tf.variableGrads(() => tf.sum(relu(x)), [x])));
+    expect(info.kernelNames).not.toContain('Relu');
+    expect(info.kernelNames).not.toContain('Step'); // the gradient is one kernel of its own
+    x.dispose();
+  });
+
+  it('add matches tf.add for equal shapes, and falls back to it when shapes broadcast', () => {
+    const a = tf.variable(tf.randomNormal([6, 5], 0, 1, 'float32', 1)) as Variable<tf.Rank.R2>;
+    const b = tf.variable(tf.randomNormal([6, 5], 0, 1, 'float32', 2)) as Variable<tf.Rank.R2>;
+    const row = tf.variable(tf.randomNormal([5], 0, 1, 'float32', 3)) as Variable<tf.Rank.R1>;
+    expectSamePaths([a, b], () => add(a, b));
+    expectSamePaths([a, row], () => add(a, row as unknown as Variable<tf.Rank.R2>));
+    [a, b, row].forEach((t) => t.dispose());
+  });
+
+  it('softmax cross-entropy matches tf.losses.softmaxCrossEntropy with one-hot labels, value and gradient', () => {
+    const logits = tf.variable(tf.mul(tf.randomNormal([13, 10], 0, 1, 'float32', 6), 4)) as Variable<tf.Rank.R2>;
+    const labels = tf.tensor1d(Array.from({ length: 13 }, (_, i) => (i * 7) % 10), 'int32');
+    const run = (on: boolean) =>
+      withFastPath(on, () =>
+        tf.tidy(() => {
+          // Scaled, so that the gradient of the loss's output (dy ≠ 1) is used too.
+          const { value, grads } = tf.variableGrads(() => tf.mul(softmaxCrossEntropy(logits, labels), 3) as tf.Scalar, [logits]);
+          return { loss: value.dataSync()[0], grad: read(grads[logits.name]).slice() };
+        }),
+      );
+    const ref = run(false);
+    const fast = run(true);
+    expect(ref.loss).toBeGreaterThan(0);
+    expect(Math.abs(fast.loss - ref.loss) / ref.loss).toBeLessThan(1e-6);
+    expect(relDiff(fast.grad, ref.grad)).toBeLessThan(1e-5);
+    const bad = tf.tensor1d([0, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1], 'int32');
+    expect(() => tf.tidy(() => softmaxCrossEntropy(logits, bad))).toThrow(/Label 10 is not a class/);
+    [logits, labels, bad].forEach((t) => t.dispose());
+  });
+});
+
 describe('training on the fast path', () => {
   async function lossCurve(on: boolean, mode: 'lora' | 'full', optimizer: 'adam' | 'sgd' = 'adam') {
     return withFastPathAsync(on, async () => {
@@ -234,10 +276,13 @@ describe('training on the fast path', () => {
       await trainer.run();
       const count = tf.memory().numTensors;
       const bytes = tf.memory().numBytes;
+      // Buffers the backend holds, tensors or not (a kernel that forgot one would show here only).
+      const buffers = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
       trainer.options.steps = 60;
       await trainer.run();
       expect(tf.memory().numTensors).toBe(count);
       expect(tf.memory().numBytes).toBe(bytes);
+      expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(buffers);
       trainer.dispose();
       model.disposeAdapters();
       data.dispose();

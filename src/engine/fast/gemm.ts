@@ -23,12 +23,19 @@ interface GemmExports {
   transpose(A: Ptr, T: Ptr, R: number, C: number): void;
   gemm(A: Ptr, P: Ptr, B: Ptr, C: Ptr, M: number, K: number, N: number, bias: Ptr, relu: number): void;
   gemm_tn(A: Ptr, P: Ptr, B: Ptr, C: Ptr, M: number, K: number, N: number): void;
+  gemm_nt(A: Ptr, T: Ptr, C: Ptr, M: number, K: number, N: number, bias: Ptr, relu: number): void;
+  relu_grad(g: Ptr, y: Ptr, out: Ptr, n: number): void;
+  adam(p: Ptr, m: Ptr, v: Ptr, g: Ptr, p1: Ptr, m1: Ptr, v1: Ptr, n: number, ...scalars: number[]): void;
 }
 
 type TensorInfo = tf.TensorInfo;
 
-/** B is packed into strips only when it has at least this many rows. */
+/** B is packed into strips only when it has at least this many rows … */
 const PACK_MIN_ROWS = 32;
+/** … and, unless it is kept for later products, when A has more than this many (else each strip is read once or twice). */
+const PACK_MIN_USES = 8;
+/** Products with fewer output columns than this take dot products of rows (gemm_nt) instead of 8-column strips. */
+const NARROW = 16;
 
 /** The parts of tfjs's BackendWasm used here (public methods and fields in tfjs 4.x). */
 interface WasmBackend {
@@ -78,6 +85,11 @@ export class Gemm {
     return this.backend.makeOutput([Math.max(size, 1)], 'float32');
   }
 
+  /** The same memory seen with another 2-D shape. */
+  private view(t: TensorInfo, shape: number[]): TensorInfo {
+    return { dataId: t.dataId, shape, dtype: 'float32' } as TensorInfo;
+  }
+
   private free(...infos: (TensorInfo | null)[]): void {
     for (const t of infos) if (t) this.backend.disposeData(t.dataId);
   }
@@ -93,36 +105,86 @@ export class Gemm {
   }
 
   /** B [K×N] packed in 8-column strips, or null when N < 8 (no strips). Cached when `keep`: until B's memory is freed. */
-  private pack(B: TensorInfo, K: number, N: number, keep: boolean): { P: TensorInfo | null; temporary: boolean } {
-    // Packing pays when the strips are long (many rows of B, each a cache line apart); a few rows are read as they are.
-    if (N < 8 || K < PACK_MIN_ROWS) return { P: null, temporary: false };
+  private pack(B: TensorInfo, K: number, N: number, M: number, keep: boolean): { P: TensorInfo | null; temporary: boolean } {
+    // Packing pays when the strips are long (many rows of B, each a cache line apart) and read many times.
+    if (N < 8 || K < PACK_MIN_ROWS || (!keep && M <= PACK_MIN_USES)) return { P: null, temporary: false };
+    return this.cached(B, keep, K * (N - (N % 8)), (P) => this.fn.pack8(this.ptr(B), this.ptr(P), K, N));
+  }
+
+  /** B [K×N] transposed (N×K rows) for gemm_nt. Cached when `keep`, like a packed copy. */
+  private transposed(B: TensorInfo, K: number, N: number, keep: boolean): { P: TensorInfo; temporary: boolean } {
+    return this.cached(B, keep, K * N, (T) => this.fn.transpose(this.ptr(B), this.ptr(T), K, N)) as { P: TensorInfo; temporary: boolean };
+  }
+
+  /** A rearranged copy of B made by `fill`; kept until B's memory is freed when `keep` (a weight: B's shape fixes the form). */
+  private cached(B: TensorInfo, keep: boolean, size: number, fill: (P: TensorInfo) => void): { P: TensorInfo | null; temporary: boolean } {
     if (keep) {
       this.releaseStale();
       const hit = this.packed.get(B.dataId);
       if (hit) return { P: hit, temporary: false };
     }
-    const P = this.scratch(K * (N - (N % 8)));
-    this.fn.pack8(this.ptr(B), this.ptr(P), K, N);
+    const P = this.scratch(size);
+    fill(P);
     if (keep) this.packed.set(B.dataId, P);
     return { P, temporary: !keep };
+  }
+
+  /** Forgets the packed copy of B's memory: call before writing into B in place. */
+  forget(B: TensorInfo): void {
+    const hit = this.packed.get(B.dataId);
+    if (hit) {
+      this.free(hit);
+      this.packed.delete(B.dataId);
+    }
   }
 
   /** out [M×N] = A [M×K] · B [K×N] (+ bias) (ReLU). `keepPacked`: B is a weight worth packing once. */
   matMul(A: TensorInfo, B: TensorInfo, bias: TensorInfo | null, relu: boolean, keepPacked: boolean): TensorInfo {
     const [M, K] = A.shape;
     const N = B.shape[1];
-    const { P, temporary } = this.pack(B, K, N, keepPacked);
+    if (N < NARROW) {
+      const { P: T, temporary } = this.transposed(B, K, N, keepPacked);
+      const out = this.backend.makeOutput([M, N], 'float32');
+      this.fn.gemm_nt(this.ptr(A), this.ptr(T), this.ptr(out), M, K, N, bias ? this.ptr(bias) : 0, relu ? 1 : 0);
+      if (temporary) this.free(T);
+      return out;
+    }
+    const { P, temporary } = this.pack(B, K, N, M, keepPacked);
     const out = this.backend.makeOutput([M, N], 'float32');
     this.fn.gemm(this.ptr(A), P ? this.ptr(P) : 0, this.ptr(B), this.ptr(out), M, K, N, bias ? this.ptr(bias) : 0, relu ? 1 : 0);
     if (temporary) this.free(P);
     return out;
   }
 
+  /** The gradient through a ReLU: dy where its output y is positive, else 0. */
+  reluGrad(dy: TensorInfo, y: TensorInfo): TensorInfo {
+    const out = this.backend.makeOutput(y.shape, 'float32');
+    this.fn.relu_grad(this.ptr(dy), this.ptr(y), this.ptr(out), sizeOf(y));
+    return out;
+  }
+
+  /** One Adam step for one variable (see gemm.c, `adam`): new value, first and second moments. */
+  adam(p: TensorInfo, m: TensorInfo, v: TensorInfo, g: TensorInfo, scalars: number[]): TensorInfo[] {
+    const [p1, m1, v1] = [0, 1, 2].map(() => this.backend.makeOutput(p.shape, 'float32'));
+    this.fn.adam(this.ptr(p), this.ptr(m), this.ptr(v), this.ptr(g), this.ptr(p1), this.ptr(m1), this.ptr(v1), sizeOf(p), ...scalars);
+    return [p1, m1, v1];
+  }
+
   /** out [K×D] = Aᵀ · G for A [N×K], G [N×D]: a weight gradient xᵀ·dy. */
   matMulTA(A: TensorInfo, G: TensorInfo): TensorInfo {
     const [N, K] = A.shape;
     const D = G.shape[1];
-    const { P, temporary } = this.pack(G, N, D, false);
+    if (D < NARROW) {
+      // A narrow gradient (a rank-r factor's): (Gᵀ·A)ᵀ, a product with D rows, then one small transpose.
+      const Gt = this.scratch(N * D);
+      this.fn.transpose(this.ptr(G), this.ptr(Gt), N, D);
+      const outT = this.matMul(this.view(Gt, [D, N]), A, null, false, false);
+      const out = this.backend.makeOutput([K, D], 'float32');
+      this.fn.transpose(this.ptr(outT), this.ptr(out), D, K);
+      this.free(Gt, outT);
+      return out;
+    }
+    const { P, temporary } = this.pack(G, N, D, K, false);
     const out = this.backend.makeOutput([K, D], 'float32');
     this.fn.gemm_tn(this.ptr(A), P ? this.ptr(P) : 0, this.ptr(G), this.ptr(out), K, N, D);
     if (temporary) this.free(P);
@@ -133,25 +195,33 @@ export class Gemm {
   matMulTB(G: TensorInfo, B: TensorInfo): TensorInfo {
     const [N, D] = G.shape;
     const K = B.shape[0];
+    if (K < NARROW) {
+      // B has few rows (a rank-r factor): dot products of G's rows with B's.
+      const out = this.backend.makeOutput([N, K], 'float32');
+      this.fn.gemm_nt(this.ptr(G), this.ptr(B), this.ptr(out), N, D, K, 0, 0);
+      return out;
+    }
     if (K * D <= N * D + N * K / 2) {
-      // B is the small side (an adapter factor): G · transpose(B).
+      // B is the smaller side: G · transpose(B).
       const Bt = this.scratch(D * K);
       this.fn.transpose(this.ptr(B), this.ptr(Bt), K, D);
-      const BtInfo = { dataId: Bt.dataId, shape: [D, K], dtype: 'float32' } as TensorInfo;
-      const out = this.matMul(G, BtInfo, null, false, false);
+      const out = this.matMul(G, this.view(Bt, [D, K]), null, false, false);
       this.free(Bt);
       return out;
     }
     // B is big (a frozen W₀ᵀ): transpose(B · transpose(G)), which reads B once, row by row.
     const Gt = this.scratch(D * N);
     this.fn.transpose(this.ptr(G), this.ptr(Gt), N, D);
-    const GtInfo = { dataId: Gt.dataId, shape: [D, N], dtype: 'float32' } as TensorInfo;
-    const outT = this.matMul(B, GtInfo, null, false, false);
+    const outT = this.matMul(B, this.view(Gt, [D, N]), null, false, false);
     const out = this.backend.makeOutput([N, K], 'float32');
     this.fn.transpose(this.ptr(outT), this.ptr(out), K, N);
     this.free(Gt, outT);
     return out;
   }
+}
+
+function sizeOf(t: TensorInfo): number {
+  return t.shape.reduce((a, b) => a * b, 1);
 }
 
 const instances = new WeakMap<object, Gemm | null>();

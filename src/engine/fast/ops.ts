@@ -39,6 +39,11 @@ export const FAST_DENSE_KERNEL = 'LoraLiveDense';
 /** Gradient products on WASM with gemm.ts: aᵀ·g and g·bᵀ without forming a transpose as a tensor. */
 const TA_KERNEL = 'LoraLiveMatMulTA';
 const TB_KERNEL = 'LoraLiveMatMulTB';
+/** ReLU that keeps its output for the gradient (tfjs's keeps a copy of its input) and its gradient in one pass. */
+const RELU_KERNEL = 'LoraLiveRelu';
+const RELU_GRAD_KERNEL = 'LoraLiveReluGrad';
+/** Addition of two same-shaped tensors; tfjs's Add keeps copies of both inputs for its gradient (to undo broadcasting). */
+const ADD_KERNEL = 'LoraLiveAdd';
 
 /** Backends whose matMul is slow with a transposed operand (measured), so the gradient transposes explicitly. */
 const EXPLICIT_TRANSPOSE = new Set(['wasm']);
@@ -84,10 +89,22 @@ function ensureKernel(): boolean {
     tf.registerKernel({ kernelName: FAST_DENSE_KERNEL, backendName: backend, kernelFunc: denseKernel(fused.kernelFunc, reshape.kernelFunc) });
     tf.registerKernel({ kernelName: TA_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTA(i.a!, i.b!)) });
     tf.registerKernel({ kernelName: TB_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTB(i.a!, i.b!)) });
+    const stockAdd = tf.getKernel('Add', backend);
+    if (stockAdd) tf.registerKernel({ kernelName: ADD_KERNEL, backendName: backend, kernelFunc: stockAdd.kernelFunc });
+    const stockRelu = tf.getKernel('Relu', backend);
+    if (stockRelu) tf.registerKernel({ kernelName: RELU_KERNEL, backendName: backend, kernelFunc: stockRelu.kernelFunc });
+    tf.registerKernel({ kernelName: RELU_GRAD_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.reluGrad(i.dy!, i.y!)) });
   }
   if (!gradientRegistered) {
     // Nothing for tfjs to save: dense() saves what the gradient needs itself (see saveForGradient).
     tf.registerGradient({ kernelName: FAST_DENSE_KERNEL, inputsToSave: [], outputsToSave: [], gradFunc: denseGradient });
+    tf.registerGradient({ kernelName: ADD_KERNEL, inputsToSave: [], outputsToSave: [], gradFunc: (dy) => ({ a: () => dy as Tensor, b: () => dy as Tensor }) });
+    tf.registerGradient({
+      kernelName: RELU_KERNEL,
+      inputsToSave: [],
+      outputsToSave: [],
+      gradFunc: (dy, saved) => ({ x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: dy as Tensor, y: saved[0] }) as Tensor }),
+    });
     gradientRegistered = true;
   }
   registered.add(backend);
@@ -169,7 +186,7 @@ function denseGradient(dy: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAt
   const [a, b, y] = saved as Tensor2D[];
   let g = dy as Tensor2D;
   // ReLU passes the gradient where its output is positive (as tfjs's own fused gradient does).
-  if (attrs.activation === 'relu') g = tf.mul(g, tf.step(y));
+  if (attrs.activation === 'relu') g = gemmHere() ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, y }) as Tensor2D) : tf.mul(g, tf.step(y));
   return {
     a: () => matMulTransposeB(g, b),
     b: () => matMulTransposeA(a, g),
@@ -207,18 +224,33 @@ export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activati
  * memory. The handles go on the op's own tape node, whose saved tensors tfjs
  * disposes once the gradients are computed, whether or not they were needed.
  */
-function saveForGradient(out: Tensor, tensors: Tensor[]): void {
+export function saveForGradient(out: Tensor, tensors: Tensor[]): void {
   const engine = tf.engine();
   if (!engine.isTapeOn()) return; // no gradient being recorded: nothing to keep
   const tape = engine.state.activeTape;
   const node = tape?.[tape.length - 1];
-  if (!node?.saved || node.outputs[0] !== out) throw new Error('dense: the fast kernel was not recorded for its gradient.');
+  if (!node?.saved || node.outputs[0] !== out) throw new Error('A fast kernel was not recorded for its gradient.');
   const reshape = tf.getKernel('Reshape', engine.backendName).kernelFunc;
   for (const t of tensors) {
     // A second handle on the same memory, made on the backend (not on the tape).
     const info = reshape({ inputs: { x: t }, backend: engine.backend, attrs: { shape: t.shape } }) as TensorInfo;
     node.saved.push(tf.keep(engine.makeTensorFromTensorInfo(info)));
   }
+}
+
+/** tf.add(a, b) for tensors of the same shape, keeping nothing for the gradient (which is dy for both). */
+export function add<T extends Tensor>(a: T, b: T): T {
+  const same = a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((s, i) => s === b.shape[i]);
+  if (!fast || !same || !ensureKernel() || !tf.getKernel(ADD_KERNEL, tf.getBackend())) return tf.add(a, b);
+  return tf.engine().runKernel(ADD_KERNEL, { a, b }) as T;
+}
+
+/** tf.relu(x), keeping its output (not a copy of its input) for a one-pass gradient. */
+export function relu<T extends Tensor>(x: T): T {
+  if (!fast || x.dtype !== 'float32' || !gemmHere() || !tf.getKernel(RELU_KERNEL, tf.getBackend())) return tf.relu(x);
+  const out = tf.engine().runKernel(RELU_KERNEL, { x }) as T;
+  saveForGradient(out, [out]);
+  return out;
 }
 
 /** a·b for a [n,k], b [k,d]: tf.matMul(a, b) with the fast gradient. */

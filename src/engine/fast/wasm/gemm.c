@@ -193,3 +193,92 @@ void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, in
     }
   }
 }
+
+/*
+ * One MR×NR block of C = A·Tᵀ: dot products of MR rows of A with NR rows of T,
+ * both contiguous, four k at a time (MR·NR independent accumulators).
+ */
+static inline __attribute__((always_inline)) void nt_block(const float* A, const float* T, float* C, int K, int N, int i, int j,
+                                                           const int MR, const int NR, const float* bias, int relu) {
+  v128_t acc[4][2];
+  for (int r = 0; r < MR; r++)
+    for (int s = 0; s < NR; s++) acc[r][s] = ZERO;
+  int k = 0;
+  for (; k + 4 <= K; k += 4) {
+    v128_t t[2];
+    for (int s = 0; s < NR; s++) t[s] = LD(T + (j + s) * K + k);
+    for (int r = 0; r < MR; r++) {
+      const v128_t a = LD(A + (i + r) * K + k);
+      for (int s = 0; s < NR; s++) acc[r][s] = FMA(a, t[s], acc[r][s]);
+    }
+  }
+  for (int r = 0; r < MR; r++) {
+    for (int s = 0; s < NR; s++) {
+      const v128_t v = acc[r][s];
+      float c = (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
+      for (int kk = k; kk < K; kk++) c += A[(i + r) * K + kk] * T[(j + s) * K + kk];
+      if (bias) c += bias[j + s];
+      C[(i + r) * N + j + s] = act1(c, relu);
+    }
+  }
+}
+
+/*
+ * C [M×N] = A [M×K] · Tᵀ (+ bias) (ReLU) for T [N×K]: for narrow products
+ * (N < 16: a rank-r factor, the 10 logits), where 8-column strips would be
+ * mostly empty. Both operands are read along rows.
+ */
+__attribute__((export_name("gemm_nt")))
+void gemm_nt(const float* A, const float* T, float* C, int M, int K, int N, const float* bias, int relu) {
+  int i = 0;
+  for (; i + 4 <= M; i += 4) {
+    int j = 0;
+    for (; j + 2 <= N; j += 2) nt_block(A, T, C, K, N, i, j, 4, 2, bias, relu);
+    if (j < N) nt_block(A, T, C, K, N, i, j, 4, 1, bias, relu);
+  }
+  for (; i < M; i++) {
+    int j = 0;
+    for (; j + 2 <= N; j += 2) nt_block(A, T, C, K, N, i, j, 1, 2, bias, relu);
+    if (j < N) nt_block(A, T, C, K, N, i, j, 1, 1, bias, relu);
+  }
+}
+
+/* out = g where y > 0, else 0: the gradient through a ReLU whose output was y. */
+__attribute__((export_name("relu_grad")))
+void relu_grad(const float* g, const float* y, float* out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) ST(out + i, wasm_v128_and(LD(g + i), wasm_f32x4_gt(LD(y + i), ZERO)));
+  for (; i < n; i++) out[i] = y[i] > 0.f ? g[i] : 0.f;
+}
+
+/*
+ * One Adam step for one variable, with every operation rounded to float32 in
+ * the order tf.train.adam performs them (so the weights are bit-identical to
+ * tfjs's):
+ *   m' = m·β₁ + g·(1−β₁)        v' = v·β₂ + g²·(1−β₂)
+ *   p' = (m'/c₁) / (√(v'/c₂) + ε) · (−lr) + p,   c₁ = 1−β₁ᵗ, c₂ = 1−β₂ᵗ
+ * Separate multiplies and adds, never fused (tfjs has no FMA here).
+ */
+__attribute__((export_name("adam")))
+void adam(const float* p, const float* m, const float* v, const float* g, float* p1, float* m1, float* v1, int n,
+          float b1, float omb1, float b2, float omb2, float c1, float c2, float eps, float neglr) {
+  const v128_t B1 = wasm_f32x4_splat(b1), OMB1 = wasm_f32x4_splat(omb1), B2 = wasm_f32x4_splat(b2), OMB2 = wasm_f32x4_splat(omb2);
+  const v128_t C1 = wasm_f32x4_splat(c1), C2 = wasm_f32x4_splat(c2), EPS = wasm_f32x4_splat(eps), NEGLR = wasm_f32x4_splat(neglr);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t gi = LD(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(LD(m + i), B1), wasm_f32x4_mul(gi, OMB1));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(LD(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), OMB2));
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_div(mi, C1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, C2)), EPS));
+    ST(m1 + i, mi);
+    ST(v1 + i, vi);
+    ST(p1 + i, wasm_f32x4_add(wasm_f32x4_mul(step, NEGLR), LD(p + i)));
+  }
+  for (; i < n; i++) {
+    const float mi = m[i] * b1 + g[i] * omb1;
+    const float vi = v[i] * b2 + (g[i] * g[i]) * omb2;
+    m1[i] = mi;
+    v1[i] = vi;
+    p1[i] = ((mi / c1) / (__builtin_sqrtf(vi / c2) + eps)) * neglr + p[i];
+  }
+}
