@@ -9,7 +9,7 @@
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
 import type { BaseModel } from './mlp';
-import { add, dense, matMul, relu } from './fast/ops';
+import { dense, matMul, type DenseActivation } from './fast/ops';
 
 /** α/r is the LoRA paper's scale; α/√r is rank-stabilised LoRA (Kalajdzievski 2023). */
 export type LoraScaling = 'alpha/r' | 'alpha/sqrt(r)';
@@ -97,16 +97,15 @@ export class LoraAdapter {
  * The LoRA forward pass of one dense layer, the code the /mlp/ chapter shows.
  * ΔW is never formed: x goes down to r numbers (x·Aᵀ), then up to d (·Bᵀ),
  * costing r(k+d) multiply-adds per example instead of k·d.
- * `dense(x, W, b)` is tf.add(tf.matMul(x, W), b), `matMul` is tf.matMul and
- * `add` is tf.add, with gradients that are fast without a GPU (fast/ops.ts).
+ * `matMul` is tf.matMul, and `dense(x, W, b, activation, {u, v, scale})` is
+ * activation(x·W + b + scale·u·v), with gradients that are fast without a GPU
+ * (fast/ops.ts): on WASM the way back up is added in the same pass as x·W₀ᵀ.
  */
-export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter?: LoraAdapter | null): Tensor2D {
-  const base = dense(x, kernel, bias); // n×d: x·W₀ᵀ + b
-  if (!adapter || !adapter.enabled || adapter.merged) return base;
+export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter?: LoraAdapter | null, activation: DenseActivation = 'linear'): Tensor2D {
+  if (!adapter || !adapter.enabled || adapter.merged) return dense(x, kernel, bias, activation); // x·W₀ᵀ + b
   const down = matMul(x, adapter.At); // n×r: x projected onto A's r directions
-  // s·B(Ax) = B(s·Ax): scaling the r numbers is cheaper than scaling the d outputs.
-  const up = matMul(tf.mul(down, adapter.scale), adapter.Bt); // n×d: back up through B
-  return add(base, up);
+  // h = x·W₀ᵀ + b + s·down·Bᵀ: back up through B, r more terms in each of the d sums
+  return dense(x, kernel, bias, activation, { u: down, v: adapter.Bt, scale: adapter.scale });
 }
 
 /** A frozen base with at most one adapter per layer. */
@@ -130,14 +129,13 @@ export class LoraModel {
     return model;
   }
 
-  /** Logits for a batch x (n×k₁). ReLU after every layer but the last (tf.relu; fast/ops.ts on WASM). */
+  /** Logits for a batch x (n×k₁). ReLU after every layer but the last. */
   forward(x: Tensor2D): Tensor2D {
     let h = x;
     const last = this.base.sizes.length - 2;
     for (let i = 0; i <= last; i++) {
       const { kernel, bias } = this.base.layerTensors(i);
-      h = loraDense(h, kernel, bias, this.adapters[i]);
-      if (i < last) h = relu(h);
+      h = loraDense(h, kernel, bias, this.adapters[i], i < last ? 'relu' : 'linear');
     }
     return h;
   }

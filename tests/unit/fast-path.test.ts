@@ -85,6 +85,20 @@ describe('fast dense op', () => {
     }
   }
 
+  // A low-rank term s·u·v added before the activation (LoRA's way back up through B), narrow and wide outputs.
+  for (const [n, k, d, r] of [[7, 13, 5, 3], [64, 33, 40, 4], [5, 2, 19, 1]]) {
+    for (const activation of ['linear', 'relu'] as const) {
+      it(`matches with a low-rank term: ${n}×${k}·${k}×${d} + s·${n}×${r}·${r}×${d}, ${activation}`, () => {
+        const seed = n + 10 * k + 100 * d + r;
+        const v = (shape: number[], s: number) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed + s)) as Variable<tf.Rank.R2>;
+        const [x, w, u, up] = [v([n, k], 1), v([k, d], 2), v([n, r], 3), v([r, d], 4)];
+        const b = tf.variable(tf.randomNormal([d], 0, 1, 'float32', seed + 5)) as Variable<tf.Rank.R1>;
+        expectSamePaths([x, w, b, u, up], () => dense(x, w, b, activation, { u, v: up, scale: 1.7 }));
+        [x, w, u, up, b].forEach((t) => t.dispose());
+      });
+    }
+  }
+
   it('rejects mismatched shapes with a message', () => {
     const x = tf.ones([2, 3]) as Tensor2D;
     const w = tf.ones([4, 5]) as Tensor2D;

@@ -25,6 +25,8 @@ interface GemmExports {
   gemm_tn(A: Ptr, P: Ptr, B: Ptr, C: Ptr, M: number, K: number, N: number): void;
   gemm_nt(A: Ptr, T: Ptr, C: Ptr, M: number, K: number, N: number, bias: Ptr, relu: number): void;
   relu_grad(g: Ptr, y: Ptr, out: Ptr, n: number): void;
+  lowrank_add(U: Ptr, V: Ptr, C: Ptr, M: number, R: number, N: number, s: number, relu: number): void;
+  scale(p: Ptr, n: number, s: number): void;
   adam(p: Ptr, m: Ptr, v: Ptr, g: Ptr, p1: Ptr, m1: Ptr, v1: Ptr, n: number, ...scalars: number[]): void;
 }
 
@@ -138,21 +140,27 @@ export class Gemm {
     }
   }
 
-  /** out [M×N] = A [M×K] · B [K×N] (+ bias) (ReLU). `keepPacked`: B is a weight worth packing once. */
-  matMul(A: TensorInfo, B: TensorInfo, bias: TensorInfo | null, relu: boolean, keepPacked: boolean): TensorInfo {
+  /**
+   * out [M×N] = A [M×K] · B [K×N] (+ bias) (+ s · U [M×R] · V [R×N]) (ReLU).
+   * `keepPacked`: B is a weight worth packing once.
+   */
+  matMul(A: TensorInfo, B: TensorInfo, bias: TensorInfo | null, relu: boolean, keepPacked: boolean, lowRank?: { U: TensorInfo; V: TensorInfo; s: number }): TensorInfo {
     const [M, K] = A.shape;
     const N = B.shape[1];
+    const out = this.backend.makeOutput([M, N], 'float32');
+    // With a low-rank term the activation comes after it.
+    const reluNow = relu && !lowRank ? 1 : 0;
+    const biasPtr = bias ? this.ptr(bias) : 0;
     if (N < NARROW) {
       const { P: T, temporary } = this.transposed(B, K, N, keepPacked);
-      const out = this.backend.makeOutput([M, N], 'float32');
-      this.fn.gemm_nt(this.ptr(A), this.ptr(T), this.ptr(out), M, K, N, bias ? this.ptr(bias) : 0, relu ? 1 : 0);
+      this.fn.gemm_nt(this.ptr(A), this.ptr(T), this.ptr(out), M, K, N, biasPtr, reluNow);
       if (temporary) this.free(T);
-      return out;
+    } else {
+      const { P, temporary } = this.pack(B, K, N, M, keepPacked);
+      this.fn.gemm(this.ptr(A), P ? this.ptr(P) : 0, this.ptr(B), this.ptr(out), M, K, N, biasPtr, reluNow);
+      if (temporary) this.free(P);
     }
-    const { P, temporary } = this.pack(B, K, N, M, keepPacked);
-    const out = this.backend.makeOutput([M, N], 'float32');
-    this.fn.gemm(this.ptr(A), P ? this.ptr(P) : 0, this.ptr(B), this.ptr(out), M, K, N, bias ? this.ptr(bias) : 0, relu ? 1 : 0);
-    if (temporary) this.free(P);
+    if (lowRank) this.fn.lowrank_add(this.ptr(lowRank.U), this.ptr(lowRank.V), this.ptr(out), M, lowRank.U.shape[1], N, lowRank.s, relu ? 1 : 0);
     return out;
   }
 
@@ -170,8 +178,23 @@ export class Gemm {
     return [p1, m1, v1];
   }
 
-  /** out [K×D] = Aᵀ · G for A [N×K], G [N×D]: a weight gradient xᵀ·dy. */
-  matMulTA(A: TensorInfo, G: TensorInfo): TensorInfo {
+  /** out *= s in place (a product of our own, not yet a tensor anyone else holds). */
+  private scaled(out: TensorInfo, s: number): TensorInfo {
+    if (s !== 1) this.fn.scale(this.ptr(out), sizeOf(out), s);
+    return out;
+  }
+
+  /** out [K×D] = s · Aᵀ · G for A [N×K], G [N×D]: a weight gradient xᵀ·dy. */
+  matMulTA(A: TensorInfo, G: TensorInfo, s = 1): TensorInfo {
+    return this.scaled(this.productTA(A, G), s);
+  }
+
+  /** out [N×K] = s · G · Bᵀ for G [N×D], B [K×D]: an input gradient dy·W₀. */
+  matMulTB(G: TensorInfo, B: TensorInfo, s = 1): TensorInfo {
+    return this.scaled(this.productTB(G, B), s);
+  }
+
+  private productTA(A: TensorInfo, G: TensorInfo): TensorInfo {
     const [N, K] = A.shape;
     const D = G.shape[1];
     if (D < NARROW) {
@@ -191,8 +214,7 @@ export class Gemm {
     return out;
   }
 
-  /** out [N×K] = G · Bᵀ for G [N×D], B [K×D]: an input gradient dy·W₀. */
-  matMulTB(G: TensorInfo, B: TensorInfo): TensorInfo {
+  private productTB(G: TensorInfo, B: TensorInfo): TensorInfo {
     const [N, D] = G.shape;
     const K = B.shape[0];
     if (K < NARROW) {

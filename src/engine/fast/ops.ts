@@ -87,8 +87,9 @@ function ensureKernel(): boolean {
     const reshape = tf.getKernel('Reshape', backend);
     if (!fused || !reshape) return false;
     tf.registerKernel({ kernelName: FAST_DENSE_KERNEL, backendName: backend, kernelFunc: denseKernel(fused.kernelFunc, reshape.kernelFunc) });
-    tf.registerKernel({ kernelName: TA_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTA(i.a!, i.b!)) });
-    tf.registerKernel({ kernelName: TB_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTB(i.a!, i.b!)) });
+    const alpha = (args: Parameters<tf.KernelFunc>[0]) => ((args.attrs?.alpha as number | undefined) ?? 1);
+    tf.registerKernel({ kernelName: TA_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTA(i.a!, i.b!, alpha(args))) });
+    tf.registerKernel({ kernelName: TB_KERNEL, backendName: backend, kernelFunc: (args) => withGemm(args, (g, i) => g.matMulTB(i.a!, i.b!, alpha(args))) });
     const stockAdd = tf.getKernel('Add', backend);
     if (stockAdd) tf.registerKernel({ kernelName: ADD_KERNEL, backendName: backend, kernelFunc: stockAdd.kernelFunc });
     const stockRelu = tf.getKernel('Relu', backend);
@@ -127,9 +128,11 @@ interface KernelArgs {
 function denseKernel(fused: tf.KernelFunc, reshape: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args as unknown as KernelArgs;
-    const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+    const { a, b, bias, u, v } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; u?: TensorInfo; v?: TensorInfo };
     const gemm = gemmFor(backend);
-    if (gemm) return gemm.matMul(a, b, bias ?? null, attrs?.activation === 'relu', attrs?.keepPacked === true);
+    const lowRank = u && v ? { U: u, V: v, s: (attrs?.lowRankScale as number | undefined) ?? 1 } : undefined;
+    if (gemm) return gemm.matMul(a, b, bias ?? null, attrs?.activation === 'relu', attrs?.keepPacked === true, lowRank);
+    // dense() sends a low-rank term here only when gemm.ts is available.
     const [n, k] = a.shape;
     const d = b.shape[1];
     const to = (x: TensorInfo, shape: number[]) => reshape({ inputs: { x }, backend, attrs: { shape } }) as TensorInfo;
@@ -162,47 +165,79 @@ function gemmHere(): boolean {
  * product below is formed the way that packs and transposes fewest elements.
  */
 
-/** g·bᵀ for g [n,d], b [k,d] → [n,k], without a transposed-operand matMul. */
-export function matMulTransposeB(g: Tensor2D, b: Tensor2D): Tensor2D {
+/** s·g·bᵀ for g [n,d], b [k,d] → [n,k], without a transposed-operand matMul. */
+export function matMulTransposeB(g: Tensor2D, b: Tensor2D, s = 1): Tensor2D {
+  if (gemmHere()) return tf.engine().runKernel(TB_KERNEL, { a: g, b }, { alpha: s }) as Tensor2D;
+  const out = productTransposeB(g, b);
+  return s === 1 ? out : tf.mul(out, s);
+}
+
+function productTransposeB(g: Tensor2D, b: Tensor2D): Tensor2D {
   const [n, d] = g.shape;
   const k = b.shape[0];
   if (!EXPLICIT_TRANSPOSE.has(tf.getBackend())) return tf.matMul(g, b, false, true);
-  if (gemmHere()) return tf.engine().runKernel(TB_KERNEL, { a: g, b }) as Tensor2D;
   // g·transpose(b) packs and transposes k·d; transpose(b·transpose(g)) packs n·d and transposes n·d + n·k.
   return 2.5 * k * d <= 2.5 * n * d + n * k ? tf.matMul(g, tf.transpose(b)) : (tf.transpose(tf.matMul(b, tf.transpose(g))) as Tensor2D);
 }
 
-/** aᵀ·g for a [n,k], g [n,d] → [k,d], without a transposed-operand matMul. */
-export function matMulTransposeA(a: Tensor2D, g: Tensor2D): Tensor2D {
+/** s·aᵀ·g for a [n,k], g [n,d] → [k,d], without a transposed-operand matMul. */
+export function matMulTransposeA(a: Tensor2D, g: Tensor2D, s = 1): Tensor2D {
+  if (gemmHere()) return tf.engine().runKernel(TA_KERNEL, { a, b: g }, { alpha: s }) as Tensor2D;
+  const out = productTransposeA(a, g);
+  return s === 1 ? out : tf.mul(out, s);
+}
+
+function productTransposeA(a: Tensor2D, g: Tensor2D): Tensor2D {
   const [n, k] = a.shape;
   const d = g.shape[1];
   if (!EXPLICIT_TRANSPOSE.has(tf.getBackend())) return tf.matMul(a, g, true, false);
-  if (gemmHere()) return tf.engine().runKernel(TA_KERNEL, { a, b: g }) as Tensor2D;
   // transpose(a)·g packs n·d, transposes n·k; transpose(transpose(g)·a) packs n·k, transposes n·d + k·d.
   return 1.5 * n * d + n * k <= 1.5 * n * k + n * d + k * d ? tf.matMul(tf.transpose(a), g) : (tf.transpose(tf.matMul(tf.transpose(g), a)) as Tensor2D);
 }
 
 function denseGradient(dy: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap) {
-  const [a, b, y] = saved as Tensor2D[];
+  const [a, b, ...rest] = saved as Tensor2D[];
+  const y = attrs.activation === 'relu' ? rest.shift()! : null;
+  const [u, v] = rest;
   let g = dy as Tensor2D;
   // ReLU passes the gradient where its output is positive (as tfjs's own fused gradient does).
-  if (attrs.activation === 'relu') g = gemmHere() ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, y }) as Tensor2D) : tf.mul(g, tf.step(y));
+  if (y) g = gemmHere() ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: g, y }) as Tensor2D) : tf.mul(g, tf.step(y));
   return {
     a: () => matMulTransposeB(g, b),
     b: () => matMulTransposeA(a, g),
     bias: () => tf.sum(g, 0),
+    ...(u && v ? { u: () => matMulTransposeB(g, v, attrs.lowRankScale as number), v: () => matMulTransposeA(u, g, attrs.lowRankScale as number) } : {}),
   };
 }
 
+/** A rank-r term s·u·v (u [n,r], v [r,d]) that dense() adds to x·w before the activation. */
+export interface LowRankTerm {
+  u: Tensor2D;
+  v: Tensor2D;
+  /** s (1 if left out). */
+  scale?: number;
+}
+
 /**
- * x·w (+ bias) (then ReLU): x [n,k], w [k,d], bias [d] → [n,d].
- * The same numbers as tf.relu(tf.add(tf.matMul(x, w), bias)) up to float rounding.
+ * x·w (+ bias) (+ s·u·v) (then ReLU): x [n,k], w [k,d], bias [d], u [n,r], v [r,d] → [n,d].
+ * The same numbers as tf.relu(tf.add(tf.add(tf.matMul(x, w), bias), tf.matMul(tf.mul(u, s), v)))
+ * up to float rounding. On WASM the rank-r term is added in the same pass over
+ * the output as the product (it is r more terms of each sum).
  */
-export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activation: DenseActivation = 'linear'): Tensor2D {
+export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activation: DenseActivation = 'linear', lowRank?: LowRankTerm | null): Tensor2D {
   const [n, k] = x.shape;
   const [k2, d] = w.shape;
   if (k !== k2) throw new Error(`dense: x has ${k} columns but the weight matrix has ${k2} rows.`);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== d)) throw new Error(`dense: the bias must have ${d} entries.`);
+  if (lowRank) {
+    const [un, r] = lowRank.u.shape;
+    if (un !== n || lowRank.v.shape[0] !== r || lowRank.v.shape[1] !== d) throw new Error(`dense: the low-rank term must be ${n}×r · r×${d}.`);
+    if (!fast || !gemmHere() || lowRank.u.dtype !== 'float32' || lowRank.v.dtype !== 'float32') {
+      const s = lowRank.scale ?? 1;
+      const h = add(dense(x, w, bias), matMul(s === 1 ? lowRank.u : tf.mul(lowRank.u, s), lowRank.v));
+      return activation === 'relu' ? relu(h) : h;
+    }
+  }
   if (!fast || x.dtype !== 'float32' || w.dtype !== 'float32' || !ensureKernel()) {
     let h = tf.matMul(x, w);
     if (bias) h = tf.add(h, bias);
@@ -210,10 +245,14 @@ export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activati
   }
   const inputs: tf.NamedTensorMap = { a: x, b: w };
   if (bias) inputs.bias = bias;
+  if (lowRank) {
+    inputs.u = lowRank.u;
+    inputs.v = lowRank.v;
+  }
   // A variable (a weight) is worth keeping packed for the WASM products: it is used again, unchanged, next step.
-  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0, keepPacked: w instanceof tf.Variable };
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0, keepPacked: w instanceof tf.Variable, lowRankScale: lowRank?.scale ?? 1 };
   const out = tf.engine().runKernel(FAST_DENSE_KERNEL, inputs, attrs) as Tensor2D;
-  saveForGradient(out, activation === 'relu' ? [x, w, out] : [x, w]);
+  saveForGradient(out, [x, w, ...(activation === 'relu' ? [out] : []), ...(lowRank ? [lowRank.u, lowRank.v] : [])]);
   return out;
 }
 
