@@ -139,6 +139,7 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
           slowReps: opts.slowReps,
           only: site ? ['lora', 'full', 'forward'] : opts.only,
           paths: opts.paths as PathName[] | undefined,
+          kernels: opts.kernels,
         },
       };
       console.log(`\n${site ? "the site's default backend (initBackend() with no preference)" : `backend ${name}`}: running…`);

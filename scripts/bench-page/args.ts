@@ -13,6 +13,7 @@ export interface CliOptions {
   browser: boolean;
   isolated: boolean;
   webgpu: boolean;
+  kernels: boolean;
 }
 
 export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): CliOptions {
@@ -41,6 +42,7 @@ export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): C
     browser: argv.includes('--browser'),
     isolated: argv.includes('--isolated'),
     webgpu: argv.includes('--webgpu'),
+    kernels: argv.includes('--kernels'),
   };
 }
 

@@ -109,9 +109,10 @@ export class Trainer {
 
   /** Reads the pending losses; throws TrainingDiverged if any is not finite. */
   private async report(): Promise<TrainProgress> {
-    const stacked = tf.stack(this.pending);
+    // One read for all pending losses (each read waits for the backend); no stacking for a single one.
+    const stacked = this.pending.length === 1 ? this.pending[0] : tf.stack(this.pending);
     const values = await stacked.data();
-    stacked.dispose();
+    if (stacked !== this.pending[0]) stacked.dispose();
     this.pending.forEach((t) => t.dispose());
     this.pending = [];
     let sum = 0;

@@ -16,6 +16,7 @@ import { mergeAdapters } from '../merge';
 import { mulberry32 } from '../rng';
 import { fastPathApplies, fastPathEnabled, setFastPath } from './ops';
 import { setFmaProducts } from './gemm';
+import { profileKernels, type KernelProfile } from './kernelProfile';
 
 /** reference: stock tfjs ops and autodiff; fast-xnn: the fast path without the FMA products (tfjs's XNNPACK); fast: all of it. */
 export type PathName = 'reference' | 'fast-xnn' | 'fast';
@@ -32,6 +33,8 @@ export interface BenchOptions {
   paths?: PathName[];
   /** Which rows to run (all by default): 'lora', 'full', 'forward', 'inference'. */
   only?: string[];
+  /** Also time every kernel of the r = 4 LoRA step on the fast path (kernelProfile.ts). */
+  kernels?: boolean;
   log?: (line: string) => void;
 }
 
@@ -53,6 +56,7 @@ export interface BenchResult {
   sizes: number[];
   batch: number;
   rows: BenchRow[];
+  kernelProfile?: KernelProfile;
 }
 
 export function median(xs: number[]): number {
@@ -112,6 +116,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   const log = opts.log ?? (() => {});
   const rows: BenchRow[] = [];
   const backend = tf.getBackend();
+  let kernelProfile: KernelProfile | undefined;
 
   const data = new DigitTensors(randomDigits(Math.max(4 * batch, 256)));
   const x = tf.tidy(() => tf.slice(data.x, [0, 0], [batch, -1]) as Tensor2D);
@@ -168,6 +173,9 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
           const trainer = new Trainer(model.variables(), (t) => model.forward(t), data, { steps: 1e9, batchSize: batch, seed: 1 });
           const samples = await timeSteps(trainer, warmup, n);
           add(`lora r=${rank}`, path, samples, tf.memory().numBytes - dataBytes);
+          if (opts.kernels && rank === 4 && path === paths.at(-1)) {
+            kernelProfile = await profileKernels(async () => void (await trainer.singleStep()), n);
+          }
           trainer.dispose();
           model.disposeAdapters();
           base.dispose();
@@ -187,7 +195,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   setFmaProducts(true);
   x.dispose();
   data.dispose();
-  return { backend, fastPathApplies: applies, sizes, batch, rows };
+  return { backend, fastPathApplies: applies, sizes, batch, rows, kernelProfile };
 }
 
 /** The path switch is global, so it stays set until the async work is done. */

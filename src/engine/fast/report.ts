@@ -3,6 +3,7 @@
  * `npm run bench` print the same table).
  */
 import { ratios, type BenchResult, type BenchRow, type PathName } from './benchmark';
+import { formatKernelProfile } from './kernelProfile';
 
 /** The targets the engine is held to (README, "Speed on machines without a GPU"), for WASM-SIMD at batch 64, r = 4. */
 export const TARGETS = { loraOverFull: 0.4, loraOverForward: 2.0, mergedOverBase: 1.03, loraStepMs: 30 };
@@ -38,6 +39,7 @@ export function formatTable(result: BenchResult): string {
         ` merged ÷ base ${fmt(q.mergedOverBase, 3)} (≤ ${TARGETS.mergedOverBase}), unmerged ÷ base ${fmt(q.unmergedOverBase, 3)}`,
     );
   }
+  if (result.kernelProfile) lines.push(formatKernelProfile(result.kernelProfile));
   return lines.join('\n');
 }
 
