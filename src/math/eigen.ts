@@ -12,7 +12,8 @@
  *   implicit QL method with Wilkinson shifts. Values only, O(n³) with small constants;
  *   used for weight matrices (n up to 1000).
  * - `jacobiEigen`: cyclic Jacobi rotations, values and vectors, for small matrices
- *   (a 28×28 digit, an r×r core). Slower, very accurate.
+ *   (a 28×28 digit, an r×r core). Slower, very accurate. The site's only Jacobi
+ *   eigen-solver: analysis/linalg's `symmetricEigen` wraps it.
  * Matrices are row-major flat arrays.
  */
 

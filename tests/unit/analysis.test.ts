@@ -91,6 +91,20 @@ describe('symmetricEigen', () => {
     Array.from(values).forEach((x, i) => expect(x).toBeCloseTo(ref[i], 10));
     expectOrthonormalColumns(vectors);
   });
+
+  // The Jacobi solver is math/eigen's; this checks the Mat adapter around it.
+  it('returns A·V = V·Λ as an n×n Mat, and rejects a non-square matrix', () => {
+    const a = randomRows(5, 5, 4);
+    const sym = naiveMul(a, naiveT(a)).map((r) => r.map((x) => x - 1)); // indefinite
+    const { values, vectors } = symmetricEigen(fromRows(sym));
+    expect([vectors.rows, vectors.cols]).toEqual([5, 5]);
+    for (let i = 1; i < 5; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
+    const v = rows(vectors);
+    const av = naiveMul(sym, v);
+    const vl = v.map((r) => r.map((x, j) => x * values[j]));
+    expect(maxAbsDiff(av, vl)).toBeLessThan(1e-10);
+    expect(() => symmetricEigen(fromArray(2, 3, [1, 2, 3, 4, 5, 6]))).toThrow(/square/);
+  });
 });
 
 // ---- SVDs of LoRA factors -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 /**
  * Small dense linear algebra in plain TypeScript (float64, row-major), for
  * analysing trained adapters: QR, a one-sided Jacobi SVD, a Jacobi
- * eigen-solver for small symmetric matrices, and subspace iteration for the
- * top singular vectors of a large matrix. No tfjs, no DOM: it runs in Node,
- * in the worker and in tests.
+ * eigen-solver for small symmetric matrices (math/eigen's, on a Mat), and
+ * subspace iteration for the top singular vectors of a large matrix. No tfjs,
+ * no DOM: it runs in Node, in the worker and in tests.
  */
+
+import { jacobiEigen } from '../../math/eigen';
 
 export interface Mat {
   rows: number;
@@ -269,53 +271,15 @@ function completeOrthonormal(u: Mat, valid: boolean[]): void {
   }
 }
 
-/** Eigen-decomposition of a small symmetric matrix by cyclic Jacobi; eigenvalues largest first. */
+/**
+ * Eigen-decomposition of a small symmetric matrix, eigenvalues largest first,
+ * eigenvectors as columns: jacobiEigen on a Mat, so the site has one Jacobi solver.
+ */
 export function symmetricEigen(m: Mat): { values: Float64Array; vectors: Mat } {
   const n = m.rows;
   if (m.cols !== n) throw new Error('symmetricEigen needs a square matrix.');
-  const a = Float64Array.from(m.data);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i * n + j] ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => a[y * n + y] - a[x * n + x]);
-  const values = Float64Array.from(order, (i) => a[i * n + i]);
-  const vectors = zeros(n, n);
-  order.forEach((src, col) => {
-    for (let k = 0; k < n; k++) vectors.data[k * n + col] = v[k * n + src];
-  });
-  return { values, vectors };
+  const { values, vectors } = jacobiEigen(m.data, n);
+  return { values, vectors: { rows: n, cols: n, data: vectors } };
 }
 
 /** A matrix with independent standard normal entries, from a uniform generator (Box–Muller). */
