@@ -90,7 +90,7 @@ describe('fast dense op', () => {
     for (const activation of ['linear', 'relu'] as const) {
       it(`matches with a low-rank term: ${n}×${k}·${k}×${d} + s·${n}×${r}·${r}×${d}, ${activation}`, () => {
         const seed = n + 10 * k + 100 * d + r;
-        const v = (shape: number[], s: number) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed + s)) as Variable<tf.Rank.R2>;
+        const v = (shape: [number, number], s: number) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed + s)) as Variable<tf.Rank.R2>;
         const [x, w, u, up] = [v([n, k], 1), v([k, d], 2), v([n, r], 3), v([r, d], 4)];
         const b = tf.variable(tf.randomNormal([d], 0, 1, 'float32', seed + 5)) as Variable<tf.Rank.R1>;
         expectSamePaths([x, w, b, u, up], () => dense(x, w, b, activation, { u, v: up, scale: 1.7 }));
