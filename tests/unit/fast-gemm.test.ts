@@ -80,6 +80,24 @@ describe('WASM FMA products', () => {
     w.dispose();
   });
 
+  it('keeps apart the copies of two weights that share memory with different shapes', () => {
+    // tf.variable(reshape(t)) shares t's memory: a copy cached for one shape must not serve the other.
+    const t = rnd([64, 6], 5);
+    const w1 = tf.variable(t) as Variable<tf.Rank.R2>;
+    const w2 = tf.variable(tf.reshape(t, [32, 12])) as Variable<tf.Rank.R2>;
+    const x1 = rnd([8, 64], 6);
+    const x2 = rnd([8, 32], 7);
+    // The reference multiplies fresh copies: tfjs's own WASM matMul keys its cached weights by memory alone.
+    const copy = (w: tf.Tensor) => tf.tensor(w.dataSync(), w.shape) as Tensor2D;
+    const ref1 = tf.tidy(() => read(tf.matMul(x1, copy(w1))));
+    const ref2 = tf.tidy(() => read(tf.matMul(x2, copy(w2))));
+    for (let round = 0; round < 2; round++) {
+      expect(relDiff(tf.tidy(() => read(dense(x1, w1))), ref1)).toBeLessThan(1e-5);
+      expect(relDiff(tf.tidy(() => read(dense(x2, w2))), ref2)).toBeLessThan(1e-5);
+    }
+    [w1, w2, x1, x2, t].forEach((v) => v.dispose());
+  });
+
   it('frees the packed copy of a weight once the weight is gone', () => {
     const x = rnd([8, 64], 1);
     gemmFor(tf.backend())!.releaseStale(); // packs left by earlier tests' weights

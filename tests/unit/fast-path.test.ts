@@ -5,6 +5,7 @@ import {
 } from '../../src/engine/index';
 import { FAST_DENSE_KERNEL, add, dense, fastPathEnabled, relu, setFastPath, withFastPath } from '../../src/engine/fast/ops';
 import { softmaxCrossEntropy } from '../../src/engine/fast/loss';
+import { setFmaProducts } from '../../src/engine/fast/gemm';
 import { syntheticDigits, useWasm } from './helpers';
 
 beforeAll(useWasm);
@@ -225,6 +226,11 @@ describe('fast ReLU, addition and loss', () => {
     const row = tf.variable(tf.randomNormal([5], 0, 1, 'float32', 3)) as Variable<tf.Rank.R1>;
     expectSamePaths([a, b], () => add(a, b));
     expectSamePaths([a, row], () => add(a, row as unknown as Variable<tf.Rank.R2>));
+    // An addend that also feeds an earlier op: tfjs sums its two gradients and frees the one it had first.
+    expectSamePaths([a, b], () => {
+      const twice = tf.mul(a, 2);
+      return tf.add(twice, add(a, b));
+    });
     [a, b, row].forEach((t) => t.dispose());
   });
 
@@ -268,6 +274,18 @@ describe('training on the fast path', () => {
       return { losses, weights };
     });
   }
+
+  it('follows the reference loss curve without the WASM module too (LoRA, Adam: tfjs products and tf.train.adam)', async () => {
+    const ref = await lossCurve(false, 'lora');
+    setFmaProducts(false);
+    try {
+      const noModule = await lossCurve(true, 'lora');
+      expect(relDiff(noModule.losses, ref.losses)).toBeLessThan(1e-4);
+      noModule.weights.forEach((w, i) => expect(relDiff(w, ref.weights[i])).toBeLessThan(1e-4));
+    } finally {
+      setFmaProducts(true);
+    }
+  });
 
   for (const [mode, optimizer] of [['lora', 'adam'], ['full', 'adam'], ['full', 'sgd']] as const) {
     it(`follows the reference loss curve step by step (${mode}, ${optimizer}, 40 steps)`, async () => {

@@ -70,7 +70,8 @@ function base64Bytes(b64: string): Uint8Array<ArrayBuffer> {
 
 /** Products on one WASM backend instance; a cache of packed weights for variables. */
 export class Gemm {
-  private readonly packed = new Map<object, TensorInfo>();
+  /** Rearranged copies of weights, by the weight's memory; `form` says which copy of which shape it is. */
+  private readonly packed = new Map<object, { P: TensorInfo; form: string }>();
 
   constructor(
     private readonly backend: WasmBackend,
@@ -98,9 +99,9 @@ export class Gemm {
 
   /** Frees the packed copies of matrices that no longer exist (a variable since assigned, a disposed model). */
   releaseStale(): void {
-    for (const [dataId, info] of this.packed) {
+    for (const [dataId, { P }] of this.packed) {
       if (!this.backend.dataIdMap.has(dataId)) {
-        this.free(info);
+        this.free(P);
         this.packed.delete(dataId);
       }
     }
@@ -110,32 +111,36 @@ export class Gemm {
   private pack(B: TensorInfo, K: number, N: number, M: number, keep: boolean): { P: TensorInfo | null; temporary: boolean } {
     // Packing pays when the strips are long (many rows of B, each a cache line apart) and read many times.
     if (N < 8 || K < PACK_MIN_ROWS || (!keep && M <= PACK_MIN_USES)) return { P: null, temporary: false };
-    return this.cached(B, keep, K * (N - (N % 8)), (P) => this.fn.pack8(this.ptr(B), this.ptr(P), K, N));
+    return this.cached(B, keep, `pack8 ${K}×${N}`, K * (N - (N % 8)), (P) => this.fn.pack8(this.ptr(B), this.ptr(P), K, N));
   }
 
   /** B [K×N] transposed (N×K rows) for gemm_nt. Cached when `keep`, like a packed copy. */
   private transposed(B: TensorInfo, K: number, N: number, keep: boolean): { P: TensorInfo; temporary: boolean } {
-    return this.cached(B, keep, K * N, (T) => this.fn.transpose(this.ptr(B), this.ptr(T), K, N)) as { P: TensorInfo; temporary: boolean };
+    return this.cached(B, keep, `transpose ${K}×${N}`, K * N, (T) => this.fn.transpose(this.ptr(B), this.ptr(T), K, N)) as { P: TensorInfo; temporary: boolean };
   }
 
-  /** A rearranged copy of B made by `fill`; kept until B's memory is freed when `keep` (a weight: B's shape fixes the form). */
-  private cached(B: TensorInfo, keep: boolean, size: number, fill: (P: TensorInfo) => void): { P: TensorInfo | null; temporary: boolean } {
+  /**
+   * A rearranged copy of B made by `fill`; kept until B's memory is freed when `keep` (a weight). The
+   * form is part of the key: two tensors can share memory with different shapes (tf.reshape).
+   */
+  private cached(B: TensorInfo, keep: boolean, form: string, size: number, fill: (P: TensorInfo) => void): { P: TensorInfo | null; temporary: boolean } {
     if (keep) {
       this.releaseStale();
       const hit = this.packed.get(B.dataId);
-      if (hit) return { P: hit, temporary: false };
+      if (hit?.form === form) return { P: hit.P, temporary: false };
+      if (hit) this.forget(B);
     }
     const P = this.scratch(size);
     fill(P);
-    if (keep) this.packed.set(B.dataId, P);
+    if (keep) this.packed.set(B.dataId, { P, form });
     return { P, temporary: !keep };
   }
 
-  /** Forgets the packed copy of B's memory: call before writing into B in place. */
-  forget(B: TensorInfo): void {
+  /** Forgets the rearranged copy of B's memory. */
+  private forget(B: TensorInfo): void {
     const hit = this.packed.get(B.dataId);
     if (hit) {
-      this.free(hit);
+      this.free(hit.P);
       this.packed.delete(B.dataId);
     }
   }

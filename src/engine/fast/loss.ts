@@ -90,7 +90,7 @@ function ensureKernels(): void {
       const [logits, labels] = saved;
       return {
         logits: () => tf.engine().runKernel(XENT_GRAD_KERNEL, { logits, labels, dy: dy as Tensor }) as Tensor,
-        labels: () => tf.zerosLike(labels),
+        labels: () => tf.zeros(labels.shape), // float32: tfjs accepts no other gradient (never asked for: labels are data)
       };
     },
   });

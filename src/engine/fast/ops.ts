@@ -99,7 +99,13 @@ function ensureKernel(): boolean {
   if (!gradientRegistered) {
     // Nothing for tfjs to save: dense() saves what the gradient needs itself (see saveForGradient).
     tf.registerGradient({ kernelName: FAST_DENSE_KERNEL, inputsToSave: [], outputsToSave: [], gradFunc: denseGradient });
-    tf.registerGradient({ kernelName: ADD_KERNEL, inputsToSave: [], outputsToSave: [], gradFunc: (dy) => ({ a: () => dy as Tensor, b: () => dy as Tensor }) });
+    tf.registerGradient({
+      kernelName: ADD_KERNEL,
+      inputsToSave: [],
+      outputsToSave: [],
+      // Two handles on dy, not one object twice: tfjs disposes a gradient once it has added it to another.
+      gradFunc: (dy) => ({ a: () => tf.reshape(dy as Tensor, (dy as Tensor).shape), b: () => tf.reshape(dy as Tensor, (dy as Tensor).shape) }),
+    });
     tf.registerGradient({
       kernelName: RELU_KERNEL,
       inputsToSave: [],
@@ -232,7 +238,8 @@ export function dense(x: Tensor2D, w: Tensor2D, bias?: Tensor1D | null, activati
   if (lowRank) {
     const [un, r] = lowRank.u.shape;
     if (un !== n || lowRank.v.shape[0] !== r || lowRank.v.shape[1] !== d) throw new Error(`dense: the low-rank term must be ${n}×r · r×${d}.`);
-    if (!fast || !gemmHere() || lowRank.u.dtype !== 'float32' || lowRank.v.dtype !== 'float32') {
+    const float32 = [x, w, lowRank.u, lowRank.v].every((t) => t.dtype === 'float32');
+    if (!fast || !float32 || !gemmHere()) {
       const s = lowRank.scale ?? 1;
       const h = add(dense(x, w, bias), matMul(s === 1 ? lowRank.u : tf.mul(lowRank.u, s), lowRank.v));
       return activation === 'relu' ? relu(h) : h;
