@@ -88,7 +88,7 @@ describe('WASM FMA products', () => {
     const x1 = rnd([8, 64], 6);
     const x2 = rnd([8, 32], 7);
     // The reference multiplies fresh copies: tfjs's own WASM matMul keys its cached weights by memory alone.
-    const copy = (w: tf.Tensor) => tf.tensor(w.dataSync(), w.shape) as Tensor2D;
+    const copy = (w: Tensor2D) => tf.tensor2d(w.dataSync(), w.shape);
     const ref1 = tf.tidy(() => read(tf.matMul(x1, copy(w1))));
     const ref2 = tf.tidy(() => read(tf.matMul(x2, copy(w2))));
     for (let round = 0; round < 2; round++) {
