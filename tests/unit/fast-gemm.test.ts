@@ -3,21 +3,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf, type Tensor2D, type Variable } from '../../src/engine/index';
 import { dense, matMulTransposeA, matMulTransposeB, withFastPath } from '../../src/engine/fast/ops';
 import { gemmFor, setFmaProducts } from '../../src/engine/fast/gemm';
-import { useWasm } from './helpers';
+import { relDiff, useWasm } from './helpers';
 
 beforeAll(useWasm);
 afterEach(() => setFmaProducts(true));
 
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let scale = 1e-6;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    m = Math.max(m, Math.abs(a[i] - b[i]));
-  }
-  return m / scale;
-}
 const read = (t: tf.Tensor) => t.dataSync().slice() as Float32Array;
 const rnd = (shape: [number, number], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed) as Tensor2D;
 /** Backend buffers (tensors and the products' own packed copies); tf.memory() does not see the latter. */

@@ -6,22 +6,11 @@ import {
 import { FAST_DENSE_KERNEL, add, dense, fastPathEnabled, relu, setFastPath, withFastPath } from '../../src/engine/fast/ops';
 import { softmaxCrossEntropy } from '../../src/engine/fast/loss';
 import { setFmaProducts } from '../../src/engine/fast/gemm';
-import { syntheticDigits, useWasm } from './helpers';
+import { syntheticDigits, relDiff, useWasm } from './helpers';
 
 beforeAll(useWasm);
 afterEach(() => setFastPath(true));
 
-/** Largest difference relative to the largest magnitude in the reference (float32 rounding grows with it). */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let scale = 1e-6;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    m = Math.max(m, Math.abs(a[i] - b[i]));
-  }
-  return m / scale;
-}
 
 const TOL = 1e-5;
 const read = (t: tf.Tensor) => t.dataSync() as Float32Array;

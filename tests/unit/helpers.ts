@@ -1,4 +1,5 @@
 // Shared set-up for engine tests: the WASM backend (what the site prefers on CPUs) and small data.
+import { expect } from 'vitest';
 import { initBackend, mulberry32, type Digits, IMAGE_SIZE } from '../../src/engine/index';
 
 export async function useWasm(): Promise<void> {
@@ -20,4 +21,16 @@ export function syntheticDigits(n: number, seed = 1): Digits {
     }
   }
   return { n, images, labels };
+}
+
+/** Largest difference relative to the largest magnitude in the reference (float32 rounding grows with it). */
+export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let scale = 1e-6;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    m = Math.max(m, Math.abs(a[i] - b[i]));
+  }
+  return m / scale;
 }
