@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The JSON report feeds scripts/test-summary.ts, which prints the plain
+    // The JSON report feeds scripts/run-tests.ts, which prints the plain
     // 'N passed, N failed' closing line CI reads.
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/browser.json' },
