@@ -8,7 +8,7 @@ import { formatInt, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
 import type { SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/subspace';
-import { readD90, type SweepPoint } from '../../src/engine/subspace/readout';
+import { readD90, type SweepPoint } from '../../src/core/intrinsic';
 import sweep from '../../src/generated/intrinsic-sweep.json';
 import { SWEEP_LISTS, listText, sweepProgressText, sweepSchema, type SweepList } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';

@@ -7,7 +7,7 @@ import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/worker/jobs/qlora';
 import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
-import { groupSizesFor } from '../../src/engine/qaLoraGroups';
+import { groupSizesFor } from '../../src/core/quant/qalora';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 import { formatSmall } from '../qlora/format-small';
 

@@ -7,7 +7,7 @@ import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/worker/jobs/qlora';
 import { TASK_OPTIONS, QLORA_BASE } from './settings';
-import { qloraMemory } from './memory';
+import { qloraMemory } from '../../src/core/quant/memory';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 
 const SESSION = 'qlora-train';

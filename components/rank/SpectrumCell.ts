@@ -6,7 +6,7 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine } from '../lib/engine';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
-import { lowRankErrors, numericalRank, rankRApproximation } from '../../src/math/eigen';
+import { lowRankErrors, numericalRank, rankRApproximation } from '../../src/core/eigen';
 import type { DigitSpectrum, WeightSpectrum } from '../../src/worker/jobs/spectrum';
 import { SPECTRUM_MATRICES, spectrumSchema, type SpectrumMatrix } from './SpectrumState';
 

@@ -2,7 +2,7 @@
 // progress, and the rows the charts and tables draw.
 import type { TaskId } from '../../src/engine/data';
 import type { RunResult, SweepRun } from '../../src/worker/jobs/whichrank';
-import { rankForBudget, budgetOf, type BudgetChoice } from '../../src/engine/analysis/budget';
+import { rankForBudget, budgetOf, type BudgetChoice } from '../../src/core/analysis/budget';
 import { RANK_SWEEP_LAYERS, TARGETS } from './settings';
 
 export const TASK_LABEL: Record<TaskId, string> = { fours: 'Fix the 4s', rotated: 'Rotated digits', inverted: 'Inverted digits' };

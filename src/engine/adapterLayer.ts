@@ -10,7 +10,7 @@
  * Stored input-major like the rest of the engine (x·W, no transposes).
  */
 import { tf, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, uniformArray } from './rng';
+import { deriveSeed, mulberry32, uniformArray } from '../core/rng';
 import type { BaseModel } from './mlp';
 import { loraDense } from './lora';
 

@@ -7,7 +7,7 @@
  * input-major like the base (see mlp.ts): `At` = Aᵀ (k×r), `Bt` = Bᵀ (r×d).
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
+import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
 import type { BaseModel } from './mlp';
 import { dense, matMul, type DenseActivation } from './fast/ops';
 

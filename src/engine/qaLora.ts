@@ -13,7 +13,7 @@
  * Stored like the rest of the engine, input-major: `At` = Aᵀ (L×r), `Bt` = Bᵀ (r×d).
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
+import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
 import { loraScale, type LoraAdapter, type LoraConfig, type LoraModel, type LoraScaling } from './lora';
 import type { BaseModel, DenseWeights } from './mlp';
 import { kernelToW0 } from './quantizedBase';
@@ -21,9 +21,9 @@ import { dense, matMul } from './fast/ops';
 import {
   checkOnGrid, dequantizeGroupwise, matrix, mergeLoraAndRequantize, mergeQaLora, packNibbles, pooledAdapterWeight,
   quantizeGroupwise, unpackNibbles, type ErrorReport, type GridCheck, type GroupwiseQuantized, type Matrix,
-} from './quant/index';
+} from '../core/quant/index';
 
-export { groupSizesFor, largestDivisorAtMost } from './qaLoraGroups';
+export { groupSizesFor, largestDivisorAtMost } from '../core/quant/qalora';
 
 /** One layer as stored: 4-bit codes two per byte, fp32 α and β per (row, group). */
 interface StoredGroupwise {

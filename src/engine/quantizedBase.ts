@@ -18,7 +18,7 @@ import {
   FP4_E2M1, INT4, INT8, NF4,
   blockCount, dequantizeBlockwise, dequantizeConstants, doubleQuantize, errorReport, packNibbles, quantizeBlockwise, storageBreakdown, unpackNibbles,
   type BlockwiseQuantized, type DoubleQuantizedConstants, type ErrorReport, type QuantDataType, type StorageBreakdown,
-} from './quant/index';
+} from '../core/quant/index';
 
 export type QuantFormat = 'NF4' | 'FP4' | 'INT4' | 'INT8';
 export const QUANT_FORMATS: Record<QuantFormat, QuantDataType> = { NF4, FP4: FP4_E2M1, INT4, INT8 };

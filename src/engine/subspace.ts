@@ -37,12 +37,12 @@
  * in plain JavaScript from mulberry32, not from a backend's random kernels.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, shuffledIndices } from './rng';
-import { baseParamCount } from './params';
+import { deriveSeed, mulberry32, normalArray, shuffledIndices } from '../core/rng';
+import { baseParamCount } from '../core/params';
 import { validateSizes, type BaseModel, type DenseWeights } from './mlp';
 import { dense } from './fast/ops';
 
-export * from './subspace/readout';
+export * from '../core/intrinsic';
 
 /** The sparse projection as plain arrays, in both orientations. */
 export interface SparseProjection {

@@ -2,7 +2,7 @@
 // the shared base never modified, tensors freed.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Mlp, tf } from '../../src/engine/index';
-import { qloraMemory } from '../../components/qlora/memory';
+import { qloraMemory } from '../../src/core/quant/memory';
 import { useWasm } from './helpers';
 import { fake } from './fake-resources';
 import { FusedAdam, adam } from '../../src/engine/fast/adam';

@@ -5,7 +5,7 @@
  */
 import { LoraModel, mergeAdapters, tf, unmergeAdapters, yieldToEventLoop, type LoraAdapter } from '../../engine/index';
 import type { Tensor2D } from '../../engine/tf';
-import { factoredSingularValues, numericalRank, rankTolerance } from '../../math/eigen';
+import { factoredSingularValues, numericalRank, rankTolerance } from '../../core/eigen';
 import type { JobContext } from '../context';
 import { baseModel, taskData } from '../resources';
 import { getRun } from './lora';

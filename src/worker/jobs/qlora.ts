@@ -11,13 +11,13 @@ import {
 import {
   constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown,
   type ErrorReport, type StorageBreakdown,
-} from '../../engine/quant/index';
+} from '../../core/quant/index';
 import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
 import {
   GroupwiseQuantizedMlp, QaLoraModel, groupSizesFor, mergeLoraAndRequantizeModel, mergeQaLoraModel,
 } from '../../engine/qaLora';
 import { ALPHA, LEARNING_RATE, QLORA_BASE } from '../../../components/qlora/settings';
-import { biasCount, quantizedWeightBytes, weightCount } from '../../../components/qlora/memory';
+import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/memory';
 import { JobStopped, type JobContext } from '../context';
 import { baseModel, taskData } from '../resources';
 

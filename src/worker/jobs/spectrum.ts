@@ -4,10 +4,10 @@
  * the page can draw the best rank-r approximation).
  *
  * σ(W₀) are the square roots of the eigenvalues of the smaller Gram matrix. The Gram
- * matrix is formed by tfjs (float32, fast); its eigenvalues by src/math/eigen.ts (Float64).
+ * matrix is formed by tfjs (float32, fast); its eigenvalues by src/core/eigen.ts (Float64).
  */
 import { IMAGE_SIDE, IMAGE_SIZE, tf } from '../../engine/index';
-import { jacobiEigen, smallSvd, symmetricEigenvalues } from '../../math/eigen';
+import { jacobiEigen, smallSvd, symmetricEigenvalues } from '../../core/eigen';
 import { baseModel, digits } from '../resources';
 
 export interface WeightSpectrum {

@@ -8,7 +8,7 @@ import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf, type TaskId } fr
 import {
   compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular,
   type DeltaWComparison, type LinearOperator, type Mat, type TopOfW,
-} from '../../engine/analysis/index';
+} from '../../core/analysis/index';
 import { ALPHA, ANALYSIS, LEARNING_RATE } from '../../../components/which-rank/settings';
 import { JobStopped, type JobContext } from '../context';
 import { baseModel, taskData } from '../resources';
