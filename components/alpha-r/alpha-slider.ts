@@ -6,7 +6,7 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
-import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { SLIDER_LR, sliderSchema } from './alpha-state';
 import { finalLoss, scaleOf } from './alpha-math';
 import { give, holder, onLockChange, take } from './lock';
@@ -81,7 +81,7 @@ class AlphaSlider extends HTMLElement {
       this.runs.push(run);
       if (this.runs.length > MAX_RUNS) this.runs.shift();
       this.renderTable();
-      this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+      this.job = engine().run('alphar.train', {
         task: 'rotated', layers: [0, 1, 2], rank: r, alpha, scaling: v.scaling, optimizer: v.opt,
         learningRate: SLIDER_LR[v.opt], steps: v.steps, seed: v.seed,
       }, (e) => {

@@ -6,7 +6,7 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatNumber, formatRatio } from '../lib/format';
-import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { sweepSchema } from './alpha-state';
 import { finalLoss } from './alpha-math';
 import { give, holder, onLockChange, take } from './lock';
@@ -70,7 +70,7 @@ class AlphaSweep extends HTMLElement {
         for (const [i, run] of this.runs.entries()) {
           if (this.stopping) break;
           progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}…`;
-          this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+          this.job = engine().run('alphar.train', {
             task: v.task, layers: [0, 1, 2], rank: run.rank, alpha: v.alpha, scaling: run.scaling, optimizer: 'adam',
             learningRate: Number(v.lr), steps: v.steps, seed: v.seed,
           }, (e) => {

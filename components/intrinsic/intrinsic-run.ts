@@ -6,7 +6,7 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/worker/jobs/subspace';
+import type { SubspaceResult, SubspaceTrainParams } from '../../src/api/subspace';
 import { D, progressText, runSchema, shareOfD } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
@@ -102,7 +102,7 @@ class IntrinsicRun extends HTMLElement {
     this.out('accuracy').value = '—';
     this.out('summary').value = `Training θ_d (${formatInt(d)} numbers) from step ${formatInt(this.step)}…`;
     try {
-      this.job = engine().run<SubspaceResult, SubspaceEvent>('subspace.train', params, (e) => {
+      this.job = engine().run('subspace.train', params, (e) => {
         if (e.kind === 'step') {
           this.step = e.step;
           bar.value = e.step;

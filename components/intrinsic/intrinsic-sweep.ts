@@ -7,7 +7,7 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/subspace';
+import type { SweepParams, SweepResult } from '../../src/api/subspace';
 import { readD90, type SweepPoint } from '../../src/core/intrinsic';
 import sweep from '../../src/generated/intrinsic-sweep.json';
 import { SWEEP_LISTS, listText, sweepProgressText, sweepSchema, type SweepList } from './logic';
@@ -153,7 +153,7 @@ class IntrinsicSweep extends HTMLElement {
     this.redraw();
     let msPerStep = 0;
     try {
-      this.job = engine().run<SweepResult, SweepEvent>('subspace.sweep', params, (e) => {
+      this.job = engine().run('subspace.sweep', params, (e) => {
         if (e.kind === 'start') {
           bar.value = e.index * steps;
           this.out('progress').value = sweepProgressText(e.index, e.total, 0, steps, msPerStep);

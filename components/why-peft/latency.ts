@@ -6,7 +6,7 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatMs, formatNumber } from '../lib/format';
-import type { LatencyResult, Variant } from '../../src/worker/jobs/peft';
+import type { LatencyResult, Variant } from '../../src/api/peft';
 
 const BATCHES = [1, 64];
 const NAMES: Record<Variant, string> = {
@@ -57,7 +57,7 @@ class LatencyCell extends HTMLElement {
       void backend.then((b) => (lastBackend = b));
       progress.value = 'Starting the engine…';
       const v = state.values();
-      this.job = engine().run<LatencyResult, { done: number; total: number }>('peft.latency', {
+      this.job = engine().run('peft.latency', {
         after: Number(v.after) - 1, bottleneck: Number(v.m), batches: BATCHES, samples: v.samples, seed: 1,
       }, (e) => { progress.value = `Measuring on ${lastBackend}: sample ${e.done} of ${e.total}…`; });
       try {

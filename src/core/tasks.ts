@@ -68,3 +68,13 @@ export const TASKS: Record<TaskId, Task> = {
 
 /** How the cells name each task in prose and charts. */
 export const TASK_LABEL = Object.fromEntries(TASK_IDS.map((id) => [id, TASKS[id].title])) as Record<TaskId, string>;
+
+/**
+ * Adam learning rate per task, as the /which-rank/, /merge-and-switch/ and /qlora/ cells train. The
+ * close task ("fix the 4s") trains on 4s only: at 3·10⁻⁴ the network learns to call nearly everything
+ * a 4 within 200 steps, so it gets a gentle rate; the far tasks need a larger one.
+ */
+export const LEARNING_RATE: Record<TaskId, number> = { fours: 1e-4, rotated: 2e-3, inverted: 2e-3 };
+
+/** LoRA's α, held fixed while r varies, as in the LoRA paper (scale α/r). */
+export const ALPHA = 8;

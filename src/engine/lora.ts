@@ -9,27 +9,10 @@
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
 import type { BaseModel } from './mlp';
+import { loraScale, type LoraConfig, type LoraScaling } from '../core/lora';
+
+export { loraScale, type LoraConfig, type LoraInit, type LoraScaling } from '../core/lora';
 import { dense, matMul, type DenseActivation } from './fast/ops';
-
-/** α/r is the LoRA paper's scale; α/√r is rank-stabilised LoRA (Kalajdzievski 2023). */
-export type LoraScaling = 'alpha/r' | 'alpha/sqrt(r)';
-/**
- * 'kaiming-uniform': what loralib and Hugging Face PEFT do by default for A,
- * U(−1/√k, 1/√k). 'gaussian': the paper's text, "random Gaussian"; we use
- * N(0, 1/k) so both have a comparable scale.
- */
-export type LoraInit = 'kaiming-uniform' | 'gaussian';
-
-export interface LoraConfig {
-  rank: number;
-  alpha: number;
-  scaling?: LoraScaling;
-  init?: LoraInit;
-}
-
-export function loraScale(rank: number, alpha: number, scaling: LoraScaling = 'alpha/r'): number {
-  return scaling === 'alpha/r' ? alpha / rank : alpha / Math.sqrt(rank);
-}
 
 export class LoraAdapter {
   /** Which layer of the base (0-based). */

@@ -3,7 +3,8 @@
  * pause/resume/stop, and a per-cell session that keeps models between jobs
  * (train, then evaluate with the adapter off, then merge…).
  */
-import type { JobControl } from './protocol';
+import type { JobControl } from '../api/protocol';
+import type { JobEvent, JobFamily, JobName, JobParams, JobResult, JobsIn } from '../api/jobs';
 
 /** Something a job can hand its controls to, e.g. a Trainer. */
 export interface Controllable {
@@ -19,16 +20,23 @@ export class JobStopped extends Error {
   }
 }
 
-export class JobContext {
+/** A job's view of the worker; E is what the job streams (src/api/jobs.ts). */
+export class JobContext<E = unknown> {
   private attached: Controllable | null = null;
   private resumeFn: (() => void) | null = null;
   private pausedAt: Promise<void> | null = null;
   stopped = false;
 
-  constructor(
-    readonly emit: (data: unknown) => void,
-    readonly session: Map<string, unknown>,
-  ) {}
+  private readonly send: (data: unknown) => void;
+
+  constructor(send: (data: E) => void, readonly session: Map<string, unknown>) {
+    this.send = send as (data: unknown) => void;
+  }
+
+  /** Streams one event to the page (a method, so a context for one job's events serves a helper that takes any). */
+  emit(data: E): void {
+    this.send(data);
+  }
 
   /** Route pause/resume/stop to this object (a Trainer) while it runs. */
   attach(c: Controllable | null): void {
@@ -55,5 +63,8 @@ export class JobContext {
   }
 }
 
-export type Job = (params: never, ctx: JobContext) => Promise<unknown>;
-export type JobModule = Record<string, Job>;
+/** A job as the worker calls it: the contract's params in, its result out, its events through ctx. */
+export type JobFn<N extends JobName> = (params: JobParams<N>, ctx: JobContext<JobEvent<N>>) => Promise<JobResult<N>>;
+
+/** What src/worker/jobs/<family>.ts exports as `jobs`: one function per job of the family, each checked against the contract. */
+export type JobTable<F extends JobFamily> = { [J in keyof JobsIn<F>]: JobsIn<F>[J] extends JobName ? JobFn<JobsIn<F>[J]> : never };

@@ -5,12 +5,25 @@
  * engine parts its cells need.
  */
 import { initBackend, type BackendInfo } from '../engine/backend';
-import { JobContext, JobStopped, type JobModule } from './context';
-import type { FromWorker, ToWorker } from './protocol';
+import type { JobFamily } from '../api/jobs';
+import { JobContext, JobStopped, type JobFn, type JobTable } from './context';
+import type { FromWorker, ToWorker } from '../api/protocol';
 import { setSiteBase } from './resources';
 
-// Job "x.y" is the function `y` of the `jobs` export of ./jobs/x.ts; each loads on first use.
-const MODULES = import.meta.glob<{ jobs: JobModule }>('./jobs/*.ts');
+// Job "x.y" is the function `y` of the `jobs` export of ./jobs/x.ts; each module loads on first use.
+// The table is typed by the contract (src/api/jobs.ts): a family without a module, a missing job or a
+// job whose parameters or result differ from the contract's is a type error here.
+const MODULES: { [F in JobFamily]: () => Promise<{ jobs: JobTable<F> }> } = {
+  alphar: () => import('./jobs/alphar'),
+  deltaw: () => import('./jobs/deltaw'),
+  lora: () => import('./jobs/lora'),
+  merge: () => import('./jobs/merge'),
+  peft: () => import('./jobs/peft'),
+  qlora: () => import('./jobs/qlora'),
+  spectrum: () => import('./jobs/spectrum'),
+  subspace: () => import('./jobs/subspace'),
+  whichrank: () => import('./jobs/whichrank'),
+};
 
 const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 const contexts = new Map<number, JobContext>();
@@ -26,10 +39,12 @@ async function start(id: number, job: string, params: unknown): Promise<void> {
   try {
     if (!ready) throw new Error('The engine was not initialised.');
     await ready;
-    const load = MODULES[`./jobs/${mod}.ts`];
-    const fn = load ? (await load()).jobs[name] : undefined;
+    // The page's name is checked at compile time (components/lib/engine.ts); this guards a message from elsewhere.
+    const load = Object.hasOwn(MODULES, mod) ? MODULES[mod as JobFamily] : undefined;
+    const table = load ? ((await load()).jobs as unknown as Record<string, JobFn<never>>) : undefined;
+    const fn = table && Object.hasOwn(table, name) ? table[name] : undefined;
     if (!fn) throw new Error(`Unknown job "${job}".`);
-    post({ type: 'done', id, result: await fn(params as never, ctx) });
+    post({ type: 'done', id, result: await fn(params as never, ctx as JobContext<never>) });
   } catch (e) {
     const err = e as Error;
     post({ type: 'error', id, message: err.message || String(e), name: err instanceof JobStopped ? 'JobStopped' : err.name || 'Error' });

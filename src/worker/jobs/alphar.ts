@@ -3,45 +3,16 @@
  * α/√r) and optimizer, returning its loss curve and how big the update became.
  * The page calls it once per configuration, so a sweep can be stopped between runs.
  */
-import {
-  LoraModel, TASKS, Trainer, evaluate, tf,
-  type LoraScaling, type TaskId,
-} from '../../engine/index';
+import { LoraModel, TASKS, Trainer, evaluate, tf, type TaskId } from '../../engine/index';
 import type { JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
-
-export interface AlphaRunParams {
-  task: TaskId;
-  layers: number[]; // 0-based
-  rank: number;
-  alpha: number;
-  scaling: LoraScaling;
-  optimizer: 'adam' | 'sgd';
-  learningRate: number;
-  steps: number;
-  seed: number;
-  batchSize?: number;
-  reportEvery?: number;
-}
-
-export interface AlphaRunEvent { step: number; loss: number }
-
-export interface AlphaRunResult {
-  losses: AlphaRunEvent[];
-  scale: number;
-  /** ‖ΔW‖_F per adapted layer, and over all of them (√ of the sum of squares). */
-  layerNorms: { layer: number; norm: number; w0Norm: number }[];
-  totalNorm: number;
-  /** The task's score on its test digits after training, and of the base before. */
-  score: number;
-  baseScore: number;
-  msPerStep: number;
-}
+import { type AlphaRunParams, type AlphaRunEvent, type AlphaRunResult } from '../../api/alphar';
 
 const baseScores = new Map<TaskId, number>();
 
 export const jobs = {
-  async train(p: AlphaRunParams, ctx: JobContext): Promise<AlphaRunResult> {
+  async train(p: AlphaRunParams, ctx: JobContext<JobEvent<'alphar.train'>>): Promise<AlphaRunResult> {
     const { model: base } = await baseModel();
     const task = TASKS[p.task];
     if (!task) throw new Error(`Unknown task “${p.task}”.`);

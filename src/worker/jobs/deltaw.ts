@@ -7,35 +7,10 @@ import { LoraModel, mergeAdapters, tf, unmergeAdapters, yieldToEventLoop, type L
 import type { Tensor2D } from '../../engine/tf';
 import { factoredSingularValues, numericalRank, rankTolerance } from '../../core/eigen';
 import type { JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
 import { getRun } from './lora';
-
-export interface HeatmapData {
-  /** Which rows (outputs, of d) and columns (inputs, of k) are shown, in the paper's orientation. */
-  rows: number[];
-  cols: number[];
-  /** W₀ and ΔW at those rows and columns, row-major (rows.length × cols.length). */
-  w0: Float32Array;
-  dw: Float32Array;
-}
-
-export interface DeltaAnalysis {
-  step: number;
-  layer: number;
-  d: number;
-  k: number;
-  rank: number;
-  scale: number;
-  /** Singular values of ΔW (r of them), from the r×r core of the factors. */
-  sigma: number[];
-  tolerance: number;
-  numericalRank: number;
-  /** ‖ΔW‖_F from the formed matrix, and √Σσ² from the core: the two should agree. */
-  frobenius: number;
-  frobeniusFromSigma: number;
-  w0Frobenius: number;
-  heat: HeatmapData;
-}
+import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/deltaw';
 
 const MAX_SIDE = 80;
 const pick = (n: number) => Array.from({ length: Math.min(n, MAX_SIDE) }, (_, i) => Math.floor((i * n) / Math.min(n, MAX_SIDE)));
@@ -55,7 +30,7 @@ function adapterOf(ctx: JobContext, layer: number): LoraAdapter | null {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export const jobs = {
-  async analyse(p: { session: string; layer: number; rank: number }, ctx: JobContext): Promise<DeltaAnalysis> {
+  async analyse(p: AnalyseParams, ctx: JobContext<JobEvent<'deltaw.analyse'>>): Promise<DeltaAnalysis> {
     const { model: base } = await baseModel();
     if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 1) throw new Error(`There is no layer ${p.layer + 1}.`);
     const k = base.sizes[p.layer];
@@ -97,7 +72,7 @@ export const jobs = {
    * unmerged model on test digits: largest difference of the logits, and the median
    * time of a forward pass each way.
    */
-  async merge(p: { session: string; batch: number; samples: number }, ctx: JobContext) {
+  async merge(p: MergeParams, ctx: JobContext<JobEvent<'deltaw.merge'>>): Promise<MergeResult> {
     const run = getRun(ctx);
     if (!run || run.params.mode !== 'lora') throw new Error('Train the adapter first: there is nothing to merge yet.');
     const { model: base } = await baseModel();

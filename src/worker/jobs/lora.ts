@@ -3,49 +3,11 @@
  * downstream task. Each cell has a session that keeps its model between jobs,
  * so "Train" can continue after "Pause", and "adapter off" is instant.
  */
-import {
-  LoraModel, TASKS, Trainer, evaluate, paramSummary, tf,
-  type Evaluation, type LoraInit, type LoraScaling, type Mlp, type TaskId,
-} from '../../engine/index';
+import { LoraModel, TASKS, Trainer, evaluate, paramSummary, tf, type Mlp, type TaskId } from '../../engine/index';
 import type { JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
-
-export interface TrainParams {
-  session: string;
-  task: TaskId;
-  mode: 'lora' | 'full';
-  layers: number[]; // 0-based
-  rank: number;
-  alpha: number;
-  scaling?: LoraScaling;
-  init?: LoraInit;
-  learningRate: number;
-  batchSize?: number;
-  /** Train until this many steps in total (a "Step" button asks for one more). */
-  steps: number;
-  seed: number;
-  /** Evaluate on the task's test digits every this many steps (0: only at the end). */
-  evalEvery?: number;
-}
-
-export interface TaskEvaluation extends Evaluation {
-  task: TaskId | 'original';
-  /** The number that measures the task (e.g. accuracy on 9s for "Fix the 9s"). */
-  score: number;
-}
-
-export type TrainEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; evaluation: TaskEvaluation };
-
-export interface TrainResult {
-  step: number;
-  evaluation: TaskEvaluation;
-  trainableParams: number;
-  /** Bytes tfjs holds for this run's own tensors: what is trained plus optimizer state. */
-  runBytes: number;
-  msPerStep: number;
-}
+import { runKey, type TrainParams, type TaskEvaluation, type TrainEvent, type TrainResult, type EvaluateParams, type SessionParams } from '../../api/lora';
 
 /** The state a cell's session keeps between jobs. */
 export interface LoraRun {
@@ -58,8 +20,6 @@ export interface LoraRun {
   bytesBefore: number;
 }
 
-const configKey = (p: TrainParams) =>
-  JSON.stringify([p.task, p.mode, [...p.layers].sort(), p.rank, p.alpha, p.scaling, p.init, p.learningRate, p.batchSize, p.seed]);
 
 export function disposeRun(run: LoraRun | undefined): void {
   if (!run) return;
@@ -96,7 +56,7 @@ async function createRun(p: TrainParams): Promise<LoraRun> {
   const trainer = new Trainer(vars, (x) => model.forward(x), train, {
     steps: p.steps, learningRate: p.learningRate, batchSize: p.batchSize ?? 64, seed: p.seed, reportEvery: 5,
   });
-  return { config: configKey(p), params: p, model, ownBase, trainer, bytesBefore };
+  return { config: runKey(p), params: p, model, ownBase, trainer, bytesBefore };
 }
 
 export const jobs = {
@@ -107,7 +67,7 @@ export const jobs = {
   },
 
   /** Accuracy of the base alone, or of this session's model with its adapter on or off. */
-  async evaluate(p: { session: string; task: TaskId | 'original'; adapter?: boolean }, ctx: JobContext) {
+  async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'lora.evaluate'>>) {
     const run = getRun(ctx);
     if (!run || p.adapter === undefined) return evaluateTask(new LoraModel((await baseModel()).model), p.task);
     if (run.params.mode === 'full') return evaluateTask(p.adapter ? run.model : new LoraModel((await baseModel()).model), p.task);
@@ -120,9 +80,9 @@ export const jobs = {
   },
 
   /** Trains (or continues training) this session's model up to p.steps steps. */
-  async train(p: TrainParams, ctx: JobContext): Promise<TrainResult> {
+  async train(p: TrainParams, ctx: JobContext<JobEvent<'lora.train'>>): Promise<TrainResult> {
     let run = getRun(ctx);
-    if (!run || run.config !== configKey(p)) {
+    if (!run || run.config !== runKey(p)) {
       disposeRun(run);
       ctx.session.delete('run');
       run = await createRun(p);
@@ -155,7 +115,7 @@ export const jobs = {
   },
 
   /** Forgets this session's model (the Reset button). */
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: SessionParams, ctx: JobContext<JobEvent<'lora.reset'>>) {
     disposeRun(getRun(ctx));
     ctx.session.delete('run');
     return { numTensors: tf.memory().numTensors };

@@ -8,11 +8,13 @@ import {
   LoraAdapter, LoraModel, Trainer, mergeAdapters, parseAdapters, serializeAdapters, tf, unmergeAdapters,
   type BaseModel, type Mlp, type Tensor2D, type TaskId,
 } from '../../engine/index';
-import { LEARNING_RATE, ALPHA } from '../../../components/which-rank/settings';
-import { COLUMNS, SWITCH_LAYERS, SWITCH_RANK, SWITCH_TASKS, type AdapterSlot, type Column } from '../../../components/merge/settings';
+import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { JobStopped, type JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
 import { evaluateTask } from './lora';
+import { type Timing, type MergeCheck, type SwitchEvent, type SlotSummary, type LatencyEvent, type LatencyParams, type LatencyResult, type SwitchTrainParams, type UseParams, type UseResult, type SaveParams, type SavedAdapter, type LoadParams, type LoadResult } from '../../api/merge';
+import { COLUMNS, SWITCH_LAYERS, SWITCH_RANK, SWITCH_TASKS, type AdapterSlot, type Column } from '../../api/merge';
 
 // ---- merge helpers (exported for tests) ------------------------------------------------------------
 
@@ -24,15 +26,6 @@ export function copyAdapter(a: LoraAdapter): LoraAdapter {
 
 export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
-
-export interface MergeCheck {
-  /** Largest |merged − unmerged| over the logits of the batch. */
-  mergedVsUnmerged: number;
-  /** Largest |W after merge and unmerge − W₀| over every weight. */
-  restoredWeights: number;
-  /** Largest |logits of the restored copy − logits of the base|. */
-  restoredOutputs: number;
 }
 
 /**
@@ -73,8 +66,6 @@ export function summarize(xs: number[]): Timing {
   };
   return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
-
-export interface Timing { median: number; q1: number; q3: number }
 
 // ---- sessions ---------------------------------------------------------------------------------------
 
@@ -149,42 +140,14 @@ async function evaluateColumn(model: LoraModel, column: Column): Promise<number>
   return (await evaluateTask(model, column)).score;
 }
 
-export type SwitchEvent =
-  | { kind: 'step'; task: TaskId; step: number; steps: number; loss: number }
-  | { kind: 'cell'; row: AdapterSlot; column: Column; value: number };
-
-export interface SlotSummary { slot: AdapterSlot; task: TaskId | null; rank: number; steps: number | null; params: number }
-
 const summary = (slot: AdapterSlot, s: SlotInfo): SlotSummary => ({ slot, task: s.task, rank: s.rank, steps: s.steps, params: s.params });
-
-export type LatencyEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number }
-  | { kind: 'timing'; done: number; total: number };
-
-export interface LatencyParams {
-  session: string;
-  task: TaskId;
-  steps: number;
-  seed: number;
-  /** Timed samples per model and batch size. */
-  repeats: number;
-}
-
-export interface LatencyResult {
-  /** Milliseconds per forward pass (median and quartiles of the samples), per batch size. */
-  timings: { batch: number; base: Timing; unmerged: Timing; merged: Timing; forwardsPerSample: number }[];
-  repeats: number;
-  check: MergeCheck;
-  score: { unmerged: number; merged: number };
-  backend: string;
-}
 
 export const jobs = {
   /**
    * Trains a short adapter, merges a copy into a clone of the base, times
    * inference of base / unmerged LoRA / merged, and checks the round trip.
    */
-  async latency(p: LatencyParams, ctx: JobContext): Promise<LatencyResult> {
+  async latency(p: LatencyParams, ctx: JobContext<JobEvent<'merge.latency'>>): Promise<LatencyResult> {
     if (!Number.isInteger(p.repeats) || p.repeats < 3 || p.repeats > 500) throw new Error(`Repeats must be a whole number from 3 to 500 (got ${p.repeats}).`);
     const key = `latency:${p.task}:${p.steps}:${p.seed}`;
     let trained = ctx.session.get(key) as LoraModel | undefined;
@@ -260,7 +223,7 @@ export const jobs = {
   },
 
   /** Trains the adapter for one task (rank 8, all layers) and keeps it in the session. */
-  async train(p: { session: string; task: TaskId; steps: number; seed: number }, ctx: JobContext): Promise<SlotSummary> {
+  async train(p: SwitchTrainParams, ctx: JobContext<JobEvent<'merge.train'>>): Promise<SlotSummary> {
     const model = await trainAdapters(p.task, p.steps, p.seed, ctx, (step, loss) =>
       ctx.emit({ kind: 'step', task: p.task, step, steps: p.steps, loss } satisfies SwitchEvent));
     return serialize(ctx, async () => {
@@ -271,7 +234,7 @@ export const jobs = {
   },
 
   /** Swaps the slot's adapters into the shared model and evaluates every column, streaming cells. */
-  async use(p: { session: string; slot: AdapterSlot }, ctx: JobContext) {
+  async use(p: UseParams, ctx: JobContext<JobEvent<'merge.use'>>): Promise<UseResult> {
     return serialize(ctx, async () => {
       const model = await switchModel(ctx);
       const info = p.slot === 'none' ? null : slots(ctx).get(p.slot);
@@ -291,12 +254,12 @@ export const jobs = {
   },
 
   /** Which adapters this session holds. */
-  async list(_: { session: string }, ctx: JobContext): Promise<SlotSummary[]> {
+  async list(_: { session: string }, ctx: JobContext<JobEvent<'merge.list'>>): Promise<SlotSummary[]> {
     return [...slots(ctx)].map(([slot, s]) => summary(slot, s));
   },
 
   /** An adapter as file bytes (A and B of each layer, float32, plus a small header). */
-  async save(p: { session: string; slot: AdapterSlot }, ctx: JobContext) {
+  async save(p: SaveParams, ctx: JobContext<JobEvent<'merge.save'>>): Promise<SavedAdapter> {
     const info = p.slot === 'none' ? undefined : slots(ctx).get(p.slot);
     if (!info) throw new Error('Train an adapter first.');
     const { model: base } = await baseModel();
@@ -305,7 +268,7 @@ export const jobs = {
   },
 
   /** Reads an adapter file for this page's base; a bad file throws AdapterFileError with the reason. */
-  async load(p: { session: string; bytes: Uint8Array; name?: string }, ctx: JobContext): Promise<SlotSummary & { bytes: number }> {
+  async load(p: LoadParams, ctx: JobContext<JobEvent<'merge.load'>>): Promise<LoadResult> {
     if (!(p.bytes instanceof Uint8Array)) throw new Error('No file bytes were given.');
     const { model: base } = await baseModel();
     const { adapters, info } = parseAdapters(p.bytes, base);

@@ -11,39 +11,9 @@ import { LoraAdapter, LoraModel, mergeAdapters, tf, yieldToEventLoop } from '../
 import type { Tensor2D } from '../../engine/tf';
 import { BottleneckAdapter, forwardWithBottleneck } from '../../engine/adapterLayer';
 import type { JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
-
-export type Variant = 'base' | 'adapter' | 'lora' | 'merged';
-export const VARIANTS: readonly Variant[] = ['base', 'adapter', 'lora', 'merged'];
-
-export interface LatencyParams {
-  /** The adapter goes after this hidden layer (0-based); LoRA adapts the same layer. */
-  after: number;
-  /** Adapter bottleneck m, and LoRA rank r (the same number). */
-  bottleneck: number;
-  batches: number[];
-  /** Timed samples per variant and batch size. */
-  samples: number;
-  seed: number;
-}
-
-export interface LatencyRow {
-  variant: Variant;
-  batch: number;
-  medianMs: number;
-  /** Per-forward times of every sample, ms. */
-  samplesMs: number[];
-}
-
-export interface LatencyResult {
-  rows: LatencyRow[];
-  repeat: Record<number, number>;
-  adapterParams: number;
-  loraParams: number;
-  /** Largest |merged − unmerged| over the logits of the largest batch. */
-  mergeMaxAbsDiff: number;
-  backend: string;
-}
+import { VARIANTS, type Variant, type LatencyParams, type LatencyRow, type LatencyResult } from '../../api/peft';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,7 +22,7 @@ const median = (xs: number[]) => {
 };
 
 export const jobs = {
-  async latency(p: LatencyParams, ctx: JobContext): Promise<LatencyResult> {
+  async latency(p: LatencyParams, ctx: JobContext<JobEvent<'peft.latency'>>): Promise<LatencyResult> {
     const { model: base } = await baseModel();
     const test = await taskData('original', 'test');
     const hidden = base.sizes.length - 2;

@@ -8,27 +8,20 @@
 import {
   LoraModel, TASKS, Trainer, evaluate, tf, type DigitTensors, type Evaluation, type Tensor2D, type TaskId,
 } from '../../engine/index';
-import {
-  constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown,
-  type ErrorReport, type StorageBreakdown,
-} from '../../core/quant/index';
+import { constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown, type ErrorReport } from '../../core/quant/index';
 import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
 import {
   GroupwiseQuantizedMlp, QaLoraModel, groupSizesFor, mergeLoraAndRequantizeModel, mergeQaLoraModel,
 } from '../../engine/qaLora';
-import { ALPHA, LEARNING_RATE, QLORA_BASE } from '../../../components/qlora/settings';
+import { ALPHA, LEARNING_RATE } from '../../core/tasks';
+import { QLORA_BASE, type EvaluateParams, type EvaluateResult } from '../../api/qlora';
 import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/memory';
 import { JobStopped, type JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
+import { type Score, type LayerParams, type LayerResult, type SweepParams, type SweepCell, type SweepEvent, type SweepResult, type QloraTrainParams, type QloraEvent, type QloraMemory, type QloraResult, type CompareParams, type CompareEvent, type GridSummary, type PhaseResult, type CompareResult } from '../../api/qlora';
 
 // ---- shared helpers -------------------------------------------------------------------------------
-
-export interface Score {
-  /** The task's own measure (accuracy on 4s for "fours"). */
-  score: number;
-  /** Accuracy on all of the task's test digits. */
-  accuracy: number;
-}
 
 type Forward = (x: Tensor2D) => Tensor2D;
 
@@ -89,39 +82,6 @@ function nf4Base(): Promise<QuantizedMlp> {
 
 // ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
 
-export interface LayerParams {
-  layer: number;
-  format: QuantFormat;
-  blockSize: number | 'tensor';
-  bins?: number;
-}
-
-export interface HistogramBin { x0: number; x1: number; count: number }
-
-export interface LayerResult {
-  layer: number;
-  d: number;
-  k: number;
-  n: number;
-  format: QuantFormat;
-  blockSize: number;
-  blocks: number;
-  /** The data type's levels in [−1, 1]. */
-  levels: number[];
-  /** Histogram of w / (its block's absmax), the values the levels must cover. */
-  histogram: HistogramBin[];
-  /** How many weights were rounded to each level. */
-  codeCounts: number[];
-  error: ErrorReport;
-  absmax: { min: number; median: number; max: number };
-  /** This tensor's storage without and with double quantization. */
-  storage: { plain: StorageBreakdown; dq: StorageBreakdown };
-  /** The paper's per-parameter cost of the constants at this block size (no DQ / DQ). */
-  constantBits: { plain: number; dq: number };
-  /** The whole MLP: every weight matrix in this format and block size, biases fp32. */
-  model: { fp32Bytes: number; plainBytes: number; dqBytes: number; weights: number; biases: number };
-}
-
 function median(values: Float32Array): number {
   const s = Float32Array.from(values).sort();
   const m = s.length >> 1;
@@ -129,31 +89,6 @@ function median(values: Float32Array): number {
 }
 
 // ---- qlora.sweep: accuracy of the quantized base ------------------------------------------------------
-
-export interface SweepParams {
-  session?: string;
-  formats: QuantFormat[];
-  blocks: (number | 'tensor')[];
-  doubleQuant: boolean;
-}
-
-export interface SweepCell {
-  format: QuantFormat;
-  block: number | 'tensor';
-  accuracy: number;
-  /** Test digits whose predicted class differs from the fp32 base's. */
-  flipped: number;
-  /** ‖W − Ŵ‖_F / ‖W‖_F over all three weight matrices together. */
-  relativeError: number;
-  bitsPerWeight: number;
-  storedBytes: number;
-}
-
-export type SweepEvent =
-  | { kind: 'fp32'; accuracy: number; n: number }
-  | { kind: 'cell'; index: number; total: number; cell: SweepCell };
-
-export interface SweepResult { fp32: number; n: number; cells: SweepCell[] }
 
 async function predictions(forward: Forward, data: DigitTensors): Promise<Int32Array> {
   const out = new Int32Array(data.n);
@@ -167,38 +102,6 @@ async function predictions(forward: Forward, data: DigitTensors): Promise<Int32A
 }
 
 // ---- qlora.train: LoRA on the frozen NF4 base -------------------------------------------------------
-
-export interface QloraTrainParams {
-  session: string;
-  task: TaskId;
-  rank: number;
-  /** Train until this many steps in total. */
-  steps: number;
-  seed: number;
-  /** Measure the task every this many steps (0: only at the end). */
-  evalEvery?: number;
-}
-
-export type QloraEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; score: number; accuracy: number };
-
-export interface QloraMemory {
-  /** Bytes the quantized weight matrices occupy as stored (codes + constants + DQ). */
-  baseWeights: number;
-  baseBiases: number;
-  adapterParams: number;
-  /** tf.memory() growth for this run's own tensors (adapters + Adam's moments). */
-  tfjsRunBytes: number;
-  /** The dequantized fp32 weight matrices, which tfjs's autodiff keeps from the forward pass until the backward pass has used them, then frees. */
-  transientBytes: number;
-}
-
-export interface QloraResult extends Score {
-  step: number;
-  msPerStep: number;
-  memory: QloraMemory;
-}
 
 interface QloraRun {
   config: string;
@@ -228,52 +131,6 @@ async function qloraMemory(run: QloraRun): Promise<QloraMemory> {
 }
 
 // ---- qlora.compare: QLoRA-style merge vs QA-LoRA merge -------------------------------------------------
-
-export interface CompareParams {
-  session?: string;
-  task: TaskId;
-  /** Group-size target; each layer uses the largest divisor of its input size not above it. */
-  groupTarget: number;
-  bits: number;
-  rank: number;
-  steps: number;
-  seed: number;
-}
-
-export type ComparePhase = 'lora' | 'qalora';
-
-export type CompareEvent =
-  | { kind: 'base'; groupSizes: number[]; fp32: Score; quantized: Score }
-  | { kind: 'step'; phase: ComparePhase; step: number; steps: number; loss: number }
-  | { kind: 'phase'; phase: ComparePhase; result: PhaseResult };
-
-export interface GridSummary {
-  weights: number;
-  offGrid: number;
-  /** Largest distance from the grid, in quantization steps. */
-  maxDeviation: number;
-}
-
-export interface PhaseResult {
-  params: number;
-  beforeMerge: Score;
-  afterMerge: Score;
-  /** (QLoRA-style) the exact merged weights on the base's grid; (QA-LoRA) the unmerged function on the merged grid. */
-  grid: GridSummary;
-  /** QA-LoRA only: codes and scales identical after the merge. */
-  codesUnchanged?: boolean;
-  /** QLoRA-style only: relative error of re-quantizing the merged weights. */
-  requantError?: number;
-  msPerStep: number;
-}
-
-export interface CompareResult {
-  groupSizes: number[];
-  fp32: Score;
-  quantized: Score;
-  lora: PhaseResult;
-  qalora: PhaseResult;
-}
 
 async function trainVars(vars: tf.Variable[], forward: Forward, train: DigitTensors, p: CompareParams, ctx: JobContext, onStep: (step: number, loss: number) => void): Promise<number> {
   const trainer = new Trainer(vars, forward, train, { steps: p.steps, learningRate: LEARNING_RATE[p.task], seed: p.seed, reportEvery: 5 });
@@ -340,7 +197,7 @@ export const jobs = {
     };
   },
 
-  async sweep(p: SweepParams, ctx: JobContext): Promise<SweepResult> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'qlora.sweep'>>): Promise<SweepResult> {
     p.formats.forEach(checkFormat);
     p.blocks.forEach(checkBlock);
     const { model } = await baseModel();
@@ -385,7 +242,7 @@ export const jobs = {
   },
 
   /** The starting point of the QLoRA cell: the fp32 base and the NF4 base on a task. */
-  async evaluate(p: { session: string; task: TaskId }, ctx: JobContext): Promise<{ fp32: Score; nf4: Score; now: Score | null; step: number }> {
+  async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'qlora.evaluate'>>): Promise<EvaluateResult> {
     checkTask(p.task);
     const base = await nf4Base();
     const [fp32, nf4] = [await fp32Score(p.task), await scoreTask((x) => new LoraModel(base).forward(x), p.task)];
@@ -394,7 +251,7 @@ export const jobs = {
     return { fp32, nf4, now: mine ? await scoreTask((x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
   },
 
-  async train(p: QloraTrainParams, ctx: JobContext): Promise<QloraResult> {
+  async train(p: QloraTrainParams, ctx: JobContext<JobEvent<'qlora.train'>>): Promise<QloraResult> {
     checkTask(p.task);
     checkInt('The rank', p.rank, 1, 64);
     checkInt('Steps', p.steps, 1, 5000);
@@ -438,13 +295,13 @@ export const jobs = {
     return { ...s, step: r.trainer.step, msPerStep: ms, memory: await qloraMemory(r) };
   },
 
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: { session: string }, ctx: JobContext<JobEvent<'qlora.reset'>>) {
     disposeRun(ctx.session.get('qlora') as QloraRun | undefined);
     ctx.session.delete('qlora');
     return { numTensors: tf.memory().numTensors };
   },
 
-  async compare(p: CompareParams, ctx: JobContext): Promise<CompareResult> {
+  async compare(p: CompareParams, ctx: JobContext<JobEvent<'qlora.compare'>>): Promise<CompareResult> {
     checkTask(p.task);
     checkInt('The group-size target', p.groupTarget, 1, 4096);
     checkInt('Bits', p.bits, 2, 8);

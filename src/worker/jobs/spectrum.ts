@@ -9,31 +9,12 @@
 import { IMAGE_SIDE, IMAGE_SIZE, tf } from '../../engine/index';
 import { jacobiEigen, smallSvd, symmetricEigenvalues } from '../../core/eigen';
 import { baseModel, digits } from '../resources';
-
-export interface WeightSpectrum {
-  layer: number; // 0-based
-  /** The paper's shape: W₀ ∈ R^{d×k}. */
-  d: number;
-  k: number;
-  sigma: Float64Array;
-  gramMs: number;
-  eigenMs: number;
-}
-
-export interface DigitSpectrum {
-  index: number;
-  label: number;
-  /** 28×28 pixels in [0, 1], row-major. */
-  image: Float64Array;
-  sigma: Float64Array;
-  /** Right singular vectors (28×28, columns). */
-  v: Float64Array;
-}
+import { type WeightSpectrum, type DigitSpectrum, type WeightsParams, type DigitParams } from '../../api/spectrum';
 
 const weightCache = new Map<number, WeightSpectrum>();
 
 export const jobs = {
-  async weights(p: { layer: number }): Promise<WeightSpectrum> {
+  async weights(p: WeightsParams): Promise<WeightSpectrum> {
     const cached = weightCache.get(p.layer);
     if (cached) return { ...cached, sigma: cached.sigma.slice() };
     const { model } = await baseModel();
@@ -61,7 +42,7 @@ export const jobs = {
     return { ...result, sigma: sigma.slice() };
   },
 
-  async digit(p: { index: number }): Promise<DigitSpectrum> {
+  async digit(p: DigitParams): Promise<DigitSpectrum> {
     const test = await digits('test');
     if (!Number.isInteger(p.index) || p.index < 0 || p.index >= test.n) throw new Error(`Choose a digit from 0 to ${test.n - 1}.`);
     const image = new Float64Array(IMAGE_SIZE);

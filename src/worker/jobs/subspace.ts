@@ -5,43 +5,12 @@
  * D parameters, the baseline), on the page's 4,000 training digits; measure
  * accuracy on its 1,000 test digits.
  */
-import {
-  Mlp, PAPER_FC_SIZES, SUBSPACE_DEFAULTS, SubspaceModel, Trainer, baseParamCount, evaluate, mlpForward, readD90,
-  subspaceDimensionProblem, tf, type D90,
-} from '../../engine/index';
+import { Mlp, PAPER_FC_SIZES, SUBSPACE_DEFAULTS, SubspaceModel, Trainer, baseParamCount, evaluate, mlpForward, readD90, subspaceDimensionProblem, tf } from '../../engine/index';
 import type { Tensor2D, Variable } from '../../engine/tf';
 import type { JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { taskData } from '../resources';
-
-export type SubspaceMode = 'subspace' | 'direct';
-
-export interface SubspaceTrainParams {
-  session: string;
-  mode: SubspaceMode;
-  /** Subspace dimension (ignored for direct training). */
-  d: number;
-  /** Train until this many steps in total. */
-  steps: number;
-  seed: number;
-  learningRate?: number;
-  batchSize?: number;
-  perRow?: number;
-}
-
-export type SubspaceEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; accuracy: number };
-
-export interface SubspaceResult {
-  mode: SubspaceMode;
-  d: number;
-  D: number;
-  step: number;
-  accuracy: number;
-  msPerStep: number;
-  /** Parameters that were trained: d, or D for direct training. */
-  trained: number;
-}
+import { type SubspaceMode, type SubspaceTrainParams, type SubspaceEvent, type SubspaceResult, type SweepParams, type SweepEvent, type SweepResult, type ResetParams } from '../../api/subspace';
 
 /** A network being trained, kept in the cell's session between jobs. */
 interface Run {
@@ -119,27 +88,9 @@ async function trainRun(run: Run, steps: number, ctx: JobContext, emit: (e: Subs
   }
 }
 
-export interface SweepParams {
-  session: string;
-  ds: number[];
-  steps: number;
-  seed: number;
-}
-
-export type SweepEvent =
-  | { kind: 'start'; index: number; total: number; mode: SubspaceMode; d: number }
-  | ({ kind: 'step'; index: number; total: number } & Omit<Extract<SubspaceEvent, { kind: 'step' }>, 'kind'>)
-  | { kind: 'point'; mode: SubspaceMode; d: number; accuracy: number; msPerStep: number; cached: boolean };
-
-export interface SweepResult {
-  baseline: number;
-  points: { d: number; accuracy: number }[];
-  d90: D90;
-}
-
 export const jobs = {
   /** Trains (or continues training) this session's network up to p.steps steps; then measures test accuracy. */
-  async train(p: SubspaceTrainParams, ctx: JobContext): Promise<SubspaceResult> {
+  async train(p: SubspaceTrainParams, ctx: JobContext<JobEvent<'subspace.train'>>): Promise<SubspaceResult> {
     let run = ctx.session.get('run') as Run | undefined;
     if (!run || run.config !== configKey(p)) {
       disposeRun(run);
@@ -159,7 +110,7 @@ export const jobs = {
    * same number of steps from the same θ₀. Finished runs are remembered in the
    * session, so a stopped sweep picks up where it left off.
    */
-  async sweep(p: SweepParams, ctx: JobContext): Promise<SweepResult> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'subspace.sweep'>>): Promise<SweepResult> {
     if (!Array.isArray(p.ds) || p.ds.length === 0) throw new Error('Choose at least one subspace dimension d.');
     for (const d of p.ds) {
       const problem = subspaceDimensionProblem(d, D);
@@ -197,7 +148,7 @@ export const jobs = {
   },
 
   /** Forgets this session's network and remembered sweep points (the Reset buttons). */
-  async reset(p: { session: string; what?: 'run' | 'sweep' | 'all' }, ctx: JobContext) {
+  async reset(p: ResetParams, ctx: JobContext<JobEvent<'subspace.reset'>>) {
     const what = p.what ?? 'all';
     if (what !== 'sweep') {
       disposeRun(ctx.session.get('run') as Run | undefined);

@@ -4,50 +4,15 @@
  * the reader's own adapters (subspace similarity of A across ranks and seeds,
  * and ΔW against W). The shared base is only read, never modified.
  */
-import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf, type TaskId } from '../../engine/index';
-import {
-  compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular,
-  type DeltaWComparison, type LinearOperator, type Mat, type TopOfW,
-} from '../../core/analysis/index';
-import { ALPHA, ANALYSIS, LEARNING_RATE } from '../../../components/which-rank/settings';
+import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf } from '../../engine/index';
+import { compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat, type TopOfW } from '../../core/analysis/index';
+import { ALPHA, LEARNING_RATE } from '../../core/tasks';
+import { ANALYSIS, type BaselineParams, type Baseline } from '../../api/whichrank';
 import { JobStopped, type JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { baseModel, taskData } from '../resources';
 import { evaluateTask } from './lora';
-
-export interface SweepRun {
-  /** The page's name for this run (e.g. "rotated:r4"). */
-  key: string;
-  task: TaskId;
-  layers: number[]; // 0-based
-  rank: number;
-}
-
-export interface SweepParams {
-  session: string;
-  runs: SweepRun[];
-  steps: number;
-  seed: number;
-}
-
-export type SweepEvent =
-  | { kind: 'start'; index: number; total: number; key: string }
-  | { kind: 'step'; index: number; total: number; key: string; step: number; steps: number; loss: number }
-  | { kind: 'result'; index: number; total: number; key: string; result: RunResult };
-
-export interface RunResult {
-  key: string;
-  task: TaskId;
-  layers: number[];
-  rank: number;
-  steps: number;
-  seed: number;
-  /** The task's own measure (accuracy on 4s for "fours"). */
-  score: number;
-  /** Accuracy on every test digit of the task. */
-  accuracy: number;
-  params: number;
-  msPerStep: number;
-}
+import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaWResult } from '../../api/whichrank';
 
 function checkSteps(steps: number): void {
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new Error(`Steps must be a whole number from 1 to 5,000 (got ${steps}).`);
@@ -90,37 +55,6 @@ interface StoredAdapter {
   rank: number;
   scale: number;
   score: number;
-}
-
-export interface AnalysisParams {
-  session: string;
-  task: TaskId;
-  layer: number; // 0-based
-  steps: number;
-  seed: number;
-}
-
-export type AnalysisEvent = { kind: 'train'; index: number; total: number; rank: number; seed: number; step: number; steps: number };
-
-export interface SubspaceResult {
-  k: number;
-  /** φ(A_{r=8}, A_{r=64}, i, j), i ≤ 8, j ≤ 64, row-major by i. */
-  ranks: number[];
-  /** φ(A_{r=64}^{seed}, A_{r=64}^{seed+1}, i, j), i, j ≤ 64. */
-  seeds: number[];
-  /** The same for two random Gaussian 64-row matrices (no training): the chance level. */
-  random: number[];
-  small: number;
-  large: number;
-  scores: { rank: number; seed: number; score: number }[];
-}
-
-export interface DeltaWResult {
-  d: number;
-  k: number;
-  wNorm: number;
-  comparisons: (DeltaWComparison & { score: number })[];
-  topIterations: number;
 }
 
 const adapterKey = (p: AnalysisParams, rank: number, seed: number) => `adapter:${p.task}:${p.layer}:${p.steps}:${rank}:${seed}`;
@@ -183,7 +117,7 @@ function weightOperator(kernel: tf.Tensor2D): { op: LinearOperator; norm: number
 
 export const jobs = {
   /** The base model's score on a task (the r = 0 point of a sweep). */
-  async baseline(p: { task: TaskId }) {
+  async baseline(p: BaselineParams): Promise<Baseline> {
     if (!TASKS[p.task]) throw new Error(`Unknown task "${p.task}".`);
     const { model: base } = await baseModel();
     const e = await evaluateTask(new LoraModel(base), p.task);
@@ -191,7 +125,7 @@ export const jobs = {
   },
 
   /** Trains and evaluates each run in turn, streaming progress; stop keeps the finished results. */
-  async sweep(p: SweepParams, ctx: JobContext): Promise<RunResult[]> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'whichrank.sweep'>>): Promise<RunResult[]> {
     checkSteps(p.steps);
     if (!Array.isArray(p.runs) || !p.runs.length) throw new Error('Choose at least one run.');
     const results: RunResult[] = [];
@@ -218,7 +152,7 @@ export const jobs = {
   },
 
   /** φ between the right-singular subspaces of A for r = 8 vs 64 (same seed) and r = 64 vs 64 (two seeds). */
-  async subspace(p: AnalysisParams, ctx: JobContext): Promise<SubspaceResult> {
+  async subspace(p: AnalysisParams, ctx: JobContext<JobEvent<'whichrank.subspace'>>): Promise<SubspaceResult> {
     return serialize(ctx, async () => {
       const { small, large } = ANALYSIS;
       const seeds = [p.seed, p.seed + 1];
@@ -242,7 +176,7 @@ export const jobs = {
   },
 
   /** ‖UᵀWV‖_F for ΔW's, W's own and random directions, and the amplification factor, at r = 4 and 64. */
-  async deltaw(p: AnalysisParams, ctx: JobContext): Promise<DeltaWResult> {
+  async deltaw(p: AnalysisParams, ctx: JobContext<JobEvent<'whichrank.deltaw'>>): Promise<DeltaWResult> {
     return serialize(ctx, async () => {
       const { tiny, large } = ANALYSIS;
       const adapters = await ensureAdapters(p, [{ rank: tiny, seed: p.seed }, { rank: large, seed: p.seed }], ctx);
@@ -269,7 +203,7 @@ export const jobs = {
   },
 
   /** Forgets this session's trained adapters. */
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: { session: string }, ctx: JobContext<JobEvent<'whichrank.reset'>>) {
     ctx.session.clear();
     return { numTensors: tf.memory().numTensors };
   },
