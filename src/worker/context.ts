@@ -4,6 +4,7 @@
  * (train, then evaluate with the adapter off, then merge…).
  */
 import type { JobControl } from '../api/protocol';
+import type { Resources } from './resources';
 import type { JobEvent, JobFamily, JobName, JobParams, JobResult, JobsIn } from '../api/jobs';
 
 /** Something a job can hand its controls to, e.g. a Trainer. */
@@ -29,7 +30,12 @@ export class JobContext<E = unknown> {
 
   private readonly send: (data: unknown) => void;
 
-  constructor(send: (data: E) => void, readonly session: Map<string, unknown>) {
+  /**
+   * @param send streams an event to the page
+   * @param session this cell's session: models kept between its jobs
+   * @param resources the base model and digits (the site's in the worker, small fakes in tests)
+   */
+  constructor(send: (data: E) => void, readonly session: Map<string, unknown>, readonly resources: Resources) {
     this.send = send as (data: unknown) => void;
   }
 

@@ -8,7 +8,7 @@ import { initBackend, type BackendInfo } from '../engine/backend';
 import type { JobFamily } from '../api/jobs';
 import { JobContext, JobStopped, type JobFn, type JobTable } from './context';
 import type { FromWorker, ToWorker } from '../api/protocol';
-import { setSiteBase } from './resources';
+import { siteResources, type Resources } from './resources';
 
 // Job "x.y" is the function `y` of the `jobs` export of ./jobs/x.ts; each module loads on first use.
 // The table is typed by the contract (src/api/jobs.ts): a family without a module, a missing job or a
@@ -29,15 +29,19 @@ const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).
 const contexts = new Map<number, JobContext>();
 const sessions = new Map<string, Map<string, unknown>>();
 let ready: Promise<BackendInfo> | null = null;
+let resources: Resources | null = null;
 
 async function start(id: number, job: string, params: unknown): Promise<void> {
   const [mod, name] = job.split('.');
   const session = (params as { session?: string })?.session ?? 'default';
   if (!sessions.has(session)) sessions.set(session, new Map());
-  const ctx = new JobContext((data) => post({ type: 'progress', id, data }), sessions.get(session)!);
+  if (!ready || !resources) {
+    post({ type: 'error', id, message: 'The engine was not initialised.', name: 'Error' });
+    return;
+  }
+  const ctx = new JobContext((data) => post({ type: 'progress', id, data }), sessions.get(session)!, resources);
   contexts.set(id, ctx);
   try {
-    if (!ready) throw new Error('The engine was not initialised.');
     await ready;
     // The page's name is checked at compile time (components/lib/engine.ts); this guards a message from elsewhere.
     const load = Object.hasOwn(MODULES, mod) ? MODULES[mod as JobFamily] : undefined;
@@ -56,7 +60,7 @@ async function start(id: number, job: string, params: unknown): Promise<void> {
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   if (m.type === 'init') {
-    setSiteBase(m.base);
+    resources = siteResources(m.base);
     ready = initBackend({ prefer: m.prefer, wasmPath: `${m.base.replace(/\/?$/, '/')}tfjs/` });
     ready.then(
       (backend) => post({ type: 'ready', backend }),

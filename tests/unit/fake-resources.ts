@@ -1,22 +1,17 @@
-// Stands in for src/worker/resources in job tests: a small base the test sets,
-// and task data made from synthetic digits (cached per task and split).
-//   vi.mock('../../src/worker/resources', () => import('./fake-resources'));
+// A context fake for job tests: a small base the test sets, and task data made from synthetic digits
+// (cached per task and split). Jobs read resources through their context, so no module is mocked:
 //   fake.base = Mlp.random([784, 16, 10], 1);
-import { DigitTensors, TASKS, type TaskId } from '../../src/engine/index';
+//   await jobs.train(params, new JobContext(onEvent, new Map(), fake));
+import type { Mlp } from '../../src/engine/index';
+import { taskDataFrom, type Resources } from '../../src/worker/resources';
 import { syntheticDigits } from './helpers';
 
-export const fake = { base: null as unknown };
-const cache = new Map<string, DigitTensors>();
+const digits: Resources['digits'] = async (split) => syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
+const taskData = taskDataFrom(digits);
 
-export async function baseModel() {
-  return { model: fake.base, meta: {} };
-}
-
-export async function taskData(task: TaskId | 'original', split: 'train' | 'test'): Promise<DigitTensors> {
-  const key = `${task}:${split}`;
-  if (!cache.has(key)) {
-    const pool = syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
-    cache.set(key, new DigitTensors(task === 'original' ? pool : split === 'train' ? TASKS[task].train(pool) : TASKS[task].test(pool)));
-  }
-  return cache.get(key)!;
-}
+export const fake: Resources & { base: Mlp } = {
+  base: null as unknown as Mlp,
+  baseModel: async () => ({ model: fake.base, meta: {} as never }),
+  digits,
+  taskData,
+};

@@ -6,18 +6,17 @@
 import { LoraModel, TASKS, Trainer, evaluate, tf, type TaskId } from '../../engine/index';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
+import { memo } from '../resources';
 import { type AlphaRunParams, type AlphaRunEvent, type AlphaRunResult } from '../../api/alphar';
-
-const baseScores = new Map<TaskId, number>();
 
 export const jobs = {
   async train(p: AlphaRunParams, ctx: JobContext<JobEvent<'alphar.train'>>): Promise<AlphaRunResult> {
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const task = TASKS[p.task];
     if (!task) throw new Error(`Unknown task “${p.task}”.`);
-    const [train, test] = await Promise.all([taskData(p.task, 'train'), taskData(p.task, 'test')]);
-    if (!baseScores.has(p.task)) baseScores.set(p.task, task.score(await evaluate((x) => new LoraModel(base).forward(x), test)));
+    const [train, test] = await Promise.all([ctx.resources.taskData(p.task, 'train'), ctx.resources.taskData(p.task, 'test')]);
+    // The base's score on the task, measured once per worker.
+    const baseScore = await memo(ctx.resources, `alphar.base:${p.task}`, async () => task.score(await evaluate((x) => new LoraModel(base).forward(x), test)));
     const model = LoraModel.withAdapters(base, p.layers, { rank: p.rank, alpha: p.alpha, scaling: p.scaling }, p.seed);
     const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
       steps: p.steps, learningRate: p.learningRate, optimizer: p.optimizer, batchSize: p.batchSize ?? 64,
@@ -41,7 +40,7 @@ export const jobs = {
       const score = task.score(await evaluate((x) => model.forward(x), test));
       return {
         losses, scale: model.adapters.find((a) => a)?.scale ?? 0, layerNorms, totalNorm,
-        score, baseScore: baseScores.get(p.task)!, msPerStep,
+        score, baseScore, msPerStep,
       };
     } finally {
       ctx.attach(null);

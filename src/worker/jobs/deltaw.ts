@@ -8,7 +8,6 @@ import type { Tensor2D } from '../../engine/tf';
 import { factoredSingularValues, numericalRank, rankTolerance } from '../../core/eigen';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
 import { getRun } from './lora';
 import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/deltaw';
 
@@ -31,7 +30,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export const jobs = {
   async analyse(p: AnalyseParams, ctx: JobContext<JobEvent<'deltaw.analyse'>>): Promise<DeltaAnalysis> {
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 1) throw new Error(`There is no layer ${p.layer + 1}.`);
     const k = base.sizes[p.layer];
     const d = base.sizes[p.layer + 1];
@@ -75,8 +74,8 @@ export const jobs = {
   async merge(p: MergeParams, ctx: JobContext<JobEvent<'deltaw.merge'>>): Promise<MergeResult> {
     const run = getRun(ctx);
     if (!run || run.params.mode !== 'lora') throw new Error('Train the adapter first: there is nothing to merge yet.');
-    const { model: base } = await baseModel();
-    const test = await taskData(run.params.task, 'test');
+    const { model: base } = await ctx.resources.baseModel();
+    const test = await ctx.resources.taskData(run.params.task, 'test');
     const batch = Math.max(1, Math.min(test.n, Math.round(p.batch)));
     const samples = Math.max(3, Math.min(100, Math.round(p.samples)));
     const x = tf.slice(test.x, [0, 0], [batch, -1]) as Tensor2D;

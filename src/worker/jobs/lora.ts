@@ -6,7 +6,7 @@
 import { LoraModel, TASKS, Trainer, evaluate, paramSummary, tf, type Mlp, type TaskId } from '../../engine/index';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
+import type { Resources } from '../resources';
 import { runKey, type TrainParams, type TaskEvaluation, type TrainEvent, type TrainResult, type EvaluateParams, type SessionParams } from '../../api/lora';
 
 /** The state a cell's session keeps between jobs. */
@@ -32,16 +32,16 @@ export function getRun(ctx: JobContext): LoraRun | undefined {
   return ctx.session.get('run') as LoraRun | undefined;
 }
 
-export async function evaluateTask(model: LoraModel, task: TaskId | 'original'): Promise<TaskEvaluation> {
-  const test = await taskData(task, 'test');
+export async function evaluateTask(res: Resources, model: LoraModel, task: TaskId | 'original'): Promise<TaskEvaluation> {
+  const test = await res.taskData(task, 'test');
   const e = await evaluate((x) => model.forward(x), test);
   return { ...e, task, score: task === 'original' ? e.accuracy : TASKS[task].score(e) };
 }
 
-async function createRun(p: TrainParams): Promise<LoraRun> {
-  const { model: base } = await baseModel();
-  const train = await taskData(p.task, 'train');
-  await taskData(p.task, 'test'); // cached now, so the task's data is not counted in the run's runBytes
+async function createRun(res: Resources, p: TrainParams): Promise<LoraRun> {
+  const { model: base } = await res.baseModel();
+  const train = await res.taskData(p.task, 'train');
+  await res.taskData(p.task, 'test'); // cached now, so the task's data is not counted in the run's runBytes
   const bytesBefore = tf.memory().numBytes;
   let model: LoraModel;
   let ownBase: Mlp | null = null;
@@ -60,20 +60,14 @@ async function createRun(p: TrainParams): Promise<LoraRun> {
 }
 
 export const jobs = {
-  /** The base model's facts, as the pretraining script measured them. */
-  async info(_: unknown) {
-    const { model, meta } = await baseModel();
-    return { meta, fingerprint: model.fingerprint, backend: tf.getBackend() };
-  },
-
   /** Accuracy of the base alone, or of this session's model with its adapter on or off. */
   async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'lora.evaluate'>>) {
     const run = getRun(ctx);
-    if (!run || p.adapter === undefined) return evaluateTask(new LoraModel((await baseModel()).model), p.task);
-    if (run.params.mode === 'full') return evaluateTask(p.adapter ? run.model : new LoraModel((await baseModel()).model), p.task);
+    if (!run || p.adapter === undefined) return evaluateTask(ctx.resources, new LoraModel((await ctx.resources.baseModel()).model), p.task);
+    if (run.params.mode === 'full') return evaluateTask(ctx.resources, p.adapter ? run.model : new LoraModel((await ctx.resources.baseModel()).model), p.task);
     run.model.setEnabled(p.adapter);
     try {
-      return await evaluateTask(run.model, p.task);
+      return await evaluateTask(ctx.resources, run.model, p.task);
     } finally {
       run.model.setEnabled(true);
     }
@@ -85,7 +79,7 @@ export const jobs = {
     if (!run || run.config !== runKey(p)) {
       disposeRun(run);
       ctx.session.delete('run');
-      run = await createRun(p);
+      run = await createRun(ctx.resources, p);
       ctx.session.set('run', run);
     }
     const r = run;
@@ -102,13 +96,13 @@ export const jobs = {
           ctx.emit({ kind: 'step', ...progress, steps: p.steps } satisfies TrainEvent);
         });
         if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
-          ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation: await evaluateTask(r.model, p.task) } satisfies TrainEvent);
+          ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation: await evaluateTask(ctx.resources, r.model, p.task) } satisfies TrainEvent);
         }
       }
     } finally {
       ctx.attach(null);
     }
-    const evaluation = await evaluateTask(r.model, p.task);
+    const evaluation = await evaluateTask(ctx.resources, r.model, p.task);
     ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation } satisfies TrainEvent);
     const trainable = p.mode === 'full' ? paramSummary(r.model.base.sizes, [], 1).base : r.model.allocatedAdapterParams();
     return { step: r.trainer.step, evaluation, trainableParams: trainable, runBytes: tf.memory().numBytes - r.bytesBefore, msPerStep: last.msPerStep };

@@ -11,7 +11,7 @@ import {
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { JobStopped, type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
+import type { Resources } from '../resources';
 import { evaluateTask } from './lora';
 import { type Timing, type MergeCheck, type SwitchEvent, type SlotSummary, type LatencyEvent, type LatencyParams, type LatencyResult, type SwitchTrainParams, type UseParams, type UseResult, type SaveParams, type SavedAdapter, type LoadParams, type LoadResult } from '../../api/merge';
 import { COLUMNS, SWITCH_LAYERS, SWITCH_RANK, SWITCH_TASKS, type AdapterSlot, type Column } from '../../api/merge';
@@ -93,7 +93,7 @@ const slots = (ctx: JobContext) => {
 async function switchModel(ctx: JobContext): Promise<LoraModel> {
   let model = ctx.session.get('model') as LoraModel | undefined;
   if (!model) {
-    model = new LoraModel((await baseModel()).model);
+    model = new LoraModel((await ctx.resources.baseModel()).model);
     ctx.session.set('model', model);
     ctx.session.set('active', 'none');
   }
@@ -115,8 +115,8 @@ function replaceSlot(ctx: JobContext, slot: AdapterSlot, info: SlotInfo): void {
 async function trainAdapters(task: TaskId, steps: number, seed: number, ctx: JobContext, onStep: (step: number, loss: number) => void) {
   if (!SWITCH_TASKS.includes(task)) throw new Error(`Unknown task "${task}".`);
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new Error(`Steps must be a whole number from 1 to 5,000 (got ${steps}).`);
-  const { model: base } = await baseModel();
-  const train = await taskData(task, 'train');
+  const { model: base } = await ctx.resources.baseModel();
+  const train = await ctx.resources.taskData(task, 'train');
   const model = LoraModel.withAdapters(base, [...SWITCH_LAYERS], { rank: SWITCH_RANK, alpha: ALPHA }, seed);
   const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, { steps, learningRate: LEARNING_RATE[task], seed, reportEvery: 5 });
   ctx.attach(trainer);
@@ -136,8 +136,8 @@ async function trainAdapters(task: TaskId, steps: number, seed: number, ctx: Job
   return model;
 }
 
-async function evaluateColumn(model: LoraModel, column: Column): Promise<number> {
-  return (await evaluateTask(model, column)).score;
+async function evaluateColumn(res: Resources, model: LoraModel, column: Column): Promise<number> {
+  return (await evaluateTask(res, model, column)).score;
 }
 
 const summary = (slot: AdapterSlot, s: SlotInfo): SlotSummary => ({ slot, task: s.task, rank: s.rank, steps: s.steps, params: s.params });
@@ -160,15 +160,15 @@ export const jobs = {
       trained = await trainAdapters(p.task, p.steps, p.seed, ctx, (step, loss) => ctx.emit({ kind: 'step', step, steps: p.steps, loss } satisfies LatencyEvent));
       ctx.session.set(key, trained);
     }
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const clone = base.clone();
     const copies = trained.adapters.map((a) => (a ? copyAdapter(a) : null));
     const merged = new LoraModel(clone, copies);
     mergeAdapters(merged);
     const models = { base: new LoraModel(base), unmerged: trained, merged };
-    const test = await taskData(p.task, 'test');
+    const test = await ctx.resources.taskData(p.task, 'test');
     try {
-      const score = { unmerged: (await evaluateTask(trained, p.task)).score, merged: (await evaluateTask(merged, p.task)).score };
+      const score = { unmerged: (await evaluateTask(ctx.resources, trained, p.task)).score, merged: (await evaluateTask(ctx.resources, merged, p.task)).score };
       const timings: LatencyResult['timings'] = [];
       const batches = [1, 64];
       const total = batches.length * p.repeats;
@@ -246,7 +246,7 @@ export const jobs = {
       const row: Partial<Record<Column, number>> = {};
       for (const column of COLUMNS) {
         await ctx.checkpoint();
-        row[column] = await evaluateColumn(model, column);
+        row[column] = await evaluateColumn(ctx.resources, model, column);
         ctx.emit({ kind: 'cell', row: p.slot, column, value: row[column]! } satisfies SwitchEvent);
       }
       return { slot: p.slot, swapMs, row, numTensors: tf.memory().numTensors };
@@ -262,7 +262,7 @@ export const jobs = {
   async save(p: SaveParams, ctx: JobContext<JobEvent<'merge.save'>>): Promise<SavedAdapter> {
     const info = p.slot === 'none' ? undefined : slots(ctx).get(p.slot);
     if (!info) throw new Error('Train an adapter first.');
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const bytes = serializeAdapters(base, info.adapters, { task: info.task, rank: info.rank, steps: info.steps });
     return { bytes, task: info.task, rank: info.rank, steps: info.steps };
   },
@@ -270,7 +270,7 @@ export const jobs = {
   /** Reads an adapter file for this page's base; a bad file throws AdapterFileError with the reason. */
   async load(p: LoadParams, ctx: JobContext<JobEvent<'merge.load'>>): Promise<LoadResult> {
     if (!(p.bytes instanceof Uint8Array)) throw new Error('No file bytes were given.');
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const { adapters, info } = parseAdapters(p.bytes, base);
     return serialize(ctx, async () => {
       const task = SWITCH_TASKS.includes(info.task as TaskId) ? (info.task as TaskId) : null;

@@ -12,7 +12,6 @@ import type { Tensor2D } from '../../engine/tf';
 import { BottleneckAdapter, forwardWithBottleneck } from '../../engine/adapterLayer';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
 import { VARIANTS, type Variant, type LatencyParams, type LatencyRow, type LatencyResult } from '../../api/peft';
 
 const median = (xs: number[]) => {
@@ -23,8 +22,8 @@ const median = (xs: number[]) => {
 
 export const jobs = {
   async latency(p: LatencyParams, ctx: JobContext<JobEvent<'peft.latency'>>): Promise<LatencyResult> {
-    const { model: base } = await baseModel();
-    const test = await taskData('original', 'test');
+    const { model: base } = await ctx.resources.baseModel();
+    const test = await ctx.resources.taskData('original', 'test');
     const hidden = base.sizes.length - 2;
     if (!Number.isInteger(p.after) || p.after < 0 || p.after >= hidden) throw new Error(`Choose a hidden layer from 1 to ${hidden}.`);
     const samples = Math.max(3, Math.min(200, Math.round(p.samples)));

@@ -18,15 +18,15 @@ import { QLORA_BASE, type EvaluateParams, type EvaluateResult } from '../../api/
 import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/memory';
 import { JobStopped, type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
+import { memo, type Resources } from '../resources';
 import { type Score, type LayerParams, type LayerResult, type SweepParams, type SweepCell, type SweepEvent, type SweepResult, type QloraTrainParams, type QloraEvent, type QloraMemory, type QloraResult, type CompareParams, type CompareEvent, type GridSummary, type PhaseResult, type CompareResult } from '../../api/qlora';
 
 // ---- shared helpers -------------------------------------------------------------------------------
 
 type Forward = (x: Tensor2D) => Tensor2D;
 
-export async function scoreTask(forward: Forward, task: TaskId | 'original'): Promise<Score> {
-  const e: Evaluation = await evaluate(forward, await taskData(task, 'test'));
+export async function scoreTask(res: Resources, forward: Forward, task: TaskId | 'original'): Promise<Score> {
+  const e: Evaluation = await evaluate(forward, await res.taskData(task, 'test'));
   return { score: task === 'original' ? e.accuracy : TASKS[task].score(e), accuracy: e.accuracy };
 }
 
@@ -46,38 +46,29 @@ function checkBlock(block: number | 'tensor'): void {
   if (block !== 'tensor') checkInt('The block size', block, 1, 1 << 24);
 }
 
-const w0Cache = new Map<number, Float32Array>();
 /** W₀ (d×k, row-major) of layer i of the shared base, as QLoRA quantizes it. */
-async function layerW0(i: number): Promise<{ w0: Float32Array; d: number; k: number }> {
-  const { model } = await baseModel();
+async function layerW0(res: Resources, i: number): Promise<{ w0: Float32Array; d: number; k: number }> {
+  const { model } = await res.baseModel();
   checkInt('The layer', i, 0, model.sizes.length - 2);
   const [k, d] = [model.sizes[i], model.sizes[i + 1]];
-  let w0 = w0Cache.get(i);
-  if (!w0) {
+  const w0 = await memo(res, `qlora.w0:${i}`, async () => {
     const w = model.readWeights()[i];
-    w0 = kernelToW0(w.kernel, w.dIn, w.dOut);
-    w0Cache.set(i, w0);
-  }
+    return kernelToW0(w.kernel, w.dIn, w.dOut);
+  });
   return { w0, d, k };
 }
 
-const fp32Scores = new Map<string, Promise<Score>>();
-function fp32Score(task: TaskId | 'original'): Promise<Score> {
-  let p = fp32Scores.get(task);
-  if (!p) {
-    p = baseModel().then(({ model }) => scoreTask((x) => new LoraModel(model).forward(x), task));
-    p.catch(() => fp32Scores.delete(task));
-    fp32Scores.set(task, p);
-  }
-  return p;
+/** The fp32 base's score on a task, measured once. */
+function fp32Score(res: Resources, task: TaskId | 'original'): Promise<Score> {
+  return memo(res, `qlora.fp32:${task}`, async () => {
+    const { model } = await res.baseModel();
+    return scoreTask(res, (x) => new LoraModel(model).forward(x), task);
+  });
 }
 
-let qloraBase: Promise<QuantizedMlp> | null = null;
 /** The frozen NF4 base (blocks of 64, double quantization) that QLoRA trains on; made once per worker. */
-function nf4Base(): Promise<QuantizedMlp> {
-  qloraBase ??= baseModel().then(({ model }) => QuantizedMlp.fromMlp(model, QLORA_BASE));
-  qloraBase.catch(() => (qloraBase = null));
-  return qloraBase;
+function nf4Base(res: Resources): Promise<QuantizedMlp> {
+  return memo(res, 'qlora.nf4', async () => QuantizedMlp.fromMlp((await res.baseModel()).model, QLORA_BASE));
 }
 
 // ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
@@ -118,8 +109,8 @@ function disposeRun(run: QloraRun | undefined): void {
   run.model.disposeAdapters();
 }
 
-async function qloraMemory(run: QloraRun): Promise<QloraMemory> {
-  const base = await nf4Base();
+async function qloraMemory(res: Resources, run: QloraRun): Promise<QloraMemory> {
+  const base = await nf4Base(res);
   const s = base.storage();
   return {
     baseWeights: s.weightBytes,
@@ -152,12 +143,12 @@ async function trainVars(vars: tf.Variable[], forward: Forward, train: DigitTens
 // ---- the jobs --------------------------------------------------------------------------------------------
 
 export const jobs = {
-  async layer(p: LayerParams): Promise<LayerResult> {
+  async layer(p: LayerParams, ctx: JobContext<JobEvent<'qlora.layer'>>): Promise<LayerResult> {
     checkFormat(p.format);
     checkBlock(p.blockSize);
     const bins = p.bins ?? 80;
     checkInt('The number of bins', bins, 4, 400);
-    const { w0, d, k } = await layerW0(p.layer);
+    const { w0, d, k } = await layerW0(ctx.resources, p.layer);
     const dtype = QUANT_FORMATS[p.format];
     const n = w0.length;
     const blockSize = p.blockSize === 'tensor' ? n : Math.min(p.blockSize, n);
@@ -171,7 +162,7 @@ export const jobs = {
       counts[Math.min(bins - 1, Math.max(0, Math.floor(((v + 1) / 2) * bins)))]++;
       codeCounts[q.codes[i]]++;
     }
-    const { model } = await baseModel();
+    const { model } = await ctx.resources.baseModel();
     const spec = { bits: dtype.bits, blockSize: p.blockSize };
     const biases = biasCount(model.sizes);
     const weights = weightCount(model.sizes);
@@ -200,8 +191,8 @@ export const jobs = {
   async sweep(p: SweepParams, ctx: JobContext<JobEvent<'qlora.sweep'>>): Promise<SweepResult> {
     p.formats.forEach(checkFormat);
     p.blocks.forEach(checkBlock);
-    const { model } = await baseModel();
-    const test = await taskData('original', 'test');
+    const { model } = await ctx.resources.baseModel();
+    const test = await ctx.resources.taskData('original', 'test');
     const labels = await test.y.data();
     const reference = await predictions((x) => new LoraModel(model).forward(x), test);
     const accuracyOf = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0) / test.n;
@@ -244,23 +235,23 @@ export const jobs = {
   /** The starting point of the QLoRA cell: the fp32 base and the NF4 base on a task. */
   async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'qlora.evaluate'>>): Promise<EvaluateResult> {
     checkTask(p.task);
-    const base = await nf4Base();
-    const [fp32, nf4] = [await fp32Score(p.task), await scoreTask((x) => new LoraModel(base).forward(x), p.task)];
+    const base = await nf4Base(ctx.resources);
+    const [fp32, nf4] = [await fp32Score(ctx.resources, p.task), await scoreTask(ctx.resources, (x) => new LoraModel(base).forward(x), p.task)];
     const run = ctx.session.get('qlora') as QloraRun | undefined;
     const mine = run && JSON.parse(run.config)[0] === p.task;
-    return { fp32, nf4, now: mine ? await scoreTask((x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
+    return { fp32, nf4, now: mine ? await scoreTask(ctx.resources, (x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
   },
 
   async train(p: QloraTrainParams, ctx: JobContext<JobEvent<'qlora.train'>>): Promise<QloraResult> {
     checkTask(p.task);
     checkInt('The rank', p.rank, 1, 64);
     checkInt('Steps', p.steps, 1, 5000);
-    const base = await nf4Base();
+    const base = await nf4Base(ctx.resources);
     let run = ctx.session.get('qlora') as QloraRun | undefined;
     if (!run || run.config !== runKey(p)) {
       disposeRun(run);
       ctx.session.delete('qlora');
-      const train = await taskData(p.task, 'train');
+      const train = await ctx.resources.taskData(p.task, 'train');
       const bytesBefore = tf.memory().numBytes;
       // QLoRA puts adapters on every linear layer (Dettmers et al. 2023, §4).
       const model = LoraModel.withAdapters(base, [0, 1, 2], { rank: p.rank, alpha: ALPHA }, p.seed);
@@ -283,16 +274,16 @@ export const jobs = {
           ctx.emit({ kind: 'step', step: pr.step, steps: p.steps, loss: pr.loss, msPerStep: pr.msPerStep } satisfies QloraEvent);
         });
         if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
-          ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask((x) => r.model.forward(x), p.task)) } satisfies QloraEvent);
+          ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task)) } satisfies QloraEvent);
         }
       }
     } finally {
       ctx.attach(null);
     }
     if (ctx.stopped) throw new JobStopped();
-    const s = await scoreTask((x) => r.model.forward(x), p.task);
+    const s = await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task);
     ctx.emit({ kind: 'eval', step: r.trainer.step, ...s } satisfies QloraEvent);
-    return { ...s, step: r.trainer.step, msPerStep: ms, memory: await qloraMemory(r) };
+    return { ...s, step: r.trainer.step, msPerStep: ms, memory: await qloraMemory(ctx.resources, r) };
   },
 
   async reset(_: { session: string }, ctx: JobContext<JobEvent<'qlora.reset'>>) {
@@ -307,7 +298,7 @@ export const jobs = {
     checkInt('Bits', p.bits, 2, 8);
     checkInt('The rank', p.rank, 1, 64);
     checkInt('Steps', p.steps, 1, 5000);
-    const { model } = await baseModel();
+    const { model } = await ctx.resources.baseModel();
     const groupSizes = groupSizesFor(model.sizes, p.groupTarget);
     const base = GroupwiseQuantizedMlp.fromWeights(model.readWeights(), model.fingerprint, groupSizes, p.bits);
     const layers = [0, 1, 2].slice(0, model.sizes.length - 1);
@@ -315,10 +306,10 @@ export const jobs = {
     const toDispose: { dispose(): void }[] = [base];
     const adapterSets: { disposeAdapters(): void }[] = [];
     try {
-      const fp32 = await fp32Score(p.task);
-      const quantized = await scoreTask((x) => new LoraModel(base).forward(x), p.task);
+      const fp32 = await fp32Score(ctx.resources, p.task);
+      const quantized = await scoreTask(ctx.resources, (x) => new LoraModel(base).forward(x), p.task);
       ctx.emit({ kind: 'base', groupSizes, fp32, quantized } satisfies CompareEvent);
-      const train = await taskData(p.task, 'train');
+      const train = await ctx.resources.taskData(p.task, 'train');
 
       // (a) QLoRA-style: a full LoRA on the INT base, merged into dequantized weights, then re-quantized.
       await ctx.checkpoint();
@@ -326,10 +317,10 @@ export const jobs = {
       adapterSets.push(lora);
       const msLora = await trainVars(lora.variables(), (x) => lora.forward(x), train, p, ctx, (step, loss) =>
         ctx.emit({ kind: 'step', phase: 'lora', step, steps: p.steps, loss } satisfies CompareEvent));
-      const loraBefore = await scoreTask((x) => lora.forward(x), p.task);
+      const loraBefore = await scoreTask(ctx.resources, (x) => lora.forward(x), p.task);
       const a = mergeLoraAndRequantizeModel(lora);
       toDispose.push(a.merged);
-      const loraAfter = await scoreTask((x) => new LoraModel(a.merged).forward(x), p.task);
+      const loraAfter = await scoreTask(ctx.resources, (x) => new LoraModel(a.merged).forward(x), p.task);
       const loraResult: PhaseResult = {
         params: lora.allocatedAdapterParams(),
         beforeMerge: loraBefore,
@@ -346,10 +337,10 @@ export const jobs = {
       adapterSets.push(qa);
       const msQa = await trainVars(qa.variables(), (x) => qa.forward(x), train, p, ctx, (step, loss) =>
         ctx.emit({ kind: 'step', phase: 'qalora', step, steps: p.steps, loss } satisfies CompareEvent));
-      const qaBefore = await scoreTask((x) => qa.forward(x), p.task);
+      const qaBefore = await scoreTask(ctx.resources, (x) => qa.forward(x), p.task);
       const b = mergeQaLoraModel(qa);
       toDispose.push(b.merged);
-      const qaAfter = await scoreTask((x) => new LoraModel(b.merged).forward(x), p.task);
+      const qaAfter = await scoreTask(ctx.resources, (x) => new LoraModel(b.merged).forward(x), p.task);
       const qaResult: PhaseResult = {
         params: qa.paramCount(),
         beforeMerge: qaBefore,

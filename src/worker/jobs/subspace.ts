@@ -9,7 +9,7 @@ import { Mlp, PAPER_FC_SIZES, SUBSPACE_DEFAULTS, SubspaceModel, Trainer, basePar
 import type { Tensor2D, Variable } from '../../engine/tf';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { taskData } from '../resources';
+import type { Resources } from '../resources';
 import { type SubspaceMode, type SubspaceTrainParams, type SubspaceEvent, type SubspaceResult, type SweepParams, type SweepEvent, type SweepResult, type ResetParams } from '../../api/subspace';
 
 /** A network being trained, kept in the cell's session between jobs. */
@@ -37,9 +37,9 @@ function validate(p: SubspaceTrainParams): void {
   if (!Number.isInteger(p.seed) || p.seed < 0) throw new Error(`The seed must be a whole number ≥ 0 (got ${p.seed}).`);
 }
 
-async function createRun(p: SubspaceTrainParams): Promise<Run> {
+async function createRun(res: Resources, p: SubspaceTrainParams): Promise<Run> {
   validate(p);
-  const train = await taskData('original', 'train');
+  const train = await res.taskData('original', 'train');
   // θ₀: the same seeded random initialisation for both modes.
   const base = Mlp.random(PAPER_FC_SIZES, p.seed);
   let model: SubspaceModel | null = null;
@@ -70,8 +70,8 @@ function disposeRun(run: Run | undefined): void {
   run.base.dispose();
 }
 
-async function testAccuracy(run: Run): Promise<number> {
-  return (await evaluate(run.forward, await taskData('original', 'test'))).accuracy;
+async function testAccuracy(res: Resources, run: Run): Promise<number> {
+  return (await evaluate(run.forward, await res.taskData('original', 'test'))).accuracy;
 }
 
 /** Trains `run` up to `steps` steps in total, streaming progress; honours pause and stop. */
@@ -95,12 +95,12 @@ export const jobs = {
     if (!run || run.config !== configKey(p)) {
       disposeRun(run);
       ctx.session.delete('run');
-      run = await createRun(p);
+      run = await createRun(ctx.resources, p);
       ctx.session.set('run', run);
     }
     validate(p);
     await trainRun(run, p.steps, ctx, (e) => ctx.emit(e));
-    const accuracy = await testAccuracy(run);
+    const accuracy = await testAccuracy(ctx.resources, run);
     ctx.emit({ kind: 'eval', step: run.trainer.step, accuracy } satisfies SubspaceEvent);
     return { mode: run.mode, d: run.d, D, step: run.trainer.step, accuracy, msPerStep: run.msPerStep, trained: run.mode === 'direct' ? D : run.d };
   },
@@ -127,13 +127,13 @@ export const jobs = {
       const cached = r !== undefined;
       ctx.emit({ kind: 'start', index, total: plan.length, ...item } satisfies SweepEvent);
       if (!r) {
-        const run = await createRun({ session: p.session, mode: item.mode, d: item.d, steps: p.steps, seed: p.seed });
+        const run = await createRun(ctx.resources, { session: p.session, mode: item.mode, d: item.d, steps: p.steps, seed: p.seed });
         try {
           await trainRun(run, p.steps, ctx, (e) => {
             if (e.kind === 'step') ctx.emit({ ...e, kind: 'step', index, total: plan.length } satisfies SweepEvent);
           });
           await ctx.checkpoint(); // a stop during this run: do not record a half-trained point
-          r = { accuracy: await testAccuracy(run), msPerStep: run.msPerStep };
+          r = { accuracy: await testAccuracy(ctx.resources, run), msPerStep: run.msPerStep };
           done.set(key, r);
         } finally {
           disposeRun(run);

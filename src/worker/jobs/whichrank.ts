@@ -10,7 +10,6 @@ import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { ANALYSIS, type BaselineParams, type Baseline } from '../../api/whichrank';
 import { JobStopped, type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
-import { baseModel, taskData } from '../resources';
 import { evaluateTask } from './lora';
 import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaWResult } from '../../api/whichrank';
 
@@ -20,8 +19,8 @@ function checkSteps(steps: number): void {
 
 /** Trains one fresh adapter set and evaluates it; honours pause/stop through ctx. */
 async function trainRun(run: SweepRun, steps: number, seed: number, ctx: JobContext, onStep: (step: number, loss: number) => void) {
-  const { model: base } = await baseModel();
-  const train = await taskData(run.task, 'train');
+  const { model: base } = await ctx.resources.baseModel();
+  const train = await ctx.resources.taskData(run.task, 'train');
   const model = LoraModel.withAdapters(base, run.layers, { rank: run.rank, alpha: ALPHA }, seed);
   const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
     steps, learningRate: LEARNING_RATE[run.task], seed, reportEvery: 5,
@@ -68,7 +67,7 @@ function serialize<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
 }
 
 async function ensureAdapters(p: AnalysisParams, wanted: { rank: number; seed: number }[], ctx: JobContext): Promise<StoredAdapter[]> {
-  const { model: base } = await baseModel();
+  const { model: base } = await ctx.resources.baseModel();
   if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 2) {
     throw new Error('Choose layer 1 or 2: the 10-output layer cannot hold a rank-64 update.');
   }
@@ -84,7 +83,7 @@ async function ensureAdapters(p: AnalysisParams, wanted: { rank: number; seed: n
         ctx.emit({ kind: 'train', index, total: wanted.length, rank: w.rank, seed: w.seed, step, steps: p.steps } satisfies AnalysisEvent));
       try {
         const a = model.adapters[p.layer]!;
-        const evaluation = await evaluateTask(model, p.task);
+        const evaluation = await evaluateTask(ctx.resources, model, p.task);
         stored = { At: a.At.dataSync().slice() as Float32Array, Bt: a.Bt.dataSync().slice() as Float32Array, rank: w.rank, scale: a.scale, score: evaluation.score };
       } finally {
         model.disposeAdapters();
@@ -117,10 +116,10 @@ function weightOperator(kernel: tf.Tensor2D): { op: LinearOperator; norm: number
 
 export const jobs = {
   /** The base model's score on a task (the r = 0 point of a sweep). */
-  async baseline(p: BaselineParams): Promise<Baseline> {
+  async baseline(p: BaselineParams, ctx: JobContext<JobEvent<'whichrank.baseline'>>): Promise<Baseline> {
     if (!TASKS[p.task]) throw new Error(`Unknown task "${p.task}".`);
-    const { model: base } = await baseModel();
-    const e = await evaluateTask(new LoraModel(base), p.task);
+    const { model: base } = await ctx.resources.baseModel();
+    const e = await evaluateTask(ctx.resources, new LoraModel(base), p.task);
     return { task: p.task, score: e.score, accuracy: e.accuracy };
   },
 
@@ -137,7 +136,7 @@ export const jobs = {
       const { model, msPerStep } = await trainRun(run, p.steps, p.seed, ctx, (step, loss) =>
         ctx.emit({ kind: 'step', index, total, key: run.key, step, steps: p.steps, loss } satisfies SweepEvent));
       try {
-        const e = await evaluateTask(model, run.task);
+        const e = await evaluateTask(ctx.resources, model, run.task);
         const result: RunResult = {
           key: run.key, task: run.task, layers: run.layers, rank: run.rank, steps: p.steps, seed: p.seed,
           score: e.score, accuracy: e.accuracy, params: model.allocatedAdapterParams(), msPerStep,
@@ -157,7 +156,7 @@ export const jobs = {
       const { small, large } = ANALYSIS;
       const seeds = [p.seed, p.seed + 1];
       const [a8, a64, a64b] = await ensureAdapters(p, [{ rank: small, seed: seeds[0] }, { rank: large, seed: seeds[0] }, { rank: large, seed: seeds[1] }], ctx);
-      const { model: base } = await baseModel();
+      const { model: base } = await ctx.resources.baseModel();
       const k = base.sizes[p.layer];
       const u8 = rightSingularOfA(a8.At, k, small).v;
       const u64 = rightSingularOfA(a64.At, k, large).v;
@@ -181,7 +180,7 @@ export const jobs = {
       const { tiny, large } = ANALYSIS;
       const adapters = await ensureAdapters(p, [{ rank: tiny, seed: p.seed }, { rank: large, seed: p.seed }], ctx);
       await ctx.checkpoint();
-      const { model: base } = await baseModel();
+      const { model: base } = await ctx.resources.baseModel();
       const w = weightOperator(base.layers[p.layer].kernel);
       try {
         const topKey = `top:${p.layer}`;
