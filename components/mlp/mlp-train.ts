@@ -10,15 +10,10 @@ import { trainSchema } from './train-state';
 import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, trainParams, type TaskName } from './train-logic';
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
 import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
-import { backendName } from './backend-name';
+import { backendName } from '../lib/backend-name';
+import { median } from '../../src/core/stats';
 
 const SESSION = 'mlp-train';
-
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 class MlpTrain extends HTMLElement {
   private state!: StateStore<typeof trainSchema>;

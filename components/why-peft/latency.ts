@@ -4,6 +4,7 @@ import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
+import { backendName } from '../lib/backend-name';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatMs, formatNumber } from '../lib/format';
 import type { LatencyResult, Variant } from '../../src/api/peft';
@@ -12,7 +13,6 @@ const BATCHES = [1, 64];
 const NAMES: Record<Variant, string> = {
   base: 'base', adapter: 'bottleneck adapter', lora: 'LoRA, not merged', merged: 'LoRA, merged',
 };
-const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
 const schema = {
   after: { kind: 'enum', options: ['1', '2'], default: '1', label: 'After layer' },
@@ -52,7 +52,7 @@ class LatencyCell extends HTMLElement {
       clearMessage(this, 'error');
       runBtn.disabled = true;
       stopBtn.disabled = false;
-      const backend = engine().backend.then((b) => BACKENDS[b.name] ?? b.name, () => 'an unknown backend');
+      const backend = engine().backend.then((b) => backendName(b.name), () => 'an unknown backend');
       let lastBackend = 'this device';
       void backend.then((b) => (lastBackend = b));
       progress.value = 'Starting the engine…';

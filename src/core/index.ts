@@ -13,3 +13,4 @@ export * from './lora';
 export * from './intrinsic';
 export * from './quant/index';
 export * from './analysis/index';
+export * from './stats';

@@ -10,6 +10,7 @@ import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { getRun } from './lora';
 import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/deltaw';
+import { median } from '../../core/stats';
 
 const MAX_SIDE = 80;
 const pick = (n: number) => Array.from({ length: Math.min(n, MAX_SIDE) }, (_, i) => Math.floor((i * n) / Math.min(n, MAX_SIDE)));
@@ -26,7 +27,6 @@ function adapterOf(ctx: JobContext, layer: number): LoraAdapter | null {
   return run && run.params.mode === 'lora' ? run.model.adapters[layer] ?? null : null;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export const jobs = {
   async analyse(p: AnalyseParams, ctx: JobContext<JobEvent<'deltaw.analyse'>>): Promise<DeltaAnalysis> {

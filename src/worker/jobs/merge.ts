@@ -15,6 +15,7 @@ import type { Resources } from '../resources';
 import { evaluateTask } from './lora';
 import { type Timing, type MergeCheck, type SwitchEvent, type SlotSummary, type LatencyEvent, type LatencyParams, type LatencyResult, type SwitchTrainParams, type UseParams, type UseResult, type SaveParams, type SavedAdapter, type LoadParams, type LoadResult } from '../../api/merge';
 import { COLUMNS, SWITCH_LAYERS, SWITCH_RANK, SWITCH_TASKS, type AdapterSlot, type Column } from '../../api/merge';
+import { quantile } from '../../core/stats';
 
 // ---- merge helpers (exported for tests) ------------------------------------------------------------
 
@@ -58,13 +59,7 @@ export function mergeRoundTrip(base: BaseModel, clone: Mlp, adapters: (LoraAdapt
 
 /** Median and quartiles (linear interpolation between order statistics). */
 export function summarize(xs: number[]): Timing {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => {
-    const pos = (s.length - 1) * q;
-    const lo = Math.floor(pos);
-    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-  };
-  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
+  return { median: quantile(xs, 0.5), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) };
 }
 
 // ---- sessions ---------------------------------------------------------------------------------------

@@ -13,12 +13,8 @@ import { BottleneckAdapter, forwardWithBottleneck } from '../../engine/adapterLa
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { VARIANTS, type Variant, type LatencyParams, type LatencyRow, type LatencyResult } from '../../api/peft';
+import { median } from '../../core/stats';
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export const jobs = {
   async latency(p: LatencyParams, ctx: JobContext<JobEvent<'peft.latency'>>): Promise<LatencyResult> {

@@ -20,6 +20,7 @@ import { JobStopped, type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { memo, type Resources } from '../resources';
 import { type Score, type LayerParams, type LayerResult, type SweepParams, type SweepCell, type SweepEvent, type SweepResult, type QloraTrainParams, type QloraEvent, type QloraMemory, type QloraResult, type CompareParams, type CompareEvent, type GridSummary, type PhaseResult, type CompareResult } from '../../api/qlora';
+import { median } from '../../core/stats';
 
 // ---- shared helpers -------------------------------------------------------------------------------
 
@@ -72,12 +73,6 @@ function nf4Base(res: Resources): Promise<QuantizedMlp> {
 }
 
 // ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
-
-function median(values: Float32Array): number {
-  const s = Float32Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 // ---- qlora.sweep: accuracy of the quantized base ------------------------------------------------------
 
