@@ -14,6 +14,21 @@ export interface Controllable {
   stop(): void;
 }
 
+/** What runTrainer needs of a trainer (src/engine/trainer.ts Trainer is one). */
+export interface RunnableTrainer<P extends { msPerStep: number }> extends Controllable {
+  run(onProgress: (p: P) => void): Promise<unknown>;
+  dispose(): void;
+}
+
+export interface RunTrainerOptions {
+  /** Dispose the trainer (its optimizer state) when it is done: for a one-off run, not a session's. */
+  dispose?: boolean;
+  /** End the job with JobStopped if the reader stopped it (a sweep's runs; not a resumable training). */
+  throwIfStopped?: boolean;
+  /** Frees what the run trained (its adapters) when it fails or is stopped. */
+  discard?: () => void;
+}
+
 export class JobStopped extends Error {
   constructor() {
     super('Stopped.');
@@ -60,6 +75,32 @@ export class JobContext<E = unknown> {
     }
     if (action === 'stop') this.stopped = true;
     this.attached?.[action]();
+  }
+
+  /**
+   * Runs a trainer under this job's controls: pause, resume and stop reach it while it runs, and it is
+   * detached afterwards whatever happened. Returns the last time per step it reported.
+   */
+  async runTrainer<P extends { msPerStep: number }>(trainer: RunnableTrainer<P>, onProgress: (p: P) => void, opts: RunTrainerOptions = {}): Promise<number> {
+    let msPerStep = 0;
+    this.attach(trainer);
+    try {
+      await trainer.run((p) => {
+        msPerStep = p.msPerStep;
+        onProgress(p);
+      });
+    } catch (e) {
+      opts.discard?.();
+      throw e;
+    } finally {
+      this.attach(null);
+      if (opts.dispose) trainer.dispose();
+    }
+    if (opts.throwIfStopped && this.stopped) {
+      opts.discard?.();
+      throw new JobStopped();
+    }
+    return msPerStep;
   }
 
   /** For jobs made of many small pieces (sweeps): wait while paused, throw if stopped. */

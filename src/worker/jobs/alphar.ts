@@ -3,7 +3,7 @@
  * α/√r) and optimizer, returning its loss curve and how big the update became.
  * The page calls it once per configuration, so a sweep can be stopped between runs.
  */
-import { LoraModel, TASKS, Trainer, evaluate, tf, type TaskId } from '../../engine/index';
+import { LoraModel, TASKS, Trainer, evaluate, tf } from '../../engine/index';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { memo } from '../resources';
@@ -23,14 +23,11 @@ export const jobs = {
       seed: p.seed, reportEvery: p.reportEvery ?? 2,
     });
     const losses: AlphaRunEvent[] = [];
-    let msPerStep = 0;
-    ctx.attach(trainer);
     try {
-      await trainer.run((pr) => {
+      const msPerStep = await ctx.runTrainer(trainer, (pr) => {
         losses.push({ step: pr.step, loss: pr.loss });
-        msPerStep = pr.msPerStep;
         ctx.emit({ step: pr.step, loss: pr.loss } satisfies AlphaRunEvent);
-      });
+      }, { dispose: true });
       const layerNorms = model.adapters.flatMap((a) => (a ? [{
         layer: a.layer,
         norm: tf.tidy(() => tf.norm(a.deltaKernel()).dataSync()[0]),
@@ -43,8 +40,6 @@ export const jobs = {
         score, baseScore, msPerStep,
       };
     } finally {
-      ctx.attach(null);
-      trainer.dispose();
       model.disposeAdapters();
     }
   },

@@ -9,7 +9,7 @@ import {
   type BaseModel, type Mlp, type Tensor2D, type TaskId,
 } from '../../engine/index';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
-import { JobStopped, type JobContext } from '../context';
+import { type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import type { Resources } from '../resources';
 import { evaluateTask } from './lora';
@@ -114,20 +114,7 @@ async function trainAdapters(task: TaskId, steps: number, seed: number, ctx: Job
   const train = await ctx.resources.taskData(task, 'train');
   const model = LoraModel.withAdapters(base, [...SWITCH_LAYERS], { rank: SWITCH_RANK, alpha: ALPHA }, seed);
   const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, { steps, learningRate: LEARNING_RATE[task], seed, reportEvery: 5 });
-  ctx.attach(trainer);
-  try {
-    await trainer.run((p) => onStep(p.step, p.loss));
-  } catch (e) {
-    model.disposeAdapters();
-    throw e;
-  } finally {
-    ctx.attach(null);
-    trainer.dispose();
-  }
-  if (ctx.stopped) {
-    model.disposeAdapters();
-    throw new JobStopped();
-  }
+  await ctx.runTrainer(trainer, (p) => onStep(p.step, p.loss), { dispose: true, throwIfStopped: true, discard: () => model.disposeAdapters() });
   return model;
 }
 

@@ -120,19 +120,7 @@ async function qloraMemory(res: Resources, run: QloraRun): Promise<QloraMemory> 
 
 async function trainVars(vars: tf.Variable[], forward: Forward, train: DigitTensors, p: CompareParams, ctx: JobContext, onStep: (step: number, loss: number) => void): Promise<number> {
   const trainer = new Trainer(vars, forward, train, { steps: p.steps, learningRate: LEARNING_RATE[p.task], seed: p.seed, reportEvery: 5 });
-  let ms = 0;
-  ctx.attach(trainer);
-  try {
-    await trainer.run((pr) => {
-      ms = pr.msPerStep;
-      onStep(pr.step, pr.loss);
-    });
-  } finally {
-    ctx.attach(null);
-    trainer.dispose();
-  }
-  if (ctx.stopped) throw new JobStopped();
-  return ms;
+  return ctx.runTrainer(trainer, (pr) => onStep(pr.step, pr.loss), { dispose: true, throwIfStopped: true });
 }
 
 // ---- the jobs --------------------------------------------------------------------------------------------

@@ -77,15 +77,10 @@ async function testAccuracy(res: Resources, run: Run): Promise<number> {
 /** Trains `run` up to `steps` steps in total, streaming progress; honours pause and stop. */
 async function trainRun(run: Run, steps: number, ctx: JobContext, emit: (e: SubspaceEvent) => void): Promise<void> {
   run.trainer.options.steps = steps;
-  ctx.attach(run.trainer);
-  try {
-    await run.trainer.run((p) => {
-      run.msPerStep = p.msPerStep;
-      emit({ kind: 'step', step: p.step, steps, loss: p.loss, msPerStep: p.msPerStep });
-    });
-  } finally {
-    ctx.attach(null);
-  }
+  await ctx.runTrainer(run.trainer, (p) => {
+    run.msPerStep = p.msPerStep;
+    emit({ kind: 'step', step: p.step, steps, loss: p.loss, msPerStep: p.msPerStep });
+  });
 }
 
 export const jobs = {

@@ -8,7 +8,7 @@ import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf } from '../../eng
 import { compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat, type TopOfW } from '../../core/analysis/index';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { ANALYSIS, type BaselineParams, type Baseline } from '../../api/whichrank';
-import { JobStopped, type JobContext } from '../context';
+import { type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { evaluateTask } from './lora';
 import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaWResult } from '../../api/whichrank';
@@ -25,24 +25,7 @@ async function trainRun(run: SweepRun, steps: number, seed: number, ctx: JobCont
   const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
     steps, learningRate: LEARNING_RATE[run.task], seed, reportEvery: 5,
   });
-  let msPerStep = 0;
-  ctx.attach(trainer);
-  try {
-    await trainer.run((p) => {
-      msPerStep = p.msPerStep;
-      onStep(p.step, p.loss);
-    });
-  } catch (e) {
-    model.disposeAdapters();
-    throw e;
-  } finally {
-    ctx.attach(null);
-    trainer.dispose();
-  }
-  if (ctx.stopped) {
-    model.disposeAdapters();
-    throw new JobStopped();
-  }
+  const msPerStep = await ctx.runTrainer(trainer, (p) => onStep(p.step, p.loss), { dispose: true, throwIfStopped: true, discard: () => model.disposeAdapters() });
   return { model, msPerStep };
 }
 
