@@ -91,6 +91,25 @@ export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter
   return dense(x, kernel, bias, activation, { u: down, v: adapter.Bt, scale: adapter.scale });
 }
 
+/**
+ * The engine's one layer loop: h ← step(i, h) for each of `layers` layers. The models differ only in
+ * what one layer does (LoRA, QA-LoRA, a bottleneck adapter after it, the frozen base alone); `last` says
+ * whether it is the output layer (no ReLU there).
+ */
+export function layerLoop(layers: number, x: Tensor2D, step: (i: number, h: Tensor2D, last: boolean) => Tensor2D): Tensor2D {
+  let h = x;
+  for (let i = 0; i < layers; i++) h = step(i, h, i === layers - 1);
+  return h;
+}
+
+/** The frozen base on its own: logits for a batch x, ReLU after every layer but the last (call inside tf.tidy). */
+export function baseForward(base: BaseModel, x: Tensor2D): Tensor2D {
+  return layerLoop(base.sizes.length - 1, x, (i, h, last) => {
+    const { kernel, bias } = base.layerTensors(i);
+    return dense(h, kernel, bias, last ? 'linear' : 'relu');
+  });
+}
+
 /** A frozen base with at most one adapter per layer. */
 export class LoraModel {
   readonly base: BaseModel;
@@ -114,13 +133,10 @@ export class LoraModel {
 
   /** Logits for a batch x (n×k₁). ReLU after every layer but the last. */
   forward(x: Tensor2D): Tensor2D {
-    let h = x;
-    const last = this.base.sizes.length - 2;
-    for (let i = 0; i <= last; i++) {
+    return layerLoop(this.base.sizes.length - 1, x, (i, h, last) => {
       const { kernel, bias } = this.base.layerTensors(i);
-      h = loraDense(h, kernel, bias, this.adapters[i], i < last ? 'relu' : 'linear');
-    }
-    return h;
+      return loraDense(h, kernel, bias, this.adapters[i], last ? 'linear' : 'relu');
+    });
   }
 
   /** The trainable variables: A and B of every adapter (enabled or not). */

@@ -14,7 +14,7 @@
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
-import { loraScale, type LoraAdapter, type LoraConfig, type LoraModel, type LoraScaling } from './lora';
+import { layerLoop, loraScale, type LoraAdapter, type LoraConfig, type LoraModel, type LoraScaling } from './lora';
 import type { BaseModel, DenseWeights } from './mlp';
 import { kernelToW0 } from './quantizedBase';
 import { dense, matMul } from './fast/ops';
@@ -210,14 +210,11 @@ export class QaLoraModel {
   }
 
   forward(x: Tensor2D): Tensor2D {
-    let h = x;
-    const last = this.base.sizes.length - 2;
-    for (let i = 0; i <= last; i++) {
+    return layerLoop(this.base.sizes.length - 1, x, (i, h, last) => {
       const { kernel, bias } = this.base.layerTensors(i);
-      h = qaLoraDense(h, kernel, bias, this.adapters[i]);
-      if (i < last) h = tf.relu(h);
-    }
-    return h;
+      const out = qaLoraDense(h, kernel, bias, this.adapters[i]);
+      return last ? out : tf.relu(out);
+    });
   }
 
   variables(): Variable[] {

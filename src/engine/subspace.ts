@@ -41,6 +41,7 @@ import { deriveSeed, mulberry32, normalArray, shuffledIndices } from '../core/rn
 import { baseParamCount } from '../core/params';
 import { validateSizes, type BaseModel, type DenseWeights } from './mlp';
 import { dense } from './fast/ops';
+import { layerLoop } from './lora';
 
 export * from '../core/intrinsic';
 
@@ -253,11 +254,7 @@ export class DenseProjectionTensors {
  * products and skips gradients nobody asked for).
  */
 export function mlpForward(x: Tensor2D, layers: readonly { kernel: Tensor2D; bias: Tensor1D }[]): Tensor2D {
-  let h = x;
-  layers.forEach((l, i) => {
-    h = dense(h, l.kernel, l.bias, i < layers.length - 1 ? 'relu' : 'linear');
-  });
-  return h;
+  return layerLoop(layers.length, x, (i, h, last) => dense(h, layers[i].kernel, layers[i].bias, last ? 'linear' : 'relu'));
 }
 
 /** Where each layer's weights sit in the flat parameter vector θ: kernel (k×d, row-major), then bias. */

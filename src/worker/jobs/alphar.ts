@@ -3,7 +3,8 @@
  * α/√r) and optimizer, returning its loss curve and how big the update became.
  * The page calls it once per configuration, so a sweep can be stopped between runs.
  */
-import { LoraModel, TASKS, Trainer, evaluate, tf } from '../../engine/index';
+import {
+ baseForward, LoraModel, TASKS, Trainer, evaluate, tf } from '../../engine/index';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { memo } from '../resources';
@@ -16,7 +17,7 @@ export const jobs = {
     if (!task) throw new Error(`Unknown task “${p.task}”.`);
     const [train, test] = await Promise.all([ctx.resources.taskData(p.task, 'train'), ctx.resources.taskData(p.task, 'test')]);
     // The base's score on the task, measured once per worker.
-    const baseScore = await memo(ctx.resources, `alphar.base:${p.task}`, async () => task.score(await evaluate((x) => new LoraModel(base).forward(x), test)));
+    const baseScore = await memo(ctx.resources, `alphar.base:${p.task}`, async () => task.score(await evaluate((x) => baseForward(base, x), test)));
     const model = LoraModel.withAdapters(base, p.layers, { rank: p.rank, alpha: p.alpha, scaling: p.scaling }, p.seed);
     const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
       steps: p.steps, learningRate: p.learningRate, optimizer: p.optimizer, batchSize: p.batchSize ?? 64,

@@ -5,7 +5,7 @@
  * The shared base is only read: merging happens on a clone.
  */
 import {
-  LoraAdapter, LoraModel, Trainer, mergeAdapters, parseAdapters, serializeAdapters, tf, unmergeAdapters,
+  LoraAdapter, LoraModel, Trainer, baseForward, mergeAdapters, parseAdapters, serializeAdapters, tf, unmergeAdapters,
   type BaseModel, type Mlp, type Tensor2D, type TaskId,
 } from '../../engine/index';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
@@ -41,7 +41,7 @@ export function checkAndUnmerge(base: BaseModel, clone: Mlp, merged: LoraModel, 
   for (let i = 0; i < clone.layers.length; i++) {
     restoredWeights = Math.max(restoredWeights, maxAbsDiff(clone.layers[i].kernel, base.layerTensors(i).kernel));
   }
-  const restoredOutputs = tf.tidy(() => maxAbsDiff(new LoraModel(clone).forward(x), new LoraModel(base).forward(x)));
+  const restoredOutputs = tf.tidy(() => maxAbsDiff(baseForward(clone, x), baseForward(base, x)));
   return { mergedVsUnmerged, restoredWeights, restoredOutputs };
 }
 

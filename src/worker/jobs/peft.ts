@@ -7,7 +7,7 @@
  * work is really done) and divides; variants take turns within a sample so drift in
  * the machine's speed hits them alike. We report the median sample after a warm-up.
  */
-import { LoraAdapter, LoraModel, mergeAdapters, tf, yieldToEventLoop } from '../../engine/index';
+import { LoraAdapter, LoraModel, baseForward, mergeAdapters, tf, yieldToEventLoop } from '../../engine/index';
 import type { Tensor2D } from '../../engine/tf';
 import { BottleneckAdapter, forwardWithBottleneck } from '../../engine/adapterLayer';
 import type { JobContext } from '../context';
@@ -45,7 +45,7 @@ export const jobs = {
         base: (x) => plain.forward(x),
         adapter: (x) => forwardWithBottleneck(base, x, adapter),
         lora: (x) => unmerged.forward(x),
-        merged: (x) => new LoraModel(copy).forward(x),
+        merged: (x) => baseForward(copy, x),
       };
       for (const b of batches) xs.set(b, tf.slice(test.x, [0, 0], [b, -1]) as Tensor2D);
       const run = (v: Variant, x: Tensor2D) => tf.tidy(() => forward[v](x).dataSync());

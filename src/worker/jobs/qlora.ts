@@ -6,7 +6,7 @@
  * The shared fp32 base is only read; every quantized copy is made from its weights.
  */
 import {
-  LoraModel, TASKS, Trainer, evaluate, tf, type DigitTensors, type Evaluation, type Tensor2D, type TaskId,
+  baseForward, LoraModel, TASKS, Trainer, evaluate, tf, type DigitTensors, type Evaluation, type Tensor2D, type TaskId,
 } from '../../engine/index';
 import { constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown, type ErrorReport } from '../../core/quant/index';
 import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
@@ -63,7 +63,7 @@ async function layerW0(res: Resources, i: number): Promise<{ w0: Float32Array; d
 function fp32Score(res: Resources, task: TaskId | 'original'): Promise<Score> {
   return memo(res, `qlora.fp32:${task}`, async () => {
     const { model } = await res.baseModel();
-    return scoreTask(res, (x) => new LoraModel(model).forward(x), task);
+    return scoreTask(res, (x) => baseForward(model, x), task);
   });
 }
 
@@ -177,7 +177,7 @@ export const jobs = {
     const { model } = await ctx.resources.baseModel();
     const test = await ctx.resources.taskData('original', 'test');
     const labels = await test.y.data();
-    const reference = await predictions((x) => new LoraModel(model).forward(x), test);
+    const reference = await predictions((x) => baseForward(model, x), test);
     const accuracyOf = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0) / test.n;
     const fp32 = accuracyOf(reference);
     ctx.emit({ kind: 'fp32', accuracy: fp32, n: test.n } satisfies SweepEvent);
@@ -189,7 +189,7 @@ export const jobs = {
         await ctx.checkpoint();
         const q = QuantizedMlp.fromWeights(weights, model.fingerprint, { format, blockSize: block, doubleQuant: p.doubleQuant });
         try {
-          const pred = await predictions((x) => new LoraModel(q).forward(x), test);
+          const pred = await predictions((x) => baseForward(q, x), test);
           let diff = 0;
           let norm = 0;
           for (const l of q.layers) {
@@ -219,7 +219,7 @@ export const jobs = {
   async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'qlora.evaluate'>>): Promise<EvaluateResult> {
     checkTask(p.task);
     const base = await nf4Base(ctx.resources);
-    const [fp32, nf4] = [await fp32Score(ctx.resources, p.task), await scoreTask(ctx.resources, (x) => new LoraModel(base).forward(x), p.task)];
+    const [fp32, nf4] = [await fp32Score(ctx.resources, p.task), await scoreTask(ctx.resources, (x) => baseForward(base, x), p.task)];
     const run = ctx.session.get('qlora') as QloraRun | undefined;
     const mine = run && JSON.parse(run.config)[0] === p.task;
     return { fp32, nf4, now: mine ? await scoreTask(ctx.resources, (x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
@@ -290,7 +290,7 @@ export const jobs = {
     const adapterSets: { disposeAdapters(): void }[] = [];
     try {
       const fp32 = await fp32Score(ctx.resources, p.task);
-      const quantized = await scoreTask(ctx.resources, (x) => new LoraModel(base).forward(x), p.task);
+      const quantized = await scoreTask(ctx.resources, (x) => baseForward(base, x), p.task);
       ctx.emit({ kind: 'base', groupSizes, fp32, quantized } satisfies CompareEvent);
       const train = await ctx.resources.taskData(p.task, 'train');
 
@@ -303,7 +303,7 @@ export const jobs = {
       const loraBefore = await scoreTask(ctx.resources, (x) => lora.forward(x), p.task);
       const a = mergeLoraAndRequantizeModel(lora);
       toDispose.push(a.merged);
-      const loraAfter = await scoreTask(ctx.resources, (x) => new LoraModel(a.merged).forward(x), p.task);
+      const loraAfter = await scoreTask(ctx.resources, (x) => baseForward(a.merged, x), p.task);
       const loraResult: PhaseResult = {
         params: lora.allocatedAdapterParams(),
         beforeMerge: loraBefore,
@@ -323,7 +323,7 @@ export const jobs = {
       const qaBefore = await scoreTask(ctx.resources, (x) => qa.forward(x), p.task);
       const b = mergeQaLoraModel(qa);
       toDispose.push(b.merged);
-      const qaAfter = await scoreTask(ctx.resources, (x) => new LoraModel(b.merged).forward(x), p.task);
+      const qaAfter = await scoreTask(ctx.resources, (x) => baseForward(b.merged, x), p.task);
       const qaResult: PhaseResult = {
         params: qa.paramCount(),
         beforeMerge: qaBefore,
