@@ -14,7 +14,12 @@ import { loraScale, type LoraConfig, type LoraScaling } from '../core/lora';
 export { loraScale, type LoraConfig, type LoraInit, type LoraScaling } from '../core/lora';
 import { dense, matMul, type DenseActivation } from './fast/ops';
 
-export class LoraAdapter {
+/**
+ * What LoRA and QA-LoRA adapters share: a layer's trainable factors Aᵀ (aRows×r) and Bᵀ (r×d), scaled by
+ * s = α/r or α/√r. They differ in what A sees: LoRA's A the layer's k inputs, QA-LoRA's the k/g group
+ * averages (qaLora.ts).
+ */
+export abstract class LowRankAdapter {
   /** Which layer of the base (0-based). */
   readonly layer: number;
   readonly dIn: number;
@@ -26,13 +31,12 @@ export class LoraAdapter {
   readonly Bt: Variable<tf.Rank.R2>;
   /** A disabled adapter is skipped: the layer computes W₀x + b alone. */
   enabled = true;
-  /** Set while s·BA is folded into the base weights (merge.ts); the forward pass then skips it. */
-  merged = false;
 
-  constructor(layer: number, dIn: number, dOut: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
-    if (!Number.isInteger(cfg.rank) || cfg.rank < 1) throw new Error(`LoRA rank must be a positive integer (got ${cfg.rank}).`);
-    if (!Number.isFinite(cfg.alpha) || cfg.alpha <= 0) throw new Error(`LoRA α must be a positive number (got ${cfg.alpha}).`);
-    if (At.length !== dIn * cfg.rank || Bt.length !== cfg.rank * dOut) throw new Error('LoRA factors do not match the layer shape.');
+  /** `aRows`: how many numbers A reads (k for LoRA, k/g for QA-LoRA); `name` for messages. */
+  protected constructor(name: string, layer: number, dIn: number, dOut: number, aRows: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
+    if (!Number.isInteger(cfg.rank) || cfg.rank < 1) throw new Error(`${name} rank must be a positive integer (got ${cfg.rank}).`);
+    if (!Number.isFinite(cfg.alpha) || cfg.alpha <= 0) throw new Error(`${name} α must be a positive number (got ${cfg.alpha}).`);
+    if (At.length !== aRows * cfg.rank || Bt.length !== cfg.rank * dOut) throw new Error(`${name} factors do not match the layer shape.`);
     this.layer = layer;
     this.dIn = dIn;
     this.dOut = dOut;
@@ -40,9 +44,36 @@ export class LoraAdapter {
     this.alpha = cfg.alpha;
     this.scaling = cfg.scaling ?? 'alpha/r';
     [this.At, this.Bt] = tf.tidy(() => [
-      tf.variable(tf.tensor2d(At, [dIn, cfg.rank])),
+      tf.variable(tf.tensor2d(At, [aRows, cfg.rank])),
       tf.variable(tf.tensor2d(Bt, [cfg.rank, dOut])),
     ]);
+  }
+
+  get scale(): number {
+    return loraScale(this.rank, this.alpha, this.scaling);
+  }
+
+  /** Trainable parameters: r·(aRows + d). */
+  get paramCount(): number {
+    return this.rank * (this.At.shape[0] + this.dOut);
+  }
+
+  variables(): Variable[] {
+    return [this.At, this.Bt];
+  }
+
+  dispose(): void {
+    this.At.dispose();
+    this.Bt.dispose();
+  }
+}
+
+export class LoraAdapter extends LowRankAdapter {
+  /** Set while s·BA is folded into the base weights (merge.ts); the forward pass then skips it. */
+  merged = false;
+
+  constructor(layer: number, dIn: number, dOut: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
+    super('LoRA', layer, dIn, dOut, dIn, cfg, At, Bt);
   }
 
   /** B = 0, A random (seeded): ΔW = BA = 0 at the start, and A still gets a gradient. */
@@ -53,26 +84,9 @@ export class LoraAdapter {
     return new LoraAdapter(layer, dIn, dOut, cfg, a, new Float32Array(cfg.rank * dOut));
   }
 
-  get scale(): number {
-    return loraScale(this.rank, this.alpha, this.scaling);
-  }
-
-  get paramCount(): number {
-    return this.rank * (this.dIn + this.dOut);
-  }
-
-  variables(): Variable[] {
-    return [this.At, this.Bt];
-  }
-
   /** s·ΔWᵀ = s·AᵀBᵀ as a k×d tensor, in the kernel's orientation. Only for merging and analysis. */
   deltaKernel(): Tensor2D {
     return tf.tidy(() => tf.mul(tf.matMul(this.At, this.Bt), this.scale));
-  }
-
-  dispose(): void {
-    this.At.dispose();
-    this.Bt.dispose();
   }
 }
 
