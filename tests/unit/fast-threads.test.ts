@@ -127,7 +127,7 @@ describe('the products module for a shared memory', () => {
 describe('the fast path on tfjs in Node', () => {
   beforeAll(useWasm);
   it('runs on one thread and says why (tfjs has no shared memory here)', () => {
-    expect(fastThreadInfo(tf.backend())).toEqual({ threads: 1, oneThreadBecause: "tfjs's WebAssembly memory is not shared here" });
+    expect(fastThreadInfo(tf.backend())).toEqual({ threads: 1, started: 1, oneThreadBecause: "tfjs's WebAssembly memory is not shared here" });
   });
 });
 

@@ -111,8 +111,8 @@ export class Gemm {
   }
 
   /** Counts of the helpers' work (threads.ts, ThreadPool.stats); null without helpers. */
-  threadStats(): ThreadPool['stats'] | null {
-    return this.pool ? { ...this.pool.stats } : null;
+  threadStats(): (ThreadPool['stats'] & { errors: string[] }) | null {
+    return this.pool ? { ...this.pool.stats, errors: [...this.pool.errors] } : null;
   }
 
   /** Ends the helper threads; the products run on this thread from then on. */
@@ -492,12 +492,37 @@ export function gemmFor(backend: tf.KernelBackend): Gemm | null {
 }
 
 /**
- * How many threads the fast path's products use on this backend, and why only
- * one where that is so (for the training cells' backend line). Null where the
- * WASM products do not run (another backend, no relaxed SIMD).
+ * How many threads the fast path's products use on this backend (`threads`:
+ * asked for; `started`: running now), and why only one where that is so (for
+ * the training cells' backend line). Null where the WASM products do not run
+ * (another backend, no relaxed SIMD).
  */
-export function fastThreadInfo(backend: tf.KernelBackend = tf.backend()): { threads: number; oneThreadBecause: string | null } | null {
+export function fastThreadInfo(backend: tf.KernelBackend = tf.backend()): FastThreadInfo | null {
   const g = gemmFor(backend);
   if (!g) return null;
-  return { threads: g.threads, oneThreadBecause: g.threads > 1 ? null : (reasons.get(g) ?? null) };
+  const errors = g.threadStats()?.errors ?? [];
+  const because = g.threads > 1 ? (errors.length ? `helper threads failed: ${errors[0]}` : null) : (reasons.get(g) ?? null);
+  return { threads: g.threads, started: g.readyThreads, oneThreadBecause: because };
+}
+
+export interface FastThreadInfo {
+  threads: number;
+  started: number;
+  oneThreadBecause: string | null;
+}
+
+/**
+ * Sets up the products on this backend and waits until their helper threads
+ * have started (at most `timeoutMs`). Call it once after initBackend, before
+ * training: a worker's own workers start only when its event loop turns, and a
+ * training loop whose awaits all resolve at once (tfjs's WASM data()) never
+ * lets it. Until they start the products run on one thread (the same numbers).
+ */
+export async function startFastThreads(backend: tf.KernelBackend = tf.backend(), timeoutMs = 5000): Promise<FastThreadInfo | null> {
+  const g = gemmFor(backend);
+  const t0 = Date.now();
+  while (g && g.readyThreads < g.threads && !g.threadStats()?.errors.length && Date.now() - t0 < timeoutMs) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return fastThreadInfo(backend);
 }

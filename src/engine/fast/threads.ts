@@ -34,6 +34,8 @@ export type Part = readonly Call[];
 export interface HelperThread {
   postMessage(message: unknown): void;
   terminate(): unknown;
+  /** Set by the pool: called with a message when the helper cannot start (it then takes no blocks). */
+  onHelperError?: (message: string) => void;
 }
 export type Spawn = (source: string) => HelperThread;
 
@@ -95,8 +97,11 @@ export const HELPER_SOURCE = `'use strict';
       Atomics.notify(i32, s + L.DONE);
     }
   }
-  if (nodePort) nodePort.once('message', start);
-  else self.onmessage = function (e) { self.onmessage = null; start(e.data); };
+  function guarded(m) {
+    try { start(m); } catch (e) { (nodePort || self).postMessage({ helperError: String((e && e.message) || e) }); }
+  }
+  if (nodePort) nodePort.once('message', guarded);
+  else self.onmessage = function (e) { self.onmessage = null; guarded(e.data); };
 })();
 `;
 
@@ -122,7 +127,16 @@ export function browserSpawn(): Spawn | null {
     const worker = new Worker(url, { name: 'lora-live gemm helper' });
     // The worker has fetched its script once it runs; the URL is not needed after that.
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    return worker;
+    const h: HelperThread = {
+      postMessage: (m) => worker.postMessage(m),
+      terminate: () => worker.terminate(),
+    };
+    worker.onmessage = (e: MessageEvent<{ helperError?: string }>) => e.data?.helperError && h.onHelperError?.(e.data.helperError);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      h.onHelperError?.(e.message || 'the helper worker failed to load');
+    };
+    return h;
   };
 }
 
@@ -135,6 +149,8 @@ export class ThreadPool {
   private closed = false;
   /** Jobs run with helpers; blocks computed by helpers; blocks taken back by the caller (helper not yet awake). */
   readonly stats = { jobs: 0, helperBlocks: 0, takenBack: 0 };
+  /** Why helpers failed to start, as they reported it. */
+  readonly errors: string[] = [];
 
   /**
    * @param module the products' module, compiled for a shared memory import
@@ -157,6 +173,7 @@ export class ThreadPool {
     const n = Math.max(0, Math.min(MAX_HELPERS, Math.floor(helperCount)));
     for (let slot = 1; slot <= n; slot++) {
       const h = spawn(HELPER_SOURCE);
+      h.onHelperError = (message) => this.errors.push(message);
       h.postMessage({ module, memory, control, slot, names, layout: LAYOUT });
       this.helpers.push(h);
     }
