@@ -47,9 +47,10 @@ window.runBench = (request) => new Promise((resolve, reject) => {
 });
 </script></body></html>`;
 
-async function bundleWorker(): Promise<string> {
+/** The benchmark's worker (or another entry: tests/browser/fast-threads.test.ts), bundled in memory with esbuild. */
+export async function bundleWorker(entry = path.join(root, 'scripts', 'bench-page', 'worker.ts')): Promise<string> {
   const out = await build({
-    entryPoints: [path.join(root, 'scripts', 'bench-page', 'worker.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -61,7 +62,8 @@ async function bundleWorker(): Promise<string> {
   return out.outputFiles[0].text;
 }
 
-async function serve(workerJs: string, isolated: boolean): Promise<{ origin: string; close(): Promise<void> }> {
+/** Serves a blank page, the bundled worker at /bench-worker.js and tfjs's .wasm files; COOP/COEP when `isolated`. */
+export async function serve(workerJs: string, isolated: boolean): Promise<{ origin: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const headers: Record<string, string> = { 'Cache-Control': 'no-cache' };
