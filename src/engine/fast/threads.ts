@@ -56,8 +56,13 @@ const READY = 3; // 1 once the helper has its instance
 const PART_WORDS = 1 + MAX_CALLS * (2 + MAX_ARGS);
 const F64_BASE = Math.ceil(((SLOTS + 4 * (MAX_HELPERS + 1)) * 4) / 8);
 const CONTROL_BYTES = (F64_BASE + PART_WORDS * (MAX_HELPERS + 1)) * 8;
-/** Polls of the control block before a helper sleeps in Atomics.wait (the next product is often a few µs away). */
-const SPIN = 4000;
+/**
+ * How long a helper polls the control block before it sleeps in Atomics.wait, ms: the next product of a
+ * training step is often tens of µs away, and waking a sleeping thread costs about that much again.
+ */
+const SPIN_MS = 0.2;
+/** How long the caller polls for a helper's block before it sleeps, ms (it has nothing else to do). */
+const WAIT_SPIN_MS = 2;
 
 /**
  * The helper's whole program. Kept in step with the layout constants above
@@ -75,8 +80,8 @@ export const HELPER_SOURCE = `'use strict';
     var seen = Atomics.load(i32, L.GEN);
     Atomics.store(i32, s + L.READY, 1);
     for (;;) {
-      var g = Atomics.load(i32, L.GEN);
-      for (var n = 0; g === seen && n < L.SPIN; n++) g = Atomics.load(i32, L.GEN);
+      var g = Atomics.load(i32, L.GEN), t0 = performance.now(), n = 0;
+      while (g === seen && ((++n & 63) !== 0 || performance.now() - t0 < L.SPIN_MS)) g = Atomics.load(i32, L.GEN);
       while (g === seen) { Atomics.wait(i32, L.GEN, seen); g = Atomics.load(i32, L.GEN); }
       seen = g;
       if (Atomics.load(i32, L.STOP)) return;
@@ -105,7 +110,7 @@ export const HELPER_SOURCE = `'use strict';
 })();
 `;
 
-const LAYOUT = { GEN, STOP, SLOTS, CLAIM, DONE, FAILED, READY, F64_BASE, PART_WORDS, MAX_ARGS, SPIN };
+const LAYOUT = { GEN, STOP, SLOTS, CLAIM, DONE, FAILED, READY, F64_BASE, PART_WORDS, MAX_ARGS, SPIN_MS };
 
 /** Whether this thread may block in Atomics.wait (not a page's main thread) and has shared memory at all. */
 export function canBlock(): boolean {
@@ -252,15 +257,15 @@ export class ThreadPool {
   }
 
   private waitDone(s: number, g: number): void {
-    const t0 = Date.now();
-    let spins = 0;
+    const t0 = performance.now();
+    let n = 0;
     for (;;) {
       const d = Atomics.load(this.i32, s + DONE);
       if (d === g) return;
-      if (spins++ < SPIN) continue;
+      if ((++n & 63) !== 0 || performance.now() - t0 < WAIT_SPIN_MS) continue;
       Atomics.wait(this.i32, s + DONE, d, 1000);
       // A claimed block takes milliseconds; a minute means the helper is gone (its error cannot reach this blocked thread).
-      if (Date.now() - t0 > 60_000) throw new Error('A helper thread of the WebAssembly products stopped responding.');
+      if (performance.now() - t0 > 60_000) throw new Error('A helper thread of the WebAssembly products stopped responding.');
     }
   }
 
