@@ -428,7 +428,7 @@ function wantedThreads(): number {
 function oneThreadReason(memory: WebAssembly.Memory, wanted: number, spawn: Spawn | null): string | null {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   if (!isShared(memory)) return isolated === false ? 'this page is not cross-origin isolated' : "tfjs's WebAssembly memory is not shared here";
-  if (wanted <= 1) return 'one thread asked for';
+  if (wanted <= 1) return threadSetting === 'auto' ? 'this device reports one core' : 'one thread asked for';
   if (!canBlock()) return 'this thread may not wait for others (a page\'s main thread)';
   if (!spawn) return 'no Web Workers here';
   return null;
