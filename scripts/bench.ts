@@ -10,6 +10,9 @@
  *   npm run bench -- --kernels                # also time each kernel of the fast LoRA r=4 step
  *   npm run bench -- --paths=reference,fast-xnn,fast
  *                                          # stock tfjs / fast path without the WASM FMA products / all of it
+ *   npm run bench -- --browser --isolated --threads=1,2
+ *                                          # the fast path's products on 1 and 2 threads (cross-origin isolated
+ *                                          # Chromium only: tfjs's WASM memory is shared only there)
  *
  * Network 784→1000→2000→10, batch 64. Figures: ms per training step for LoRA
  * (r = 1, 4, 16, 64 on all three layers) and full fine-tuning, ms for a forward
@@ -37,6 +40,9 @@ async function main(): Promise<void> {
     return;
   }
   const opts = parseArgs(argv);
+  if (argv.some((a) => a.startsWith('--threads='))) {
+    console.log("--threads applies with --browser --isolated only: in Node tfjs's WASM memory is not shared, so the products run on one thread.");
+  }
   if (!argv.includes('--liftoff')) setFlagsFromString('--no-liftoff'); // before tfjs compiles its WASM
   console.log(`Node ${process.version}; ${machineLine()}${argv.includes('--liftoff') ? '' : '; V8 --no-liftoff'}`);
   const results: BenchResult[] = [];

@@ -5,6 +5,7 @@
  * engine parts its cells need.
  */
 import { initBackend, type BackendInfo } from '../engine/backend';
+import { startFastThreads } from '../engine/fast/gemm';
 import { JobContext, JobStopped, type JobModule } from './context';
 import type { FromWorker, ToWorker } from './protocol';
 import { setSiteBase } from './resources';
@@ -42,7 +43,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   if (m.type === 'init') {
     setSiteBase(m.base);
-    ready = initBackend({ prefer: m.prefer, wasmPath: `${m.base.replace(/\/?$/, '/')}tfjs/` });
+    ready = initBackend({ prefer: m.prefer, wasmPath: `${m.base.replace(/\/?$/, '/')}tfjs/` }).then(async (info) => {
+      // On a cross-origin isolated page the fast path's helper threads start now, before any job (fast/gemm.ts).
+      if (info.name === 'wasm') await startFastThreads();
+      return info;
+    });
     ready.then(
       (backend) => post({ type: 'ready', backend }),
       (e) => post({ type: 'init-error', message: (e as Error).message }),
