@@ -10,17 +10,9 @@ import {
   type LoraAdapter, type Tensor2D,
 } from '../../engine/index';
 import { augment } from '../../core/handwriting/augment';
+import { ALPHA, COPIES, LAYERS, LEARNING_RATE, MAX_STEPS, RANKS } from '../../core/handwriting/settings';
 import { JobStopped, type JobContext } from '../context';
 import { baseModel, digits, taskData } from '../resources';
-
-/** The personal adapter: every layer, α = 8 (as elsewhere on the site), Adam at 2·10⁻³. */
-export const LAYERS = [0, 1, 2];
-export const ALPHA = 8;
-export const LEARNING_RATE = 2e-3;
-/** Jittered copies per drawing (the first is the drawing itself). */
-export const COPIES = 16;
-export const RANKS = [1, 2, 4, 8, 16];
-export const MAX_STEPS = 1000;
 
 export interface ImageSet { images: Uint8Array; labels: Uint8Array }
 

@@ -1,0 +1,26 @@
+// Settings shared by the /your-handwriting/ cells (plain data, no DOM).
+export const SESSION = 'your-handwriting';
+/** The pad's drawing surface in canvas pixels (CSS scales it to the column). */
+export const PAD = 280;
+
+export const trainSchema = {
+  rank: { kind: 'enum', options: ['1', '2', '4', '8', '16'], default: '4', label: 'rank' },
+  steps: { kind: 'int', min: 20, max: 1000, default: 150, label: 'steps' },
+  seed: { kind: 'int', min: 0, max: 9999, default: 0, label: 'seed' },
+} as const;
+
+/** "3 of 4 (75.0 %)"; with nothing to count, says so instead of a made-up percentage. */
+export function scoreText(s: { correct: number; n: number }): string {
+  if (!s.n) return 'no drawings to measure on';
+  return `${s.correct.toLocaleString('en-US')} of ${s.n.toLocaleString('en-US')} (${((100 * s.correct) / s.n).toFixed(1)} %)`;
+}
+
+export function adapterFileName(rank: number, who: string): string {
+  const name = who.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  return `handwriting-${name || 'mine'}-r${rank}.lora`;
+}
+
+export function drawingsFileName(who: string): string {
+  const name = who.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  return `drawings-${name || 'mine'}.json`;
+}
