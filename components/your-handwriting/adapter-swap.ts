@@ -120,8 +120,16 @@ class HandwritingSwap extends HTMLElement {
     });
 
     let lastKey = '';
+    let lastMine: unknown = undefined;
     store.subscribe(() => {
-      saveAdapter.disabled = !store.adapters.some((a) => a.id === 'mine');
+      const mine = store.adapters.find((a) => a.id === 'mine');
+      saveAdapter.disabled = !mine;
+      if (mine !== lastMine) {
+        // A newly trained adapter: a link made for the previous one would hand out stale numbers.
+        lastMine = mine;
+        out('adapter-link').value = mine ? 'Your adapter is ready: “Make my adapter file” writes it.' : 'Train your adapter first; its file appears here.';
+        out('adapter-bytes').value = '—';
+      }
       saveDrawings.disabled = !store.drawings.length;
       // Re-score only when what the table shows has changed (not when the pad's reader changes).
       const key = JSON.stringify([store.adapters, store.drawings.length]);

@@ -83,7 +83,6 @@ class HandwritingPad extends HTMLElement {
       }), { label: `Probabilities for digits 0 to 9: ${p.map((v, d) => `${d} ${pct(v)}`).join(', ')}.` });
     };
 
-    const readerName = () => reader.selectedOptions[0]?.textContent ?? 'the base model';
     // One request in flight; while it runs, only the newest image waits (drawing makes many).
     const predict = async () => {
       if (this.inFlight) return void (this.queued = true);
@@ -94,14 +93,14 @@ class HandwritingPad extends HTMLElement {
         const { probs: p } = await engine().run<{ probs: number[] }>('handwriting.predict', { session: SESSION, pixels: cur.pixels, adapter: store.reader }).done;
         if (cur === this.current) {
           const top = argmax(p);
-          reading.value = `${readerName()} reads ${top} (${pct(p[top])}).`;
+          reading.value = `Reads ${top}, probability ${pct(p[top])}.`;
           drawChart(p);
           clearMessage(this, 'engine');
         }
         if (cur.naive && cur === this.current) {
           const n = await engine().run<{ probs: number[] }>('handwriting.predict', { session: SESSION, pixels: cur.naive, adapter: store.reader }).done;
           const t = argmax(n.probs);
-          if (cur === this.current) naiveReading.value = `Shrunk as it is, without the MNIST steps, it would read ${t} (${pct(n.probs[t])}).`;
+          if (cur === this.current) naiveReading.value = `Shrunk as it is, without the MNIST steps, it would read ${t}, probability ${pct(n.probs[t])}.`;
         } else if (cur === this.current) naiveReading.value = '';
       } catch (e) {
         showMessage(this, 'engine', `The model could not read the drawing: ${(e as Error).message}`, 'error');

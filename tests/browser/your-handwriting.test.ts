@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { useSite } from './harness';
 import { drawShape } from '../unit/handwriting-shapes';
+import { addDrawing, serializeDrawings, type Drawing } from '../../src/core/handwriting/drawings';
 
 const site = useSite();
 
@@ -45,7 +46,7 @@ describe('/your-handwriting/', () => {
 
     // One drawing: a non-empty 28×28 input and a prediction with ten bars.
     await draw(page, 2, 1);
-    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^the base model only reads \d \([\d.]+ %\)\.$/);
+    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+ %\.$/);
     expect(await ink(page, 'processed')).toBeGreaterThan(0);
     expect(await ink(page, 'naive')).toBeGreaterThan(0);
     await expect.poll(() => pad.locator('[data-role="probs"] svg[role="img"]').getAttribute('aria-label')).toMatch(/^Probabilities for digits 0 to 9: 0 [\d.]+ %/);
@@ -57,7 +58,7 @@ describe('/your-handwriting/', () => {
     for (let round = 1; round <= 3; round++) {
       for (const label of [2, 4, 7]) {
         await draw(page, label, round);
-        await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toMatch(/reads \d/);
+        await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toMatch(/^Reads \d/);
         await pad.getByLabel('This drawing is a').selectOption(String(label));
         await pad.getByRole('button', { name: 'Add to my set' }).click();
         await expect.poll(() => pad.locator('.cell-msg[data-key="add"]').textContent()).toMatch(new RegExp(`^Added a ${label}`));
@@ -86,6 +87,7 @@ describe('/your-handwriting/', () => {
     // Save the adapter and the drawings, load both back: the table gains a row and a column.
     const swap = page.locator('handwriting-swap');
     await swap.scrollIntoViewIfNeeded();
+    expect(await swap.locator('output[data-role="adapter-link"]').textContent()).toBe('Your adapter is ready: “Make my adapter file” writes it.');
     await swap.getByLabel('Your name in the file names').pressSequentially('Ada');
     await swap.getByRole('button', { name: 'Make my adapter file' }).click();
     const adapterLink = swap.locator('output[data-role="adapter-link"] a[download]');
@@ -106,6 +108,8 @@ describe('/your-handwriting/', () => {
     await expect.poll(() => row('file-1').count(), { timeout: 60_000 }).toBe(3);
     await expect.poll(async () => (await row('file-1').allTextContents()).join(' | '), { timeout: 60_000 }).toBe((await row('mine').allTextContents()).join(' | '));
     expect(await swap.locator('thead th').allTextContents()).toEqual(['Model', 'your drawings (3 held out)', 'Ada (3 held out)', 'MNIST test digits']);
+    await expect.poll(() => swap.locator('output[data-role="table-status"]').textContent(), { timeout: 60_000 })
+      .toBe('3 models scored on 2 sets of drawings and on the 1,000 MNIST test digits.');
     // The loaded adapter can read the pad too.
     expect(await pad.getByLabel('Read with').locator('option').allTextContents()).toEqual(['the base model only', 'the base + your adapter', 'the base + ada.lora']);
 
@@ -134,7 +138,7 @@ describe('/your-handwriting/', () => {
     await pad.getByRole('button', { name: 'Show a sample digit' }).focus();
     await page.keyboard.press('Enter');
     const reading = pad.locator('output[data-role="reading"]');
-    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/reads \d \([\d.]+ %\)\.$/);
+    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+ %\.$/);
     const msg = (await pad.locator('.cell-msg[data-key="sample"]').textContent())!;
     const label = /a (\d);/.exec(msg)![1];
     expect(await pad.getByLabel('This drawing is a').inputValue()).toBe(label);
@@ -145,6 +149,18 @@ describe('/your-handwriting/', () => {
     const train = page.locator('handwriting-train');
     await train.getByRole('button', { name: 'Train my adapter' }).click();
     await expect.poll(() => train.locator('.cell-msg').textContent()).toMatch(/^Add a third drawing/);
+
+    // Drawings from a file join the set (keeping their split); a damaged file is refused and changes nothing.
+    const swap = page.locator('handwriting-swap');
+    const restore = swap.getByLabel('Drawings file to add to your own set');
+    const file = serializeDrawings([1, 2, 3].reduce<Drawing[]>((s, i) => addDrawing(s, 5, new Uint8Array(784).fill(i)), []), 'Bo');
+    await restore.setInputFiles({ name: 'bo.json', mimeType: 'application/json', buffer: Buffer.from(file.slice(0, -30)) });
+    await expect.poll(() => swap.locator('.cell-msg[data-tone="error"]').textContent()).toBe('bo.json was not added: This is not a drawings file: it is not valid JSON (perhaps cut short).');
+    expect(await pad.locator('tr[data-role="train-row"] td').nth(5).textContent()).toBe('0');
+    await restore.setInputFiles({ name: 'bo.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await expect.poll(() => swap.locator('output[data-role="loaded"]').textContent()).toBe('Added 3 drawings from bo.json to your set.');
+    expect(await pad.locator('tr[data-role="train-row"] td').nth(5).textContent()).toBe(label === '5' ? '3' : '2');
+    expect(await pad.locator('tr[data-role="held-row"] td').nth(5).textContent()).toBe('1');
     expect(problems).toEqual([]);
     await context.close();
   });
