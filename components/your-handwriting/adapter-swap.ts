@@ -100,6 +100,7 @@ class HandwritingSwap extends HTMLElement {
       }
       drawingInput.value = '';
       if (errors.length) showMessage(this, 'load', `Not loaded: ${errors.join(' ')}`, 'error');
+      updateForget();
       void this.score();
     });
 
@@ -119,6 +120,25 @@ class HandwritingSwap extends HTMLElement {
       }
     });
 
+    const forget = q<HTMLButtonElement>('button[data-role="forget"]');
+    const updateForget = () => (forget.disabled = !this.sets.length && !store.adapters.some((a) => a.id !== 'mine'));
+    forget.addEventListener('click', async () => {
+      clearMessage(this, 'load');
+      const files = store.adapters.filter((a) => a.id !== 'mine');
+      try {
+        for (const a of files) {
+          await engine().run('handwriting.unload', { session: SESSION, id: a.id }).done;
+          store.removeAdapter(a.id);
+        }
+        this.sets = [];
+        out('loaded').value = 'Nothing loaded.';
+      } catch (e) {
+        showMessage(this, 'load', `Could not forget the files: ${(e as Error).message}`, 'error');
+      }
+      updateForget();
+      void this.score();
+    });
+
     let lastKey = '';
     let lastMine: unknown = undefined;
     store.subscribe(() => {
@@ -132,6 +152,7 @@ class HandwritingSwap extends HTMLElement {
       }
       saveDrawings.disabled = !store.drawings.length;
       // Re-score only when what the table shows has changed (not when the pad's reader changes).
+      updateForget();
       const key = JSON.stringify([store.adapters, store.drawings.length]);
       if (key !== lastKey) {
         lastKey = key;

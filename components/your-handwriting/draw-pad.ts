@@ -56,8 +56,14 @@ class HandwritingPad extends HTMLElement {
     if (store.storageNote) showMessage(this, 'storage', store.storageNote);
 
     const ink = () => getComputedStyle(pad).color || '#000';
+    let sampleShown: HTMLCanvasElement | null = null;
     const redraw = () => {
       ctx.clearRect(0, 0, PAD, PAD);
+      if (sampleShown && this.current?.source === 'sample') {
+        ctx.imageSmoothingEnabled = false;
+        ctx.drawImage(sampleShown, 0, 0, PAD, PAD);
+        return;
+      }
       ctx.strokeStyle = ctx.fillStyle = ink();
       ctx.lineWidth = 16;
       ctx.lineCap = ctx.lineJoin = 'round';
@@ -121,7 +127,9 @@ class HandwritingPad extends HTMLElement {
       processed.setAttribute('aria-label', 'The 28×28 image the model sees: empty');
       reading.value = why;
       naiveReading.value = '';
-      probs.replaceChildren();
+      // Through renderPlot, so that a chart still waiting to be drawn (or redrawn on resize) is replaced too.
+      void renderPlot(probs, () => Object.assign(document.createElement('p'), { className: 'hw-no-chart', textContent: 'No drawing to read.' }),
+        { label: 'No probabilities: nothing to read.' });
       add.disabled = true;
     };
 
@@ -186,13 +194,11 @@ class HandwritingPad extends HTMLElement {
         const s = await engine().run<{ pixels: Uint8Array; label: number; index: number; of: number }>('handwriting.sample', { index: this.sampleIndex }).done;
         this.sampleIndex += 37; // a stride through the subset, so successive samples vary
         this.strokes = [];
-        ctx.clearRect(0, 0, PAD, PAD);
-        const tmp = document.createElement('canvas');
-        tmp.width = tmp.height = SIDE;
-        paintImage(tmp, s.pixels);
-        ctx.imageSmoothingEnabled = false;
-        ctx.drawImage(tmp, 0, 0, PAD, PAD);
+        sampleShown = document.createElement('canvas');
+        sampleShown.width = sampleShown.height = SIDE;
+        paintImage(sampleShown, s.pixels);
         this.current = { pixels: s.pixels, naive: null, source: 'sample', label: s.label };
+        redraw();
         paintImage(naive, s.pixels);
         paintImage(processed, s.pixels);
         naive.setAttribute('aria-label', `Sample digit ${s.label}, already 28×28`);
@@ -258,6 +264,9 @@ class HandwritingPad extends HTMLElement {
       store.clear();
       showMessage(this, 'add', 'Your set is empty.');
     });
+
+    // The pad's ink follows the theme's text colour.
+    document.addEventListener('themechange', redraw);
 
     // The engine (and tfjs) load only once the pad is near the screen.
     whenNear(this, () => this.start());

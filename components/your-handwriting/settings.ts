@@ -15,12 +15,14 @@ export function scoreText(s: { correct: number; n: number }): string {
   return `${s.correct.toLocaleString('en-US')} of ${s.n.toLocaleString('en-US')} (${((100 * s.correct) / s.n).toFixed(1)} %)`;
 }
 
+/** A name safe in a file name: "Zoë Ng" → "zoe-ng" (accents dropped, the rest to hyphens). */
+const slug = (who: string) =>
+  who.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+
 export function adapterFileName(rank: number, who: string): string {
-  const name = who.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
-  return `handwriting-${name || 'mine'}-r${rank}.lora`;
+  return `handwriting-${slug(who) || 'mine'}-r${rank}.lora`;
 }
 
 export function drawingsFileName(who: string): string {
-  const name = who.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
-  return `drawings-${name || 'mine'}.json`;
+  return `drawings-${slug(who) || 'mine'}.json`;
 }

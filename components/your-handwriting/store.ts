@@ -79,6 +79,12 @@ class HandwritingStore {
     this.changed();
   }
 
+  removeAdapter(id: string): void {
+    this.adapters = this.adapters.filter((a) => a.id !== id);
+    if (this.reader === id) this.reader = 'base';
+    this.changed();
+  }
+
   setReader(id: string): void {
     this.reader = id;
     this.changed();

@@ -121,6 +121,12 @@ describe('/your-handwriting/', () => {
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Not loaded: notes.json: This is not a LoRA, live drawings file.');
     expect(await swap.locator('tbody tr').count()).toBe(3);
     expect(await swap.locator('thead th').count()).toBe(4);
+    // Forgetting the loaded files leaves your own adapter and drawings.
+    await swap.getByRole('button', { name: 'Forget the loaded files' }).click();
+    await expect.poll(() => swap.locator('output[data-role="table-status"]').textContent(), { timeout: 60_000 })
+      .toBe('2 models scored on 1 set of drawings and on the 1,000 MNIST test digits.');
+    expect(await swap.locator('thead th').count()).toBe(3);
+    expect(await pad.getByLabel('Read with').locator('option').count()).toBe(2);
 
     // The set is kept in this browser: a reload shows the same counts.
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);

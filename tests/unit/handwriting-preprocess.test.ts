@@ -177,3 +177,16 @@ describe('the personal set', () => {
     expect(loadStored(null).note).toMatch(/does not keep data/);
   });
 });
+
+describe('cell text', async () => {
+  const { scoreText, adapterFileName, drawingsFileName } = await import('../../components/your-handwriting/settings');
+  it('scores read "k of n (p %)", and an empty set says so instead of a percentage', () => {
+    expect(scoreText({ correct: 964, n: 1000 })).toBe('964 of 1,000 (96.4 %)');
+    expect(scoreText({ correct: 0, n: 0 })).toBe('no drawings to measure on');
+  });
+  it('file names carry the reader’s name, made safe', () => {
+    expect(adapterFileName(4, ' Ada Lovelace ')).toBe('handwriting-ada-lovelace-r4.lora');
+    expect(adapterFileName(8, '../..')).toBe('handwriting-mine-r8.lora');
+    expect(drawingsFileName('Zoë')).toBe('drawings-zoe.json');
+  });
+});
