@@ -42,7 +42,7 @@ describe('/your-handwriting/', () => {
     await pad.scrollIntoViewIfNeeded();
     const reading = pad.locator('output[data-role="reading"]');
     expect(await ink(page, 'processed')).toBe(0);
-    await pad.getByRole('button', { name: 'Add to my set' }).isDisabled();
+    expect(await pad.getByRole('button', { name: 'Add to my set' }).isDisabled()).toBe(true);
 
     // One drawing: a non-empty 28×28 input and a prediction with ten bars.
     await draw(page, 2, 1);
