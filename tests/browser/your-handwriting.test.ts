@@ -4,6 +4,7 @@
 // clear message for bad files. Short runs (CI has 2 cores).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { useSite } from './harness';
 import { drawShape } from '../unit/handwriting-shapes';
@@ -127,6 +128,10 @@ describe('/your-handwriting/', () => {
       .toBe('2 models scored on 1 set of drawings and on the 1,000 MNIST test digits.');
     expect(await swap.locator('thead th').count()).toBe(3);
     expect(await pad.getByLabel('Read with').locator('option').count()).toBe(2);
+
+    // With every part filled in (chart, results, table, messages): no serious accessibility violations.
+    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
     // The set is kept in this browser: a reload shows the same counts.
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
