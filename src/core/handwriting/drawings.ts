@@ -128,7 +128,7 @@ export interface KeyValueStore {
 
 export const STORAGE_KEY = 'lora-live:your-handwriting:drawings';
 
-/** The saved set, or an empty one with a note if what is stored cannot be read (it is then left alone, not overwritten silently). */
+/** The saved set, or an empty one with a note saying why if what is stored cannot be read (the next save replaces it). */
 export function loadStored(store: KeyValueStore | null): { drawings: Drawing[]; note: string | null } {
   if (!store) return { drawings: [], note: 'This browser does not keep data for this page, so your drawings last only until you leave it.' };
   let text: string | null;
