@@ -1,0 +1,205 @@
+/**
+ * Jobs for the /your-handwriting/ chapter: the base model's reading of one
+ * drawing, sample digits for readers who cannot draw, a personal adapter
+ * trained on the reader's drawings (augmented), its scores on held-out
+ * drawings and on the site's MNIST test digits, and adapters as files, read
+ * with the same checks as /merge-and-switch/. The shared base is only read.
+ */
+import {
+  IMAGE_SIZE, LoraModel, DigitTensors, Trainer, deriveSeed, evaluate, mulberry32, parseAdapters, serializeAdapters, tf,
+  type LoraAdapter, type Tensor2D,
+} from '../../engine/index';
+import { augment } from '../../core/handwriting/augment';
+import { ALPHA, COPIES, LAYERS, LEARNING_RATE, MAX_STEPS, RANKS } from '../../core/handwriting/settings';
+import { JobStopped, type JobContext } from '../context';
+import { baseModel, digits, taskData } from '../resources';
+
+export interface ImageSet { images: Uint8Array; labels: Uint8Array }
+
+/** 'base', 'mine' (the adapter trained here) or the id of a loaded file. */
+export type AdapterRef = string;
+
+interface Held {
+  adapters: (LoraAdapter | null)[];
+  rank: number;
+  params: number;
+  name: string;
+}
+
+export interface AdapterSummary { id: string; name: string; rank: number; params: number; fileBytes: number }
+
+export interface HwTrainParams {
+  session: string;
+  train: ImageSet;
+  heldOut: ImageSet;
+  rank: number;
+  steps: number;
+  seed: number;
+}
+
+export type HwTrainEvent = { kind: 'step'; step: number; steps: number; loss: number } | { kind: 'scoring' };
+
+export interface Score { correct: number; n: number }
+
+export interface HwTrainResult {
+  steps: number;
+  rank: number;
+  params: number;
+  /** Examples trained on: drawings × COPIES. */
+  examples: number;
+  heldOut: { base: Score; adapter: Score };
+  mnist: { base: Score; adapter: Score };
+  fileBytes: number;
+}
+
+function checkSet(s: ImageSet, what: string): number {
+  if (!(s?.images instanceof Uint8Array) || !(s.labels instanceof Uint8Array)) throw new Error(`No ${what} were given.`);
+  const n = s.labels.length;
+  if (s.images.length !== n * IMAGE_SIZE) throw new Error(`The ${what} are not ${n} images of 28×28.`);
+  if (s.labels.some((l) => l > 9)) throw new Error(`The ${what} have a label that is not a digit.`);
+  return n;
+}
+
+const held = (ctx: JobContext): Map<string, Held> => {
+  let m = ctx.session.get('adapters') as Map<string, Held> | undefined;
+  if (!m) ctx.session.set('adapters', (m = new Map()));
+  return m;
+};
+
+async function modelFor(ref: AdapterRef, ctx: JobContext): Promise<LoraModel> {
+  const { model: base } = await baseModel();
+  if (ref === 'base') return new LoraModel(base);
+  const h = held(ctx).get(ref);
+  if (!h) throw new Error(ref === 'mine' ? 'Train your adapter first.' : 'That adapter file is no longer loaded.');
+  return new LoraModel(base, h.adapters);
+}
+
+async function score(model: LoraModel, data: DigitTensors): Promise<Score> {
+  if (!data.n) return { correct: 0, n: 0 };
+  const e = await evaluate((x) => model.forward(x), data);
+  return { correct: Math.round(e.accuracy * e.n), n: e.n };
+}
+
+async function withSet<T>(s: ImageSet, f: (d: DigitTensors) => Promise<T>): Promise<T> {
+  const d = new DigitTensors({ n: s.labels.length, images: s.images, labels: s.labels });
+  try {
+    return await f(d);
+  } finally {
+    d.dispose();
+  }
+}
+
+/** What a personal adapter's file says about itself (the format's free `info` field). */
+const fileInfo = (rank: number) => ({ kind: 'handwriting', rank, layers: LAYERS.length });
+
+export const jobs = {
+  /** The ten probabilities for one 28×28 image, by the base or with an adapter. */
+  async predict(p: { session: string; pixels: Uint8Array; adapter: AdapterRef }, ctx: JobContext): Promise<{ probs: number[] }> {
+    if (!(p.pixels instanceof Uint8Array) || p.pixels.length !== IMAGE_SIZE) throw new Error('The image must have 784 pixels.');
+    const model = await modelFor(p.adapter, ctx);
+    const y = tf.tidy(() => tf.softmax(model.forward(tf.div(tf.tensor2d(p.pixels, [1, IMAGE_SIZE], 'float32'), 255) as Tensor2D)));
+    const probs = Array.from(await y.data());
+    y.dispose();
+    return { probs };
+  },
+
+  /** A digit from the site's MNIST training subset (not the test digits the adapter is measured on). */
+  async sample(p: { index: number }): Promise<{ pixels: Uint8Array; label: number; index: number; of: number }> {
+    const d = await digits('train');
+    if (!Number.isInteger(p.index)) throw new Error('The sample number must be a whole number.');
+    const i = ((p.index % d.n) + d.n) % d.n;
+    return { pixels: d.images.slice(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE), label: d.labels[i], index: i, of: d.n };
+  },
+
+  /** Trains a fresh personal adapter on the drawings (augmented), then scores base and adapter. */
+  async train(p: HwTrainParams, ctx: JobContext): Promise<HwTrainResult> {
+    const nTrain = checkSet(p.train, 'training drawings');
+    checkSet(p.heldOut, 'held-out drawings');
+    if (!nTrain) throw new Error('There are no training drawings yet.');
+    if (!RANKS.includes(p.rank)) throw new Error(`The rank must be one of ${RANKS.join(', ')} (got ${p.rank}).`);
+    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > MAX_STEPS) throw new Error(`Steps must be a whole number from 1 to ${MAX_STEPS} (got ${p.steps}).`);
+    const { model: base } = await baseModel();
+    const aug = augment(p.train.images, p.train.labels, COPIES, mulberry32(deriveSeed(p.seed, 'augment')));
+    const data = new DigitTensors(aug);
+    const model = LoraModel.withAdapters(base, LAYERS, { rank: p.rank, alpha: ALPHA }, p.seed);
+    const trainer = new Trainer(model.variables(), (x) => model.forward(x), data, {
+      steps: p.steps, learningRate: LEARNING_RATE, batchSize: 64, seed: p.seed, reportEvery: 5,
+    });
+    ctx.attach(trainer);
+    try {
+      await trainer.run((e) => ctx.emit({ kind: 'step', step: e.step, steps: p.steps, loss: e.loss } satisfies HwTrainEvent));
+      if (ctx.stopped) throw new JobStopped();
+    } catch (e) {
+      model.disposeAdapters();
+      throw e;
+    } finally {
+      ctx.attach(null);
+      trainer.dispose();
+      data.dispose();
+    }
+    ctx.emit({ kind: 'scoring' } satisfies HwTrainEvent);
+    const plain = new LoraModel(base);
+    const heldOut = await withSet(p.heldOut, async (d) => ({ base: await score(plain, d), adapter: await score(model, d) }));
+    const test = await taskData('original', 'test');
+    const mnist = { base: await score(plain, test), adapter: await score(model, test) };
+    const all = held(ctx);
+    all.get('mine')?.adapters.forEach((a) => a?.dispose());
+    const params = model.allocatedAdapterParams();
+    all.set('mine', { adapters: model.adapters, rank: p.rank, params, name: 'your adapter' });
+    return {
+      steps: p.steps, rank: p.rank, params, examples: aug.n, heldOut, mnist,
+      fileBytes: serializeAdapters(base, model.adapters, fileInfo(p.rank)).length,
+    };
+  },
+
+  /** Accuracy of each adapter (and the base) on each set of drawings, and on the MNIST test digits. */
+  async table(p: { session: string; adapters: AdapterRef[]; sets: ImageSet[] }, ctx: JobContext): Promise<{ rows: { adapter: AdapterRef; sets: Score[]; mnist: Score }[] }> {
+    p.sets.forEach((s, i) => checkSet(s, `drawings of set ${i + 1}`));
+    const test = await taskData('original', 'test');
+    const tensors = p.sets.map((s) => new DigitTensors({ n: s.labels.length, images: s.images, labels: s.labels }));
+    try {
+      const rows = [];
+      for (const ref of p.adapters) {
+        await ctx.checkpoint();
+        const model = await modelFor(ref, ctx);
+        const sets: Score[] = [];
+        for (const d of tensors) sets.push(await score(model, d));
+        rows.push({ adapter: ref, sets, mnist: await score(model, test) });
+      }
+      return { rows };
+    } finally {
+      tensors.forEach((t) => t.dispose());
+    }
+  },
+
+  /** The personal adapter as file bytes (the site's adapter file format). */
+  async save(_: { session: string }, ctx: JobContext): Promise<{ bytes: Uint8Array; rank: number }> {
+    const h = held(ctx).get('mine');
+    if (!h) throw new Error('Train your adapter first.');
+    const { model: base } = await baseModel();
+    const bytes = serializeAdapters(base, h.adapters, fileInfo(h.rank));
+    return { bytes, rank: h.rank };
+  },
+
+  /** Reads a classmate's adapter file for this base; a bad file throws AdapterFileError and nothing changes. */
+  async load(p: { session: string; bytes: Uint8Array; name: string }, ctx: JobContext): Promise<AdapterSummary> {
+    if (!(p.bytes instanceof Uint8Array)) throw new Error('No file bytes were given.');
+    const { model: base } = await baseModel();
+    const { adapters } = parseAdapters(p.bytes, base);
+    const present = adapters.filter((a): a is LoraAdapter => !!a);
+    const all = held(ctx);
+    const id = `file-${(ctx.session.get('nextFile') as number | undefined) ?? 1}`;
+    ctx.session.set('nextFile', Number(id.slice(5)) + 1);
+    const h: Held = { adapters, rank: Math.max(...present.map((a) => a.rank)), params: present.reduce((s, a) => s + a.paramCount, 0), name: p.name };
+    all.set(id, h);
+    return { id, name: p.name, rank: h.rank, params: h.params, fileBytes: p.bytes.length };
+  },
+
+  /** Forgets a loaded file's adapter (or the personal one, 'mine'). */
+  async unload(p: { session: string; id: AdapterRef }, ctx: JobContext): Promise<{ numTensors: number }> {
+    const all = held(ctx);
+    all.get(p.id)?.adapters.forEach((a) => a?.dispose());
+    all.delete(p.id);
+    return { numTensors: tf.memory().numTensors };
+  },
+};
