@@ -141,6 +141,13 @@ export const BIBLIOGRAPHY = {
     title: 'qa-lora: the PyTorch implementation of QA-LoRA (README: GPTQ with bits=4, group-size=32, act-order=False)',
     venue: 'GitHub repository yuhuixu1993/qa-lora', url: 'https://github.com/yuhuixu1993/qa-lora',
   },
+  jamil2023lora: {
+    authors: 'Umar Jamil',
+    short: 'Jamil', year: 2023,
+    title: 'pytorch-lora: a walk-through of LoRA in PyTorch on an MNIST classifier (notebook lora.ipynb)',
+    venue: 'GitHub repository hkproj/pytorch-lora, commit a2bdead (25 July 2023)',
+    url: 'https://github.com/hkproj/pytorch-lora/blob/a2bdeadabd4ffcaf99b61d31579b7c8abe3f1af4/lora.ipynb',
+  },
   eckart1936: {
     authors: 'Carl Eckart, Gale Young',
     short: 'Eckart and Young', year: 1936,
