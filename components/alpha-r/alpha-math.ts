@@ -9,6 +9,16 @@ export function finalLoss(losses: readonly LossPoint[], window = 10): number {
   return tail.reduce((s, l) => s + l.loss, 0) / tail.length;
 }
 
+/** Mean loss over the first `window` steps of a run: how fast it starts, which is what the chapter's
+ *  first-step argument predicts (under Adam: about equal at every rank with α/r, faster at larger
+ *  ranks with α/√r). A run shorter than the window gives its mean over all reports. */
+export function earlyLoss(losses: readonly LossPoint[], window = 10): number {
+  if (!losses.length) return NaN;
+  const head = losses.filter((l) => l.step <= window);
+  const pts = head.length ? head : losses.slice(0, 1);
+  return pts.reduce((s, l) => s + l.loss, 0) / pts.length;
+}
+
 /** The LoRA scale s for α, r and a scaling rule. */
 export const scaleOf = (alpha: number, r: number, scaling: string): number =>
   (scaling === 'alpha/r' ? alpha / r : alpha / Math.sqrt(r));

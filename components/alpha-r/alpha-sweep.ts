@@ -8,7 +8,7 @@ import { engine, type JobHandle } from '../lib/engine';
 import { formatNumber, formatRatio } from '../lib/format';
 import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
 import { sweepSchema } from './alpha-state';
-import { finalLoss } from './alpha-math';
+import { earlyLoss, finalLoss } from './alpha-math';
 import { give, holder, onLockChange, take } from './lock';
 
 type Scaling = 'alpha/r' | 'alpha/sqrt(r)';
@@ -145,9 +145,11 @@ class AlphaSweep extends HTMLElement {
       out.value = ranks.length < 2 ? 'Choose at least two ranks to compare them.' : '';
       return;
     }
+    // The chapter's prediction is about the first steps, so that comes first; then the final loss and ‖ΔW‖.
     const parts = pairs.map(([s, a, b]) =>
-      `under ${NAME[s]}, ‖ΔW‖ at r = ${hi} was ${formatRatio(b!.totalNorm / a!.totalNorm)} that at r = ${lo}, `
-      + `and the final loss went from ${formatNumber(finalLoss(a!.losses), 3)} to ${formatNumber(finalLoss(b!.losses), 3)}`);
+      `under ${NAME[s]}, the mean loss over the first 10 steps was ${formatNumber(earlyLoss(a!.losses), 3)} at r = ${lo} `
+      + `and ${formatNumber(earlyLoss(b!.losses), 3)} at r = ${hi}, the final loss went from ${formatNumber(finalLoss(a!.losses), 3)} `
+      + `to ${formatNumber(finalLoss(b!.losses), 3)}, and ‖ΔW‖ at r = ${hi} was ${formatRatio(b!.totalNorm / a!.totalNorm)} that at r = ${lo}`);
     out.value = `In your run, ${parts.join('; ')}.`;
   }
 

@@ -129,7 +129,9 @@ describe('/intrinsic-dimension/ sweep', () => {
     const label = await cell.locator('[data-role="chart"] [role="img"]').getAttribute('aria-label');
     expect(label).toMatch(/Script \(full MNIST\): d [\d,]+: \d/);
     expect(await cell.locator('output[data-role="script-d90"]').textContent()).toMatch(/^[\d,]+$|^not reached$/);
-    expect(await page.locator('figcaption').filter({ hasText: 'npm run intrinsic-sweep' }).count()).toBe(1);
+    // The caption says when and how the points were computed, without build-tool names (issue 13, item 16).
+    expect(await page.locator('figcaption').filter({ hasText: 'Precomputed points, computed ahead of time on' }).count()).toBe(1);
+    expect(await page.locator('main').textContent()).not.toMatch(/npm run|src\/engine|LoraModel\.swap|paramSummary/);
     // Changing the list of d writes the URL.
     await cell.getByLabel('Values of d').selectOption('wide');
     expect(page.url()).toContain('sw.list=wide');
