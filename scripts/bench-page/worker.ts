@@ -9,7 +9,7 @@ import { runBenchmarks, type BenchOptions } from '../../src/engine/fast/benchmar
 export interface BenchRequest {
   /** A backend to force, or undefined for what the site picks by itself. */
   prefer?: BackendName;
-  /** WASM threads (needs a cross-origin isolated page); undefined = tfjs's default. */
+  /** WASM threads (needs a cross-origin isolated page); undefined = every core (initBackend's default). */
   threads?: number;
   opts: Omit<BenchOptions, 'log'>;
 }
@@ -19,11 +19,8 @@ const post = (msg: unknown) => (self as unknown as Worker).postMessage(msg);
 self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const { prefer, threads, opts } = e.data;
   try {
-    if (threads) {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setThreadsCount(threads);
-    }
-    const info = await initBackend({ prefer, wasmPath: '/tfjs/' });
+    // initBackend sets tfjs's thread count itself (every core by default, and past tfjs's own cap).
+    const info = await initBackend({ prefer, wasmPath: '/tfjs/', threads });
     let wasmThreads: number | null = null;
     let wasmSimd: boolean | null = null;
     if (info.name === 'wasm') {
