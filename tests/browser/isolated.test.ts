@@ -122,7 +122,13 @@ describe('served cross-origin isolated (COOP/COEP)', () => {
       const { page, context, problems } = await site.open(path + (run?.query ?? ''));
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       await scrollThrough(page);
-      if (run) await run.run(page);
+      if (run) {
+        await run.run(page);
+        // Every training cell's backend line names the threads (the engine started with the run).
+        const lines = await page.locator('engine-backend output').allTextContents();
+        for (const line of lines) expect(line).toMatch(/^(WebAssembly, \d+ threads?|WebGL|WebGPU)/);
+        expect(lines.join(' ')).not.toMatch(/not cross-origin isolated/);
+      }
       await page.waitForTimeout(300);
       expect(problems).toEqual([]);
       expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
