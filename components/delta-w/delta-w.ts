@@ -5,6 +5,7 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
+import { backendLine } from '../lib/backend-line';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
 import type { DeltaAnalysis } from '../../src/worker/jobs/deltaw';
 import type { TrainResult } from '../../src/worker/jobs/lora';
@@ -109,7 +110,7 @@ class DeltaWCell extends HTMLElement {
           await analyse();
         }
         const b = await engine().backend;
-        progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${b.name}. Press Train for ${state.get('steps')} more steps.`;
+        progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${backendLine(b)}. Press Train for ${state.get('steps')} more steps.`;
       } catch (e) {
         const err = e as Error;
         showMessage(this, 'error', err.name === 'TrainingDiverged' ? `${err.message}` : `Training failed: ${err.message}`, 'error');

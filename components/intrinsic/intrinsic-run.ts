@@ -6,13 +6,13 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
+import { backendLine } from '../lib/backend-line';
 import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/worker/jobs/subspace';
 import { D, progressText, runSchema, shareOfD } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
 
 const SESSION = 'intrinsic-run';
-const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (WASM)', cpu: 'CPU (plain JavaScript)' };
 
 class IntrinsicRun extends HTMLElement {
   private state!: StateStore<typeof runSchema>;
@@ -48,7 +48,7 @@ class IntrinsicRun extends HTMLElement {
     this.sync();
     whenNear(this, () => {
       engine().backend.then(
-        (b) => (this.out('backend').value = BACKENDS[b.name] ?? b.name),
+        (b) => (this.out('backend').value = backendLine(b)),
         (e: Error) => showMessage(this, 'engine', e.message, 'error'),
       );
     });

@@ -7,6 +7,8 @@ import { formatMs, formatPercent } from '../lib/format';
 import type { LatencyEvent, LatencyResult, Timing } from '../../src/worker/jobs/merge';
 import { Runner } from '../which-rank/runner';
 import { backendLabel, formatDiff } from './format';
+import { backendLine } from '../lib/backend-line';
+import { engine } from '../lib/engine';
 
 const schema = {
   steps: { kind: 'enum', options: ['25', '50', '100', '200'], default: '50', label: 'Training steps' },
@@ -65,7 +67,9 @@ class MergeLatency extends HTMLElement {
       out('diff').value = formatDiff(r.check.mergedVsUnmerged);
       out('restored').value = formatDiff(r.check.restoredWeights);
       out('score').value = `${formatPercent(r.score.unmerged, 1)} / ${formatPercent(r.score.merged, 1)}`;
-      out('backend').value = backendLabel(r.backend);
+      // The page's engine, with its thread count (the timings depend on it); the job's own name if they differ.
+      const info = await engine().backend.catch(() => null);
+      out('backend').value = info && info.name === r.backend ? backendLine(info) : backendLabel(r.backend);
     });
   }
 }

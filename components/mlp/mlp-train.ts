@@ -10,7 +10,7 @@ import { trainSchema } from './train-state';
 import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, type TaskName } from './train-logic';
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
 import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
-import { backendName } from './backend-name';
+import { backendLine, backendNote } from '../lib/backend-line';
 
 const SESSION = 'mlp-train';
 
@@ -92,8 +92,8 @@ class MlpTrain extends HTMLElement {
     this.started = true;
     engine().backend.then(
       (b) => {
-        this.out('backend').value = backendName(b.name);
-        this.querySelector('[data-role="backend-why"]')!.textContent = b.reason;
+        this.out('backend').value = backendLine(b);
+        this.querySelector('[data-role="backend-why"]')!.textContent = backendNote(b);
       },
       (e: Error) => showMessage(this, 'engine', e.message, 'error'),
     );

@@ -10,10 +10,7 @@ import { gemmFor, setFastThreads, startFastThreads } from '../../src/engine/fast
 export interface BenchRequest {
   /** A backend to force, or undefined for what the site picks by itself. */
   prefer?: BackendName;
-  /**
-   * Threads for tfjs's WASM kernels and for the fast path's products (both need a cross-origin
-   * isolated page); undefined = the defaults (tfjs: half the cores; the fast path: all of them).
-   */
+  /** Threads for tfjs's WASM kernels and the fast path's products (needs a cross-origin isolated page); undefined = every core. */
   threads?: number;
   opts: Omit<BenchOptions, 'log'>;
 }
@@ -23,12 +20,9 @@ const post = (msg: unknown) => (self as unknown as Worker).postMessage(msg);
 self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const { prefer, threads, opts } = e.data;
   try {
-    if (threads) {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setThreadsCount(threads);
-      setFastThreads(threads);
-    }
-    const info = await initBackend({ prefer, wasmPath: '/tfjs/' });
+    // initBackend sets tfjs's thread count itself (every core by default, and past tfjs's own cap).
+    const info = await initBackend({ prefer, wasmPath: '/tfjs/', threads });
+    if (threads) setFastThreads(threads);
     let wasmThreads: number | null = null;
     let wasmSimd: boolean | null = null;
     if (info.name === 'wasm') {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
-import { serveDir, type Served } from './server';
+import { serveDir, type Served, type ServeOptions } from './server';
 
 const ARGS = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -25,12 +25,15 @@ export interface Site {
   open(path: string, opts?: OpenOptions): Promise<OpenedPage>;
 }
 
-/** Call at the top of a test file: starts the server and browser once for the file. */
-export function useSite(): Site {
+/**
+ * Call at the top of a test file: starts the server and browser once for the file.
+ * `useSite({ isolated: true })` serves every response with COOP/COEP (a cross-origin isolated site).
+ */
+export function useSite(serve: ServeOptions = {}): Site {
   let served: Served;
   const site = {} as Site;
   beforeAll(async () => {
-    served = await serveDir();
+    served = await serveDir(undefined, serve);
     site.origin = served.origin;
     site.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -67,6 +70,12 @@ async function openPage(browser: Browser, origin: string, path: string, opts: Op
   });
   const page = await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`); });
+  // Errors inside workers too: the engine worker's own console, and Emscripten's report of a crashed
+  // WebAssembly thread ("worker sent an error!", a warning) which is how a broken pthread shows itself.
+  page.on('worker', (worker) => worker.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()} (${worker.url().slice(0, 80)})`);
+  }));
+  page.on('console', (msg) => { if (msg.type() === 'warning' && /worker sent an error/.test(msg.text())) problems.push(`worker crashed: ${msg.text()}`); });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
   page.on('requestfailed', (req) => {
     if (req.url().startsWith(origin)) problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);

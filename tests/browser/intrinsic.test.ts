@@ -37,7 +37,7 @@ describe('/intrinsic-dimension/ single run', () => {
   it('trains at a small d in the worker, shows the accuracy, and the page stays responsive', async () => {
     const { page, context, problems } = await site.open('/intrinsic-dimension/?id.d=50&id.steps=60&id.seed=3');
     await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
-    await expect.poll(() => page.locator(out('backend')).textContent(), { timeout: 60_000 }).toMatch(/WASM|WebGL|WebGPU|CPU/);
+    await expect.poll(() => page.locator(out('backend')).textContent(), { timeout: 60_000 }).toMatch(/WebAssembly, \d+ threads?|WebGL|WebGPU|CPU/);
     // The chart below loads Observable Plot when it comes near; let that finish first, so that what is
     // measured next is the page while the worker trains.
     await expect.poll(() => page.locator('intrinsic-sweep [data-role="chart"] [role="img"]').count(), { timeout: 30_000 }).toBe(1);
