@@ -97,7 +97,7 @@ function rig(helpers: number, stalls: Record<number, Partial<Record<Stall, numbe
 async function until(ready: () => boolean, what: string): Promise<void> {
   const t0 = Date.now();
   while (!ready()) {
-    if (Date.now() - t0 > 30_000) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - t0 > 60_000) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -135,7 +135,7 @@ describe.runIf(canBlock())('the thread pool when helpers are descheduled at the 
     } finally {
       r.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('a helper stalled between reading a new generation and claiming its slot does not take a later job\'s block', async () => {
     // Helpers 2 and 3 read the first job's generation, then stall before they claim. The second job uses their
@@ -160,7 +160,7 @@ describe.runIf(canBlock())('the thread pool when helpers are descheduled at the 
     } finally {
       r.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('a helper that becomes ready just after a job started does not run that job\'s slot, nor the next job\'s twice', async () => {
     // Helper 2 reads the generation, then stalls before it says it is ready, so the first job (cut in two) is
@@ -181,7 +181,7 @@ describe.runIf(canBlock())('the thread pool when helpers are descheduled at the 
     } finally {
       r.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('when the calling thread\'s own block traps, run() throws only once no helper is still writing', async () => {
     // Helper 1 claims its block and stalls before computing it. The caller's block traps (out of bounds). If
@@ -205,7 +205,7 @@ describe.runIf(canBlock())('the thread pool when helpers are descheduled at the 
     } finally {
       r.close();
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('generations', () => {
