@@ -18,6 +18,10 @@
  * and notifies, computes its own block, then waits. A block whose helper has
  * not yet woken (a busy machine, a helper still starting) is taken back and
  * computed by the caller: no job waits on a thread that is not running.
+ * Every slot without a block is marked claimed before the generation is
+ * bumped, and a helper claims only a slot whose claim is older than the
+ * generation it woke for: the caller does not wait for idle helpers, so one
+ * descheduled at any point must never read a slot the next job is writing.
  *
  * The caller blocks in Atomics.wait, which a page's main thread may not do:
  * the pool is only made where that is allowed (the engine's Web Worker, Node).
@@ -85,8 +89,11 @@ export const HELPER_SOURCE = `'use strict';
       while (g === seen) { Atomics.wait(i32, L.GEN, seen); g = Atomics.load(i32, L.GEN); }
       seen = g;
       if (Atomics.load(i32, L.STOP)) return;
+      // Claim g only from an older claim ((c - g) | 0 < 0: generations wrap). This thread may have been
+      // descheduled since it read g; if the caller has since marked or taken this slot for a newer job,
+      // claiming g would hand this thread that job's block, which the caller computes as well.
       var c = Atomics.load(i32, s + L.CLAIM);
-      if (c === g || Atomics.compareExchange(i32, s + L.CLAIM, c, g) !== c) continue;
+      if (((c - g) | 0) >= 0 || Atomics.compareExchange(i32, s + L.CLAIM, c, g) !== c) continue;
       try {
         var calls = f64[base], p = base + 1;
         for (var k = 0; k < calls; k++) {
@@ -217,38 +224,56 @@ export class ThreadPool {
       for (const c of parts[0]) this.call(c);
       return;
     }
-    const g = (this.generation = this.generation === 0x7fffffff ? 1 : this.generation + 1);
+    for (const part of parts) check(part);
+    const g = (this.generation = nextGeneration(this.generation));
     const used = slots.slice(0, parts.length - 1);
-    for (const slot of slots) this.f64[F64_BASE + PART_WORDS * slot] = 0; // helpers without a block this time do nothing
     used.forEach((slot, k) => this.write(slot, parts[k + 1]));
+    // Every other slot, ready or not, is marked taken for g before g is announced. Its helper then skips g
+    // and never reads its slot: the caller does not wait for it, so by the time a late helper read the slot
+    // the next job could be rewriting it (and, its claim being older, take that job's block back as well).
+    for (let slot = 1; slot <= this.helpers.length; slot++) if (!used.includes(slot)) Atomics.store(this.i32, SLOTS + 4 * slot + CLAIM, g);
     Atomics.store(this.i32, GEN, g);
     Atomics.notify(this.i32, GEN);
-    for (const c of parts[0]) this.call(c);
-    let failed = false;
     this.stats.jobs++;
+    // Whatever happens on this thread (a WASM trap), no helper may still be writing into the job's tensors when
+    // run() returns or throws: the caller's error path may free them.
+    let threw = false;
+    let error: unknown;
+    try {
+      for (const c of parts[0]) this.call(c);
+    } catch (e) {
+      threw = true;
+      error = e;
+    }
+    let failed = false;
     used.forEach((slot, k) => {
       const s = SLOTS + 4 * slot;
       const c = Atomics.load(this.i32, s + CLAIM);
       if (c !== g && Atomics.compareExchange(this.i32, s + CLAIM, c, g) === c) {
-        // Its helper has not woken up yet: this thread computes the block (the same bits).
+        // Its helper has not woken up yet: this thread computes the block (the same bits), unless the job has already failed.
         this.stats.takenBack++;
-        for (const call of parts[k + 1]) this.call(call);
+        if (threw) return;
+        try {
+          for (const call of parts[k + 1]) this.call(call);
+        } catch (e) {
+          threw = true;
+          error = e;
+        }
         return;
       }
       this.stats.helperBlocks++;
       this.waitDone(s, g);
       if (Atomics.load(this.i32, s + FAILED) === g) failed = true;
     });
+    if (threw) throw error;
     if (failed) throw new Error('A helper thread of the WebAssembly products failed.');
   }
 
   private write(slot: number, part: Part): void {
-    if (part.length > MAX_CALLS) throw new Error(`threads: at most ${MAX_CALLS} calls per part.`);
     const base = F64_BASE + PART_WORDS * slot;
     this.f64[base] = part.length;
     part.forEach((c, k) => {
       const args = c.length - 1;
-      if (args > MAX_ARGS) throw new Error(`threads: at most ${MAX_ARGS} arguments per call.`);
       const p = base + 1 + k * (2 + MAX_ARGS);
       this.f64[p] = c[0];
       this.f64[p + 1] = args;
@@ -274,10 +299,21 @@ export class ThreadPool {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.i32, STOP, 1);
-    Atomics.store(this.i32, GEN, (this.generation = this.generation + 1));
+    Atomics.store(this.i32, GEN, (this.generation = nextGeneration(this.generation)));
     Atomics.notify(this.i32, GEN);
     for (const h of this.helpers) h.terminate();
   }
+}
+
+/** The generation after g: int32 arithmetic, so that helpers can order two by the sign of their difference; never 0 (the control block's initial value). */
+export function nextGeneration(g: number): number {
+  return (g + 1) | 0 || 1;
+}
+
+/** Throws, before anything is written, if a part does not fit its slot. */
+function check(part: Part): void {
+  if (part.length > MAX_CALLS) throw new Error(`threads: at most ${MAX_CALLS} calls per part.`);
+  for (const c of part) if (c.length - 1 > MAX_ARGS) throw new Error(`threads: at most ${MAX_ARGS} arguments per call.`);
 }
 
 /**
