@@ -3,21 +3,34 @@
 import { SESSION, adapterFileName, drawingsFileName, scoreText } from './settings';
 import { store } from './store';
 import { engine } from '../lib/engine';
+import { busyOwner, onBusyChange } from '../lib/engine-lock';
 import { clearMessage, showMessage } from '../lib/messages';
-import { formatBytes, formatInt } from '../lib/format';
+import { formatBytes, formatInt, formatRatio } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { pack, parseDrawings, serializeDrawings, type Drawing } from '../../src/core/handwriting/drawings';
 import type { AdapterSummary, Score } from '../../src/worker/jobs/handwriting';
 
 interface DrawingSet { name: string; drawings: Drawing[] }
 
-/** Larger than any adapter of this network at rank 16 (about 0.9 MB) or any drawings file of 500 drawings. */
+/**
+ * Larger than any adapter file of this network (rank 16 on all three layers: 16 × (784 + 1,000 +
+ * 1,000 + 2,000 + 2,000 + 10) = 108,704 float32 numbers, 434,816 bytes plus a header of a few
+ * hundred) or any drawings file of 500 drawings.
+ */
 const MAX_FILE = 5_000_000;
+
+const WAITING = 'The table is scored again once the engine is free.';
 
 class HandwritingSwap extends HTMLElement {
   private urls: string[] = [];
   private sets: DrawingSet[] = [];
   private generation = 0;
+  /** The table job in flight, stopped when a newer request or a training makes it out of date. */
+  private job: { stop(): void } | null = null;
+  /** What the table shows is out of date and waits to be scored. */
+  private dirty = false;
+  private cancelNear: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -42,7 +55,7 @@ class HandwritingSwap extends HTMLElement {
       try {
         const r = await engine().run<{ bytes: Uint8Array; rank: number }>('handwriting.save', { session: SESSION }).done;
         link(out('adapter-link'), new Uint8Array(r.bytes), 'application/octet-stream', adapterFileName(r.rank, who.value), r.bytes.length);
-        out('adapter-bytes').value = `${formatInt(r.bytes.length)} bytes (the base is ${formatInt(baseBytes / r.bytes.length)}× larger)`;
+        out('adapter-bytes').value = `${formatInt(r.bytes.length)} bytes (the base is ${formatRatio(baseBytes / r.bytes.length)} larger)`;
       } catch (e) {
         showMessage(this, 'save', (e as Error).message, 'error');
       }
@@ -101,7 +114,7 @@ class HandwritingSwap extends HTMLElement {
       drawingInput.value = '';
       if (errors.length) showMessage(this, 'load', `Not loaded: ${errors.join(' ')}`, 'error');
       updateForget();
-      void this.score();
+      this.requestScore();
     });
 
     const restore = q<HTMLInputElement>('#hw-restore');
@@ -136,12 +149,12 @@ class HandwritingSwap extends HTMLElement {
         showMessage(this, 'load', `Could not forget the files: ${(e as Error).message}`, 'error');
       }
       updateForget();
-      void this.score();
+      this.requestScore();
     });
 
     let lastKey = '';
     let lastMine: unknown = undefined;
-    store.subscribe(() => {
+    this.unsubscribe.push(store.subscribe(() => {
       const mine = store.adapters.find((a) => a.id === 'mine');
       saveAdapter.disabled = !mine;
       if (mine !== lastMine) {
@@ -156,13 +169,52 @@ class HandwritingSwap extends HTMLElement {
       const key = JSON.stringify([store.adapters, store.drawings.length]);
       if (key !== lastKey) {
         lastKey = key;
-        void this.score();
+        this.requestScore();
       }
-    });
+    }));
+    // A training claims the engine: a table scored alongside would slow it and be out of date at its
+    // end, so it is stopped and scored again once the engine is free.
+    this.unsubscribe.push(onBusyChange((owner) => {
+      if (owner) this.pause(WAITING);
+      else if (this.dirty) this.requestScore();
+    }));
     saveDrawings.disabled = !store.drawings.length;
     this.renderHead();
     // The first scoring (the base on your stored drawings) waits until the table is near the screen.
-    whenNear(this, () => void this.score());
+    this.requestScore();
+  }
+
+  private status(): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>('output[data-role="table-status"]')!;
+  }
+
+  /**
+   * Asks for the table to be scored again. A scoring reads every MNIST test digit once per model,
+   * so it runs only once the table is near the screen and no cell holds the engine, and a newer
+   * request stops the one in flight rather than queueing behind it.
+   */
+  private requestScore(): void {
+    this.dirty = true;
+    this.pause();
+    if (busyOwner()) {
+      this.status().value = WAITING;
+      return;
+    }
+    this.cancelNear?.();
+    this.cancelNear = whenNear(this, () => {
+      this.cancelNear = null;
+      if (this.dirty && !busyOwner()) void this.score();
+    });
+  }
+
+  /** Stops the scoring in flight (its figures would be stale) and marks the table out of date. */
+  private pause(why?: string): void {
+    if (!this.job) return;
+    this.generation++;
+    this.job.stop();
+    this.job = null;
+    this.dirty = true;
+    if (why) this.status().value = why;
   }
 
   private columns(): { name: string; drawings: Drawing[] }[] {
@@ -177,9 +229,11 @@ class HandwritingSwap extends HTMLElement {
 
   /** Scores every adapter on every set's held-out drawings (and MNIST); a newer request supersedes an older one. */
   private async score(): Promise<void> {
+    this.job?.stop();
+    this.dirty = false;
     const gen = ++this.generation;
     this.renderHead();
-    const status = this.querySelector<HTMLOutputElement>('output[data-role="table-status"]')!;
+    const status = this.status();
     const adapters = ['base', ...store.adapters.map((a) => a.id)];
     const labels = new Map([['base', 'Base model only'], ...store.adapters.map((a) => [a.id, a.id === 'mine' ? 'Base + your adapter' : `Base + ${a.label.replace(/^the base \+ /, '')}`] as [string, string])]);
     const sets = this.columns().map((c) => {
@@ -188,8 +242,11 @@ class HandwritingSwap extends HTMLElement {
     });
     status.value = 'Scoring…';
     try {
-      const r = await engine().run<{ rows: { adapter: string; sets: Score[]; mnist: Score }[] }>('handwriting.table', { session: SESSION, adapters, sets }).done;
+      const handle = engine().run<{ rows: { adapter: string; sets: Score[]; mnist: Score }[] }>('handwriting.table', { session: SESSION, adapters, sets });
+      this.job = handle;
+      const r = await handle.done;
       if (gen !== this.generation) return;
+      this.job = null;
       const body = this.querySelector('tbody[data-role="rows"]')!;
       body.replaceChildren(...r.rows.map((row) => {
         const tr = document.createElement('tr');
@@ -198,14 +255,19 @@ class HandwritingSwap extends HTMLElement {
         for (const s of [...row.sets, row.mnist]) tr.append(Object.assign(document.createElement('td'), { textContent: scoreText(s) }));
         return tr;
       }));
-      status.value = `${r.rows.length} model${r.rows.length === 1 ? '' : 's'} scored on ${sets.length} set${sets.length === 1 ? '' : 's'} of drawings and on the 1,000 MNIST test digits.`;
+      status.value = `${r.rows.length} model${r.rows.length === 1 ? '' : 's'} scored on ${sets.length} set${sets.length === 1 ? '' : 's'} of drawings and on the ${formatInt(r.rows[0].mnist.n)} MNIST test digits.`;
     } catch (e) {
-      if (gen === this.generation) status.value = `The table could not be scored: ${(e as Error).message}`;
+      if (gen !== this.generation) return;
+      this.job = null;
+      status.value = `The table could not be scored: ${(e as Error).message}`;
     }
   }
 
   disconnectedCallback(): void {
     this.urls.forEach((u) => URL.revokeObjectURL(u));
+    this.unsubscribe.forEach((f) => f());
+    this.cancelNear?.();
+    this.job?.stop();
   }
 }
 

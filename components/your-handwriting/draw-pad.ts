@@ -7,13 +7,13 @@ import { engine } from '../lib/engine';
 import { clearMessage, showMessage } from '../lib/messages';
 import { renderPlot } from '../lib/plot';
 import { whenNear } from '../lib/onscreen';
+import { formatPercent } from '../lib/format';
 import { EMPTY_REASON, SIDE, preprocess, rasterize, type Point } from '../../src/core/handwriting/preprocess';
 import { nextPrompt } from '../../src/core/handwriting/drawings';
 
 type Current = { pixels: Uint8Array; naive: Uint8Array | null; source: 'drawn' | 'sample'; label?: number } | null;
 
 const argmax = (xs: number[]) => xs.reduce((best, v, i) => (v > xs[best] ? i : best), 0);
-const pct = (p: number) => `${(100 * p).toFixed(1)} %`;
 
 function paintImage(canvas: HTMLCanvasElement, pixels: Uint8Array | null): void {
   const ctx = canvas.getContext('2d')!;
@@ -86,7 +86,7 @@ class HandwritingPad extends HTMLElement {
           Plot.barY(p.map((v, d) => ({ d, v })), { x: 'd', y: 'v', fill: (r: { d: number }) => (r.d === top ? theme.accent : theme.muted) }),
           Plot.ruleY([0], { stroke: theme.border }),
         ],
-      }), { label: `Probabilities for digits 0 to 9: ${p.map((v, d) => `${d} ${pct(v)}`).join(', ')}.` });
+      }), { label: `Probabilities for digits 0 to 9: ${p.map((v, d) => `${d} ${formatPercent(v)}`).join(', ')}.` });
     };
 
     // One request in flight; while it runs, only the newest image waits (drawing makes many).
@@ -99,14 +99,14 @@ class HandwritingPad extends HTMLElement {
         const { probs: p } = await engine().run<{ probs: number[] }>('handwriting.predict', { session: SESSION, pixels: cur.pixels, adapter: store.reader }).done;
         if (cur === this.current) {
           const top = argmax(p);
-          reading.value = `Reads ${top}, probability ${pct(p[top])}.`;
+          reading.value = `Reads ${top}, probability ${formatPercent(p[top])}.`;
           drawChart(p);
           clearMessage(this, 'engine');
         }
         if (cur.naive && cur === this.current) {
           const n = await engine().run<{ probs: number[] }>('handwriting.predict', { session: SESSION, pixels: cur.naive, adapter: store.reader }).done;
           const t = argmax(n.probs);
-          if (cur === this.current) naiveReading.value = `Shrunk as it is, without the MNIST steps, it would read ${t}, probability ${pct(n.probs[t])}.`;
+          if (cur === this.current) naiveReading.value = `Shrunk as it is, without the MNIST steps, it would read ${t}, probability ${formatPercent(n.probs[t])}.`;
         } else if (cur === this.current) naiveReading.value = '';
       } catch (e) {
         showMessage(this, 'engine', `The model could not read the drawing: ${(e as Error).message}`, 'error');
@@ -231,12 +231,18 @@ class HandwritingPad extends HTMLElement {
       reader.replaceChildren(new Option('the base model only', 'base'), ...store.adapters.map((a) => new Option(a.label, a.id)));
       reader.value = store.adapters.some((a) => a.id === keep) ? keep : 'base';
     };
-    store.subscribe(renderSet);
-    renderSet();
-    reader.addEventListener('change', () => {
-      store.setReader(reader.value);
-      void predict();
+    // The reader also changes from other cells (the "Adapter on" switch, a finished training, a
+    // forgotten file): whichever way, the bars and the reading must be the new model's.
+    let lastReader = store.reader;
+    store.subscribe(() => {
+      renderSet();
+      if (store.reader !== lastReader) {
+        lastReader = store.reader;
+        void predict();
+      }
     });
+    renderSet();
+    reader.addEventListener('change', () => store.setReader(reader.value));
 
     add.addEventListener('click', () => {
       const cur = this.current;

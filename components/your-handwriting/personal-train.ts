@@ -64,7 +64,7 @@ class HandwritingTrain extends HTMLElement {
         const forgot = r.mnist.base.correct - r.mnist.adapter.correct;
         out('summary').value = `Your adapter: rank ${r.rank}, ${formatInt(r.params)} parameters, trained on ${formatInt(r.examples)} examples. `
           + `On your held-out drawings it gets ${r.heldOut.adapter.correct} right where the base gets ${r.heldOut.base.correct}. `
-          + (forgot > 0 ? `On MNIST it gets ${formatInt(forgot)} fewer right than the base: it forgot some of the plain digits.` : `On MNIST it did not lose any digits the base got right overall (${r.mnist.adapter.correct} vs ${r.mnist.base.correct}).`);
+          + (forgot > 0 ? `On MNIST it gets ${formatInt(forgot)} fewer right than the base: it forgot some of the plain digits.` : `On MNIST it gets as many or more right overall (${formatInt(r.mnist.adapter.correct)} vs ${formatInt(r.mnist.base.correct)}).`);
         store.setAdapter({ id: 'mine', label: 'the base + your adapter', rank: r.rank, fileBytes: r.fileBytes });
         store.setReader('mine');
       } catch (e) {

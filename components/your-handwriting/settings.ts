@@ -1,18 +1,22 @@
 // Settings shared by the /your-handwriting/ cells (plain data, no DOM).
+import { MAX_STEPS, RANKS } from '../../src/core/handwriting/settings';
+import { formatPercent } from '../lib/format';
+
 export const SESSION = 'your-handwriting';
 /** The pad's drawing surface in canvas pixels (CSS scales it to the column). */
 export const PAD = 280;
 
 export const trainSchema = {
-  rank: { kind: 'enum', options: ['1', '2', '4', '8', '16'], default: '4', label: 'rank' },
-  steps: { kind: 'int', min: 20, max: 1000, default: 150, label: 'steps' },
+  // The choices are the ones the worker job accepts (src/core/handwriting/settings.ts).
+  rank: { kind: 'enum', options: RANKS.map(String), default: '4', label: 'rank' },
+  steps: { kind: 'int', min: 20, max: MAX_STEPS, default: 150, label: 'steps' },
   seed: { kind: 'int', min: 0, max: 9999, default: 0, label: 'seed' },
 } as const;
 
-/** "3 of 4 (75.0 %)"; with nothing to count, says so instead of a made-up percentage. */
+/** "3 of 4 (75%)"; with nothing to count, says so instead of a made-up percentage. */
 export function scoreText(s: { correct: number; n: number }): string {
   if (!s.n) return 'no drawings to measure on';
-  return `${s.correct.toLocaleString('en-US')} of ${s.n.toLocaleString('en-US')} (${((100 * s.correct) / s.n).toFixed(1)} %)`;
+  return `${s.correct.toLocaleString('en-US')} of ${s.n.toLocaleString('en-US')} (${formatPercent(s.correct / s.n)})`;
 }
 
 /** A name safe in a file name: "Zoë Ng" → "zoe-ng" (accents dropped, the rest to hyphens). */

@@ -39,6 +39,17 @@ const correct = (text: string | null) => Number(/^(\d+) of /.exec(text ?? '')?.[
 describe('/your-handwriting/', () => {
   it('draws, reads, collects a personal set, trains an adapter that reads it better, and swaps adapter files', async () => {
     const { page, context, problems } = await site.open('/your-handwriting/?hw.steps=60');
+    // Count the table's scoring jobs (each reads every MNIST test digit once per model).
+    await page.evaluate(() => {
+      const post = Worker.prototype.postMessage;
+      const w = window as unknown as { tableJobs: number };
+      w.tableJobs = 0;
+      Worker.prototype.postMessage = function (this: Worker, m: unknown, ...rest: unknown[]) {
+        if ((m as { job?: string })?.job === 'handwriting.table') w.tableJobs++;
+        return (post as (...a: unknown[]) => void).apply(this, [m, ...rest]);
+      } as typeof post;
+    });
+    const tableJobs = () => page.evaluate(() => (window as unknown as { tableJobs: number }).tableJobs);
     const pad = page.locator('handwriting-pad');
     await pad.scrollIntoViewIfNeeded();
     const reading = pad.locator('output[data-role="reading"]');
@@ -47,10 +58,10 @@ describe('/your-handwriting/', () => {
 
     // One drawing: a non-empty 28×28 input and a prediction with ten bars.
     await draw(page, 2, 1);
-    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+ %\.$/);
+    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+%\.$/);
     expect(await ink(page, 'processed')).toBeGreaterThan(0);
     expect(await ink(page, 'naive')).toBeGreaterThan(0);
-    await expect.poll(() => pad.locator('[data-role="probs"] svg[role="img"]').getAttribute('aria-label')).toMatch(/^Probabilities for digits 0 to 9: 0 [\d.]+ %/);
+    await expect.poll(() => pad.locator('[data-role="probs"] svg[role="img"]').getAttribute('aria-label')).toMatch(/^Probabilities for digits 0 to 9: 0 [\d.]+%/);
     await pad.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => reading.textContent()).toBe('Draw a digit first: the pad is empty.');
     expect(await ink(page, 'processed')).toBe(0);
@@ -67,6 +78,24 @@ describe('/your-handwriting/', () => {
     }
     const held = pad.locator('tr[data-role="held-row"] td');
     expect(await held.allTextContents()).toEqual(['0', '0', '1', '0', '1', '0', '0', '1', '0', '0']);
+    // The table far below was not scored nine times over while the set grew.
+    expect(await tableJobs()).toBe(0);
+
+    // One more drawing in the made-up style left on the pad (not added): the first the base misreads,
+    // so that the adapter's reading can differ from the base's.
+    let byBase = '';
+    for (const [label, seed] of [[4, 4], [7, 4], [2, 4], [4, 5], [7, 5], [2, 5]]) {
+      await pad.getByRole('button', { name: 'Clear' }).click();
+      await draw(page, label, seed);
+      // The reading of the finished drawing, not of a stroke still on its way: unchanged for 1.5 s.
+      await expect.poll(async () => {
+        const before = await reading.textContent();
+        await page.waitForTimeout(1500);
+        return before?.startsWith('Reads') && before === (await reading.textContent());
+      }, { timeout: 60_000 }).toBe(true);
+      byBase = (await reading.textContent())!;
+      if (!byBase.startsWith(`Reads ${label},`)) break;
+    }
 
     // Train: progress, then base vs adapter on the held-out drawings and on MNIST.
     const train = page.locator('handwriting-train');
@@ -74,16 +103,22 @@ describe('/your-handwriting/', () => {
     await train.getByRole('button', { name: 'Train my adapter' }).click();
     await expect.poll(() => train.locator('.job-progress-status').textContent(), { timeout: 120_000 }).toBe('Trained 60 steps.');
     const out = (role: string) => train.locator(`output[data-role="${role}"]`).textContent();
-    await expect.poll(() => out('held-adapter'), { timeout: 30_000 }).toMatch(/^\d of 3 \([\d.]+ %\)$/);
+    await expect.poll(() => out('held-adapter'), { timeout: 30_000 }).toMatch(/^\d of 3 \([\d.]+%\)$/);
     expect(correct(await out('held-adapter'))).toBeGreaterThan(correct(await out('held-base')));
-    expect(await out('mnist-base')).toMatch(/^\d+ of 1,000 \([\d.]+ %\)$/);
-    expect(await out('mnist-adapter')).toMatch(/^\d+ of 1,000 \([\d.]+ %\)$/);
+    expect(await out('mnist-base')).toMatch(/^\d+ of 1,000 \([\d.]+%\)$/);
+    expect(await out('mnist-adapter')).toMatch(/^\d+ of 1,000 \([\d.]+%\)$/);
     expect(await train.getByLabel(/Adapter on/).isChecked()).toBe(true);
     expect(await pad.getByLabel('Read with').inputValue()).toBe('mine');
-    // The switch: off, and the pad is read by the base again.
+    // The pad's reading is the adapter's now, without touching the pad.
+    await expect.poll(() => reading.textContent(), { timeout: 30_000 }).not.toBe(byBase);
+    const byMine = await reading.textContent();
+    expect(byMine).toMatch(/^Reads \d, probability [\d.]+%\.$/);
+    // The switch: off, and the pad is read by the base again (the same figures as before training).
     await train.getByLabel(/Adapter on/).uncheck();
     expect(await pad.getByLabel('Read with').inputValue()).toBe('base');
+    await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toBe(byBase);
     await train.getByLabel(/Adapter on/).check();
+    await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toBe(byMine);
 
     // Save the adapter and the drawings, load both back: the table gains a row and a column.
     const swap = page.locator('handwriting-swap');
@@ -120,10 +155,18 @@ describe('/your-handwriting/', () => {
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toMatch(/^Not loaded: cut\.lora: /);
     await swap.getByLabel('Classmates’ drawings files (scored in the table)').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"other"}') });
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Not loaded: notes.json: This is not a LoRA, live drawings file.');
+    // The same adapter file again: refused, not a second row of the same numbers.
+    await swap.getByLabel('Adapter files (classmates’ or your own)').setInputFiles({ name: 'ada (1).lora', mimeType: 'application/octet-stream', buffer: bytes });
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Not loaded: ada (1).lora: This is the same adapter as ada.lora, which is already loaded.');
     expect(await swap.locator('tbody tr').count()).toBe(3);
     expect(await swap.locator('thead th').count()).toBe(4);
-    // Forgetting the loaded files leaves your own adapter and drawings.
+    expect(await pad.getByLabel('Read with').locator('option').count()).toBe(3);
+    // Forgetting the loaded files leaves your own adapter and drawings; a pad read by a forgotten
+    // file is read by the base again.
+    await pad.getByLabel('Read with').selectOption('file-1');
+    await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toBe(byMine);
     await swap.getByRole('button', { name: 'Forget the loaded files' }).click();
+    await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toBe(byBase);
     await expect.poll(() => swap.locator('output[data-role="table-status"]').textContent(), { timeout: 60_000 })
       .toBe('2 models scored on 1 set of drawings and on the 1,000 MNIST test digits.');
     expect(await swap.locator('thead th').count()).toBe(3);
@@ -149,7 +192,7 @@ describe('/your-handwriting/', () => {
     await pad.getByRole('button', { name: 'Show a sample digit' }).focus();
     await page.keyboard.press('Enter');
     const reading = pad.locator('output[data-role="reading"]');
-    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+ %\.$/);
+    await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+%\.$/);
     const msg = (await pad.locator('.cell-msg[data-key="sample"]').textContent())!;
     const label = /a (\d);/.exec(msg)![1];
     expect(await pad.getByLabel('This drawing is a').inputValue()).toBe(label);

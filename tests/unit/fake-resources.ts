@@ -5,7 +5,8 @@
 import { DigitTensors, TASKS, type TaskId } from '../../src/engine/index';
 import { syntheticDigits } from './helpers';
 
-export const fake = { base: null as unknown };
+/** `taskDataError`: when set, taskData throws it (to test a job's clean-up when its data fails). */
+export const fake = { base: null as unknown, taskDataError: null as Error | null };
 const cache = new Map<string, DigitTensors>();
 
 export async function baseModel() {
@@ -13,6 +14,7 @@ export async function baseModel() {
 }
 
 export async function taskData(task: TaskId | 'original', split: 'train' | 'test'): Promise<DigitTensors> {
+  if (fake.taskDataError) throw fake.taskDataError;
   const key = `${task}:${split}`;
   if (!cache.has(key)) {
     const pool = syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);

@@ -88,4 +88,55 @@ describe('handwriting jobs', () => {
     const { numTensors } = await jobs.unload({ session: 's', id: 'mine' }, ctx);
     expect(numTensors).toBe(before);
   });
+
+  it('frees the new adapter when measuring it fails after training, and keeps the previous one', async () => {
+    const session = new Map<string, unknown>();
+    const ctx = new JobContext(() => {}, session);
+    const p = { session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 };
+    await jobs.train(p, ctx);
+    await jobs.table({ session: 's', adapters: ['base'], sets: [] }, ctx); // the test digits, cached before counting
+    const kept = (session.get('adapters') as Map<string, { adapters: unknown[] }>).get('mine');
+    const before = tf.memory().numTensors;
+    fake.taskDataError = new Error('The test digits could not be read.');
+    try {
+      await expect(jobs.train({ ...p, seed: 1 }, ctx)).rejects.toThrow('The test digits could not be read.');
+    } finally {
+      fake.taskDataError = null;
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect((session.get('adapters') as Map<string, unknown>).get('mine')).toBe(kept);
+    await jobs.unload({ session: 's', id: 'mine' }, ctx);
+  });
+
+  it('runs jobs on the held adapters one at a time: forgetting a file waits for the table that reads it', async () => {
+    const session = new Map<string, unknown>();
+    const ctx = new JobContext(() => {}, session);
+    await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
+    const saved = await jobs.save({ session: 's' }, ctx);
+    const file = await jobs.load({ session: 's', bytes: saved.bytes, name: 'ada.lora' }, ctx);
+    // Both start at once, as the page's cells would: the table must finish with the file's row.
+    const table = jobs.table({ session: 's', adapters: ['base', 'mine', file.id], sets: [pack(set, 'heldOut')] }, ctx);
+    const unload = jobs.unload({ session: 's', id: file.id }, ctx);
+    const t = await table;
+    await unload;
+    expect(t.rows.map((r) => r.adapter)).toEqual(['base', 'mine', file.id]);
+    expect({ ...t.rows[2], adapter: 'mine' }).toEqual(t.rows[1]);
+    await expect(jobs.predict({ session: 's', pixels: new Uint8Array(784), adapter: file.id }, ctx)).rejects.toThrow(/no longer loaded/);
+    await jobs.unload({ session: 's', id: 'mine' }, ctx);
+  });
+
+  it('refuses the same adapter file loaded twice, with the name it is loaded under', async () => {
+    const session = new Map<string, unknown>();
+    const ctx = new JobContext(() => {}, session);
+    await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
+    const saved = await jobs.save({ session: 's' }, ctx);
+    await jobs.load({ session: 's', bytes: saved.bytes, name: 'ada.lora' }, ctx);
+    const before = tf.memory().numTensors;
+    await expect(jobs.load({ session: 's', bytes: saved.bytes.slice(), name: 'ada (1).lora' }, ctx))
+      .rejects.toThrow('This is the same adapter as ada.lora, which is already loaded.');
+    expect(tf.memory().numTensors).toBe(before);
+    expect([...(session.get('adapters') as Map<string, unknown>).keys()]).toEqual(['mine', 'file-1']);
+    await jobs.unload({ session: 's', id: 'file-1' }, ctx);
+    await jobs.unload({ session: 's', id: 'mine' }, ctx);
+  });
 });

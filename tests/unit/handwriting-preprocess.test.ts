@@ -18,10 +18,19 @@ const inked = (p: Uint8Array) => inkBox(p, 0)!;
 describe('preprocess (the MNIST way)', () => {
   it('a vertical line drawn off-centre comes out centred: mass centre at (14, 14) within a pixel, 20 px tall', () => {
     const r = ok([[[30, 10], [30, 60]]]); // top-left corner of a 280 px pad, short
-    const [cx, cy] = massCentre(r.pixels)!;
+    // The centre of mass summed here, pixel centres at (col + 0.5, row + 0.5), not by the module's massCentre.
+    let m = 0, sx = 0, sy = 0;
+    r.pixels.forEach((v, i) => {
+      m += v;
+      sx += v * ((i % SIDE) + 0.5);
+      sy += v * (Math.floor(i / SIDE) + 0.5);
+    });
+    const [cx, cy] = [sx / m, sy / m];
     expect(Math.abs(cx - 14)).toBeLessThan(0.5);
     expect(Math.abs(cy - 14)).toBeLessThan(0.5);
     expect(r.massCentre[0]).toBeCloseTo(cx, 10);
+    expect(r.massCentre[1]).toBeCloseTo(cy, 10);
+    expect(massCentre(r.pixels)![0]).toBeCloseTo(cx, 10);
     const [c0, r0, c1, r1] = inked(r.pixels);
     expect(r1 - r0 + 1).toBeGreaterThanOrEqual(BOX - 1);
     expect(r1 - r0 + 1).toBeLessThanOrEqual(BOX + 1);
@@ -180,8 +189,9 @@ describe('the personal set', () => {
 
 describe('cell text', async () => {
   const { scoreText, adapterFileName, drawingsFileName } = await import('../../components/your-handwriting/settings');
-  it('scores read "k of n (p %)", and an empty set says so instead of a percentage', () => {
-    expect(scoreText({ correct: 964, n: 1000 })).toBe('964 of 1,000 (96.4 %)');
+  it('scores read "k of n (p%)" in the site\'s percent format, and an empty set says so instead of a percentage', () => {
+    expect(scoreText({ correct: 964, n: 1000 })).toBe('964 of 1,000 (96.4%)');
+    expect(scoreText({ correct: 2, n: 3 })).toBe('2 of 3 (66.7%)');
     expect(scoreText({ correct: 0, n: 0 })).toBe('no drawings to measure on');
   });
   it('file names carry the reader’s name, made safe', () => {

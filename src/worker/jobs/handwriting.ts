@@ -24,6 +24,8 @@ interface Held {
   rank: number;
   params: number;
   name: string;
+  /** A loaded file's bytes, to recognise the same file loaded twice (at rank 16 about 0.43 MB). */
+  bytes?: Uint8Array;
 }
 
 export interface AdapterSummary { id: string; name: string; rank: number; params: number; fileBytes: number }
@@ -60,6 +62,21 @@ function checkSet(s: ImageSet, what: string): number {
   return n;
 }
 
+/**
+ * The worker runs jobs concurrently, and a job that reads an adapter awaits between its pieces
+ * (table, predict): a train that frees the old 'mine', or an unload, must not run in between.
+ * So every job that reads or changes the held adapters runs through one queue per session, as
+ * merge.ts does for its slots.
+ */
+function serialize<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
+  const prev = (ctx.session.get('queue') as Promise<unknown> | undefined) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(work);
+  ctx.session.set('queue', next.catch(() => undefined));
+  return next;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+
 const held = (ctx: JobContext): Map<string, Held> => {
   let m = ctx.session.get('adapters') as Map<string, Held> | undefined;
   if (!m) ctx.session.set('adapters', (m = new Map()));
@@ -89,6 +106,25 @@ async function withSet<T>(s: ImageSet, f: (d: DigitTensors) => Promise<T>): Prom
   }
 }
 
+async function tableNow(p: { adapters: AdapterRef[]; sets: ImageSet[] }, ctx: JobContext): Promise<{ rows: { adapter: AdapterRef; sets: Score[]; mnist: Score }[] }> {
+  await ctx.checkpoint(); // stopped while it waited in the queue: a newer table supersedes it
+  const test = await taskData('original', 'test');
+  const tensors = p.sets.map((s) => new DigitTensors({ n: s.labels.length, images: s.images, labels: s.labels }));
+  try {
+    const rows = [];
+    for (const ref of p.adapters) {
+      await ctx.checkpoint();
+      const model = await modelFor(ref, ctx);
+      const sets: Score[] = [];
+      for (const d of tensors) sets.push(await score(model, d));
+      rows.push({ adapter: ref, sets, mnist: await score(model, test) });
+    }
+    return { rows };
+  } finally {
+    tensors.forEach((t) => t.dispose());
+  }
+}
+
 /** What a personal adapter's file says about itself (the format's free `info` field). */
 const fileInfo = (rank: number) => ({ kind: 'handwriting', rank, layers: LAYERS.length });
 
@@ -96,11 +132,13 @@ export const jobs = {
   /** The ten probabilities for one 28×28 image, by the base or with an adapter. */
   async predict(p: { session: string; pixels: Uint8Array; adapter: AdapterRef }, ctx: JobContext): Promise<{ probs: number[] }> {
     if (!(p.pixels instanceof Uint8Array) || p.pixels.length !== IMAGE_SIZE) throw new Error('The image must have 784 pixels.');
-    const model = await modelFor(p.adapter, ctx);
-    const y = tf.tidy(() => tf.softmax(model.forward(tf.div(tf.tensor2d(p.pixels, [1, IMAGE_SIZE], 'float32'), 255) as Tensor2D)));
-    const probs = Array.from(await y.data());
-    y.dispose();
-    return { probs };
+    return serialize(ctx, async () => {
+      const model = await modelFor(p.adapter, ctx);
+      const y = tf.tidy(() => tf.softmax(model.forward(tf.div(tf.tensor2d(p.pixels, [1, IMAGE_SIZE], 'float32'), 255) as Tensor2D)));
+      const probs = Array.from(await y.data());
+      y.dispose();
+      return { probs };
+    });
   },
 
   /** A digit from the site's MNIST training subset (not the test digits the adapter is measured on). */
@@ -137,69 +175,76 @@ export const jobs = {
       trainer.dispose();
       data.dispose();
     }
-    ctx.emit({ kind: 'scoring' } satisfies HwTrainEvent);
-    const plain = new LoraModel(base);
-    const heldOut = await withSet(p.heldOut, async (d) => ({ base: await score(plain, d), adapter: await score(model, d) }));
-    const test = await taskData('original', 'test');
-    const mnist = { base: await score(plain, test), adapter: await score(model, test) };
-    const all = held(ctx);
-    all.get('mine')?.adapters.forEach((a) => a?.dispose());
-    const params = model.allocatedAdapterParams();
-    all.set('mine', { adapters: model.adapters, rank: p.rank, params, name: 'your adapter' });
-    return {
-      steps: p.steps, rank: p.rank, params, examples: aug.n, heldOut, mnist,
-      fileBytes: serializeAdapters(base, model.adapters, fileInfo(p.rank)).length,
-    };
+    // Training only reads the shared base; measuring and storing the new adapter (which frees the
+    // previous 'mine') wait their turn behind any table or predict job still using it.
+    return serialize(ctx, async () => {
+      try {
+        ctx.emit({ kind: 'scoring' } satisfies HwTrainEvent);
+        const plain = new LoraModel(base);
+        const heldOut = await withSet(p.heldOut, async (d) => ({ base: await score(plain, d), adapter: await score(model, d) }));
+        const test = await taskData('original', 'test');
+        const mnist = { base: await score(plain, test), adapter: await score(model, test) };
+        const fileBytes = serializeAdapters(base, model.adapters, fileInfo(p.rank)).length;
+        const all = held(ctx);
+        all.get('mine')?.adapters.forEach((a) => a?.dispose());
+        const params = model.allocatedAdapterParams();
+        all.set('mine', { adapters: model.adapters, rank: p.rank, params, name: 'your adapter' });
+        return { steps: p.steps, rank: p.rank, params, examples: aug.n, heldOut, mnist, fileBytes };
+      } catch (e) {
+        // Not stored, so nothing else would ever free it; the previous adapter (if any) is kept.
+        model.disposeAdapters();
+        throw e;
+      }
+    });
   },
 
   /** Accuracy of each adapter (and the base) on each set of drawings, and on the MNIST test digits. */
   async table(p: { session: string; adapters: AdapterRef[]; sets: ImageSet[] }, ctx: JobContext): Promise<{ rows: { adapter: AdapterRef; sets: Score[]; mnist: Score }[] }> {
     p.sets.forEach((s, i) => checkSet(s, `drawings of set ${i + 1}`));
-    const test = await taskData('original', 'test');
-    const tensors = p.sets.map((s) => new DigitTensors({ n: s.labels.length, images: s.images, labels: s.labels }));
-    try {
-      const rows = [];
-      for (const ref of p.adapters) {
-        await ctx.checkpoint();
-        const model = await modelFor(ref, ctx);
-        const sets: Score[] = [];
-        for (const d of tensors) sets.push(await score(model, d));
-        rows.push({ adapter: ref, sets, mnist: await score(model, test) });
-      }
-      return { rows };
-    } finally {
-      tensors.forEach((t) => t.dispose());
-    }
+    return serialize(ctx, () => tableNow(p, ctx));
   },
 
   /** The personal adapter as file bytes (the site's adapter file format). */
   async save(_: { session: string }, ctx: JobContext): Promise<{ bytes: Uint8Array; rank: number }> {
-    const h = held(ctx).get('mine');
-    if (!h) throw new Error('Train your adapter first.');
-    const { model: base } = await baseModel();
-    const bytes = serializeAdapters(base, h.adapters, fileInfo(h.rank));
-    return { bytes, rank: h.rank };
+    return serialize(ctx, async () => {
+      const { model: base } = await baseModel();
+      const h = held(ctx).get('mine');
+      if (!h) throw new Error('Train your adapter first.');
+      const bytes = serializeAdapters(base, h.adapters, fileInfo(h.rank));
+      return { bytes, rank: h.rank };
+    });
   },
 
   /** Reads a classmate's adapter file for this base; a bad file throws AdapterFileError and nothing changes. */
   async load(p: { session: string; bytes: Uint8Array; name: string }, ctx: JobContext): Promise<AdapterSummary> {
     if (!(p.bytes instanceof Uint8Array)) throw new Error('No file bytes were given.');
-    const { model: base } = await baseModel();
-    const { adapters } = parseAdapters(p.bytes, base);
-    const present = adapters.filter((a): a is LoraAdapter => !!a);
-    const all = held(ctx);
-    const id = `file-${(ctx.session.get('nextFile') as number | undefined) ?? 1}`;
-    ctx.session.set('nextFile', Number(id.slice(5)) + 1);
-    const h: Held = { adapters, rank: Math.max(...present.map((a) => a.rank)), params: present.reduce((s, a) => s + a.paramCount, 0), name: p.name };
-    all.set(id, h);
-    return { id, name: p.name, rank: h.rank, params: h.params, fileBytes: p.bytes.length };
+    const bytes = p.bytes.slice(); // kept to recognise a second copy; the caller's buffer may be transferred
+    return serialize(ctx, async () => {
+      const { model: base } = await baseModel();
+      const { adapters } = parseAdapters(bytes, base); // a bad file (or another base's) gets its own reason first
+      const all = held(ctx);
+      // Two rows of the same numbers would look like two classmates agreeing.
+      const twin = [...all.values()].find((h) => h.bytes && sameBytes(h.bytes, bytes));
+      if (twin) {
+        adapters.forEach((a) => a?.dispose());
+        throw new Error(`This is the same adapter as ${twin.name}, which is already loaded.`);
+      }
+      const present = adapters.filter((a): a is LoraAdapter => !!a);
+      const id = `file-${(ctx.session.get('nextFile') as number | undefined) ?? 1}`;
+      ctx.session.set('nextFile', Number(id.slice(5)) + 1);
+      const h: Held = { adapters, rank: Math.max(...present.map((a) => a.rank)), params: present.reduce((s, a) => s + a.paramCount, 0), name: p.name, bytes };
+      all.set(id, h);
+      return { id, name: p.name, rank: h.rank, params: h.params, fileBytes: bytes.length };
+    });
   },
 
   /** Forgets a loaded file's adapter (or the personal one, 'mine'). */
   async unload(p: { session: string; id: AdapterRef }, ctx: JobContext): Promise<{ numTensors: number }> {
-    const all = held(ctx);
-    all.get(p.id)?.adapters.forEach((a) => a?.dispose());
-    all.delete(p.id);
-    return { numTensors: tf.memory().numTensors };
+    return serialize(ctx, async () => {
+      const all = held(ctx);
+      all.get(p.id)?.adapters.forEach((a) => a?.dispose());
+      all.delete(p.id);
+      return { numTensors: tf.memory().numTensors };
+    });
   },
 };
