@@ -47,7 +47,9 @@ export function keepFocus(doc: Document = document): void {
   let last: Element | null = null;
   let orphan: { el: Element; cell: Element; until: number } | null = null;
   doc.addEventListener('focusin', (e) => { last = e.target as Element; orphan = null; });
-  const lost = () => !doc.activeElement || doc.activeElement === doc.body;
+  // Chromium blurs a focused control that became disabled only at its next rendering update,
+  // so until then the disabled control itself still counts as lost focus.
+  const lost = () => !doc.activeElement || doc.activeElement === doc.body || doc.activeElement.matches(':disabled');
   const rescue = () => {
     if (!orphan) return;
     if (performance.now() > orphan.until || !lost()) { orphan = null; return; }
@@ -56,7 +58,7 @@ export function keepFocus(doc: Document = document): void {
   };
   new MutationObserver((records) => {
     if (last && records.some((r) => r.target === last || (r.target as Element).contains(last))
-      && last.matches(':disabled') && (lost() || doc.activeElement === last)) {
+      && last.matches(':disabled') && lost()) {
       const cell = cellOf(last);
       if (cell) orphan = { el: last, cell, until: performance.now() + WAIT_MS };
     }

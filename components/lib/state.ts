@@ -90,6 +90,8 @@ export function parseValue(spec: Spec, raw: string | null, name: string): { valu
       const unknown = items.filter((s) => !spec.options.includes(s));
       const value = spec.options.filter((o) => items.includes(o));
       const listed = unknown.slice(0, 3).map((s) => quote(s)).join(', ') + (unknown.length > 3 ? ` and ${unknown.length - 3} more` : '');
+      // A list with nothing usable in it is a broken link, not a choice of none ("?x.layers=" is that).
+      if (unknown.length && !value.length) return bad(`${listed} ${unknown.length > 1 ? 'are' : 'is'} not among ${spec.options.join(', ')}`);
       return unknown.length
         ? { value, note: `${label}: ignored ${listed} (choose from ${spec.options.join(', ')}).` }
         : { value };

@@ -88,6 +88,11 @@ describe('notes about bad link values (issue 13)', () => {
     expect(parseValue(schema.rank, '1e9', 'rank').note).toBe('Rank: 1000000000 is above the maximum 64; using 64.');
   });
 
+  it('gives a set its default when nothing in the list is an option (an empty list stays empty)', () => {
+    expect(parseValue(schema.layers, 'nope', 'layers')).toEqual({ value: ['1', '2', '3'], note: 'layers: “nope” is not among 1, 2, 3; using 1, 2, 3.' });
+    expect(parseValue(schema.layers, '', 'layers')).toEqual({ value: [] });
+  });
+
   it('says how long an over-long text value was', () => {
     expect(parseValue(schema.m, '1'.repeat(5000), 'm').note).toBe("m: the link's value is 5,000 characters long, more than the 10 this cell reads; using the default.");
   });
