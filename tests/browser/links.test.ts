@@ -133,6 +133,9 @@ describe('every cell survives a hostile link', () => {
             // The address shows what the cell now uses.
             expect(url.searchParams.get(`${s.prefix}.${k.key}`), `${where}.${k.key}: URL`).toBe(serialized(k, s.values[k.key]));
           }
+          // A note names what was wrong: never empty quotes, never a whole 4,000-character value.
+          expect(notes, `${where}: empty quotes in a note`).not.toContain('“”');
+          expect(notes, `${where}: a note echoes a long value in full`).not.toMatch(/(.)\1{99}/);
           // No note runs past the cell's border, however long the value it quotes.
           const overflow = await cell.evaluate((el) => {
             const box = el.getBoundingClientRect();
@@ -149,4 +152,29 @@ describe('every cell survives a hostile link', () => {
       }
     });
   }
+});
+
+describe('links named in issue 13', () => {
+  it('/merge-and-switch/: the switching cell survives ?sw.seed=-1, ?sw.steps=7, abc and 1e9', async () => {
+    for (const query of ['sw.seed=-1', 'sw.steps=7', 'sw.steps=abc', 'sw.steps=1e9']) {
+      const { page, context, problems } = await site.open(`/merge-and-switch/?${query}`);
+      const cell = page.locator('task-switch');
+      await cell.scrollIntoViewIfNeeded();
+      expect(await cell.locator('.cell-msg[data-msg="url"]').textContent(), query).toMatch(/^(Seed|Steps per adapter): /);
+      // The cell is alive: its base row fills in once the engine is up (it stayed "—" when the link killed it).
+      await expect.poll(() => cell.locator('tr[data-row="none"] output').first().textContent(), { timeout: 60_000, message: query }).not.toBe('—');
+      expect(problems, `${query}\n${problems.join('\n')}`).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('/rank/: a 5,000-digit ?mat.m= says why the default matrix is shown', async () => {
+    const { page, context, problems } = await site.open(`/rank/?mat.m=${'7'.repeat(5000)}`);
+    await page.locator('matrix-rank').scrollIntoViewIfNeeded();
+    const note = page.locator('matrix-rank .cell-msg[data-msg="url"]');
+    expect(await note.textContent()).toBe("Entries: the link's value is 5,000 characters long, more than the 1,600 this cell reads; using the default.");
+    await expect.poll(() => page.locator('matrix-rank output[data-role="rank"]').textContent()).toBe('2');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
