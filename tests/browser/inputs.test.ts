@@ -12,7 +12,11 @@ import { useSite, sitePaths } from './harness';
 
 const site = useSite();
 
-interface Control { i: number; name: string; type: string; min: number; max: number; step: string; value: string; usable: boolean }
+interface Control {
+  i: number; name: string; type: string; min: number; max: number; step: string; value: string; usable: boolean;
+  /** The schema's kind and range for the control's key. */
+  kind?: string; specMin?: number; specMax?: number;
+}
 
 /** Values a reader would type, in order of preference; each box gets the first two that fit it. */
 const TYPED = ['0.01', '0.5', '20', '2000', '10', '12', '3', '1'];
@@ -22,9 +26,15 @@ async function controlsOf(page: Page): Promise<Control[]> {
     .filter((el) => el.type === 'number' || el.type === 'range')
     .map((el, i) => {
       el.dataset.readerTest = String(i);
+      const name = el.dataset.stateKey!;
+      const at = name.indexOf('.');
+      const [prefix, key] = at < 0 ? ['', name] : [name.slice(0, at), name.slice(at + 1)];
+      type Store = { prefix: string; schema: Record<string, { kind: string; min?: number; max?: number }> };
+      const spec = (window as unknown as { __cellStates: Store[] }).__cellStates.find((s) => s.prefix === prefix && key in s.schema)?.schema[key];
       return {
-        i, name: el.dataset.stateKey!, type: el.type, min: Number(el.min), max: Number(el.max), step: el.step || '1',
+        i, name, type: el.type, min: Number(el.min), max: Number(el.max), step: el.step || '1',
         value: el.value, usable: !el.disabled && el.getClientRects().length > 0,
+        kind: spec?.kind, specMin: spec?.min, specMax: spec?.max,
       };
     }));
 }
@@ -68,6 +78,10 @@ const fits = (c: Control, v: number) => v >= c.min && v < c.max && (c.step === '
 async function checkNumberBox(page: Page, c: Control): Promise<void> {
   const box = page.locator(`input[data-reader-test="${c.i}"]`);
   const where = `${c.name} (number box)`;
+  // The markup's range is the schema's, and a whole-number key steps by whole numbers.
+  expect([c.min, c.max], `${where}: min/max attributes`).toEqual([c.specMin, c.specMax]);
+  if (c.kind === 'int') expect(c.step, `${where}: step of a whole-number box`).toBe('1');
+  else expect(c.step, `${where}: step of a decimal box spanning powers of ten`).toBe('any');
   const values = TYPED.filter((t) => fits(c, Number(t)) && Number(t) !== Number(c.value)).slice(0, 2);
   expect(values.length, `${where}: no value to type`).toBeGreaterThan(0);
   for (const [n, text] of values.entries()) {
@@ -127,7 +141,8 @@ describe('every number box and slider, typed into as a reader types', () => {
     it(`${path}: typed values are kept exactly, steps are sensible, out-of-range values get a note`, async () => {
       const { page, context, problems } = await site.open(path);
       const controls = await controlsOf(page);
-      for (const c of controls.filter((c) => c.usable)) {
+      expect(controls.filter((c) => !c.usable).map((c) => c.name), 'controls hidden or disabled at load').toEqual([]);
+      for (const c of controls) {
         if (c.type === 'number') await checkNumberBox(page, c);
         else await checkSlider(page, c);
       }
