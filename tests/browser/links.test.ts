@@ -168,6 +168,19 @@ describe('links named in issue 13', () => {
     }
   });
 
+  it('/mlp/: Enter on Train moves focus to Pause, and back to Train when the run ends', async () => {
+    const { page, context, problems } = await site.open('/mlp/?mt.steps=20');
+    const cell = page.locator('mlp-train');
+    const focused = () => page.evaluate(() => `${document.activeElement?.localName}:${(document.activeElement as HTMLElement | null)?.dataset.role ?? ''}`);
+    await cell.locator('button[data-role="train"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focused, { timeout: 60_000 }).toBe('button:pause');
+    await expect.poll(() => cell.locator('button[data-role="pause"]').isDisabled(), { timeout: 60_000 }).toBe(true);
+    await expect.poll(focused, { timeout: 5_000 }).toBe('button:train');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('/rank/: a 5,000-digit ?mat.m= says why the default matrix is shown', async () => {
     const { page, context, problems } = await site.open(`/rank/?mat.m=${'7'.repeat(5000)}`);
     await page.locator('matrix-rank').scrollIntoViewIfNeeded();
