@@ -181,6 +181,22 @@ describe('links named in issue 13', () => {
     await context.close();
   });
 
+  it('/mlp/: ArrowUp on the learning rate 0.001 gives 0.002 (not 1.00001001), ArrowDown 0.0009', async () => {
+    const { page, context, problems } = await site.open('/mlp/');
+    const lr = page.locator('mlp-train input[data-key="lr"]');
+    expect(await lr.inputValue()).toBe('0.001');
+    await lr.focus();
+    await lr.press('ArrowUp');
+    expect(await lr.inputValue()).toBe('0.002');
+    expect(new URL(page.url()).searchParams.get('mt.lr')).toBe('0.002');
+    await lr.press('ArrowDown');
+    await lr.press('ArrowDown');
+    expect(await lr.inputValue()).toBe('0.0009');
+    expect(new URL(page.url()).searchParams.get('mt.lr')).toBe('0.0009');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('/rank/: a 5,000-digit ?mat.m= says why the default matrix is shown', async () => {
     const { page, context, problems } = await site.open(`/rank/?mat.m=${'7'.repeat(5000)}`);
     await page.locator('matrix-rank').scrollIntoViewIfNeeded();
