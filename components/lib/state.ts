@@ -157,6 +157,10 @@ export interface StateOptions {
   writeUrl?: boolean;
 }
 
+/** Every store made on this page, in order: the reader tests read each cell's schema and values here. */
+const registry: StateStore<Schema>[] = typeof window === 'undefined' ? []
+  : ((window as unknown as { __cellStates?: StateStore<Schema>[] }).__cellStates ??= []);
+
 /** Create a store for a schema, reading the current URL. */
 export function defineState<const S extends Schema>(schema: S, opts: StateOptions = {}): StateStore<S> {
   const prefix = opts.prefix ?? '';
@@ -231,13 +235,9 @@ function nextRound(value: number, dir: 1 | -1): number {
   return Number(((d >= 1 ? d : 0.9) * unit).toPrecision(12));
 }
 
-/** Every store made on this page, in order: the reader tests read each cell's schema and values here. */
-const registry: StateStore<Schema>[] = typeof window === 'undefined' ? []
-  : ((window as unknown as { __cellStates?: StateStore<Schema>[] }).__cellStates ??= []);
-
 type Bindable = HTMLInputElement | HTMLSelectElement;
 
-/** Controls whose every change is a finished choice (sliders, boxes, menus): applied as they move. */
+/** Controls whose every change is a finished choice (sliders, checkboxes, radios, menus): applied as they move. */
 function isLive(el: Bindable): boolean {
   return !(el instanceof HTMLInputElement) || ['range', 'checkbox', 'radio', 'color'].includes(el.type);
 }
@@ -248,7 +248,7 @@ function isLive(el: Bindable): boolean {
  * radios (enum) or of checkboxes (set; each box's value is an option).
  * `onNotes` receives repair notes (e.g. a typed number was clamped).
  *
- * Sliders, boxes and menus apply on every `input` event. A typed field (number or
+ * Sliders, checkboxes, radios and menus apply on every `input` event. A typed field (number or
  * text) applies when the reader commits it (Enter, leaving the field, the browser's
  * `change`), never keystroke by keystroke: "0.01" passes through "0" and "0.0",
  * which a per-keystroke clamp would rewrite under the reader's fingers. What they
