@@ -122,8 +122,10 @@ describe('every cell survives a hostile link', () => {
         const now = await storesOf(page);
         const url = new URL(page.url());
         for (const s of now) {
-          const cell = page.locator(`[data-prefix="${s.prefix}"]`).first();
+          const cell = page.locator(`[data-prefix="${s.prefix}"]`);
           const where = `${path} ${variant} ${s.prefix}`;
+          // Cells carry their state prefix as data-prefix (the README's cell pattern).
+          expect(await cell.count(), `${where}: no element with data-prefix="${s.prefix}"`).toBe(1);
           await cell.scrollIntoViewIfNeeded();
           const notes = (await cell.locator('.cell-msg').allTextContents()).join(' ');
           for (const k of s.keys) {
