@@ -28,7 +28,7 @@ describe('/intrinsic-dimension/ single run', () => {
   it('repairs a bad d from the URL and says so', async () => {
     const { page, context } = await site.open('/intrinsic-dimension/?id.d=500000');
     await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
-    await expect.poll(() => page.locator('intrinsic-run .cell-msg[data-key="url"]').textContent()).toMatch(/above the maximum 199210; using 199210/);
+    await expect.poll(() => page.locator('intrinsic-run .cell-msg[data-msg="url"]').textContent()).toMatch(/above the maximum 199210; using 199210/);
     expect(await page.locator(out('d')).textContent()).toBe('199,210');
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
     await context.close();
