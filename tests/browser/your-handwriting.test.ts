@@ -73,7 +73,7 @@ describe('/your-handwriting/', () => {
         await expect.poll(() => reading.textContent(), { timeout: 30_000 }).toMatch(/^Reads \d/);
         await pad.getByLabel('This drawing is a').selectOption(String(label));
         await pad.getByRole('button', { name: 'Add to my set' }).click();
-        await expect.poll(() => pad.locator('.cell-msg[data-key="add"]').textContent()).toMatch(new RegExp(`^Added a ${label}`));
+        await expect.poll(() => pad.locator('.cell-msg[data-msg="add"]').textContent()).toMatch(new RegExp(`^Added a ${label}`));
       }
     }
     const held = pad.locator('tr[data-role="held-row"] td');
@@ -193,12 +193,12 @@ describe('/your-handwriting/', () => {
     await page.keyboard.press('Enter');
     const reading = pad.locator('output[data-role="reading"]');
     await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+%\.$/);
-    const msg = (await pad.locator('.cell-msg[data-key="sample"]').textContent())!;
+    const msg = (await pad.locator('.cell-msg[data-msg="sample"]').textContent())!;
     const label = /a (\d);/.exec(msg)![1];
     expect(await pad.getByLabel('This drawing is a').inputValue()).toBe(label);
     await pad.getByRole('button', { name: 'Add to my set' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => pad.locator('.cell-msg[data-key="add"]').textContent()).toBe(`Added a ${label}, for training.`);
+    await expect.poll(() => pad.locator('.cell-msg[data-msg="add"]').textContent()).toBe(`Added a ${label}, for training.`);
     expect(await pad.locator('tr[data-role="train-row"] td').nth(Number(label)).textContent()).toBe('1');
     const train = page.locator('handwriting-train');
     await train.getByRole('button', { name: 'Train my adapter' }).click();
