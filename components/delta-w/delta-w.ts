@@ -9,6 +9,7 @@ import { formatMs, formatNumber, formatPercent } from '../lib/format';
 import type { DeltaAnalysis } from '../../src/worker/jobs/deltaw';
 import type { TrainResult } from '../../src/worker/jobs/lora';
 import { deltaSchema, LAYER_D, LAYER_K } from './delta-state';
+import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'dw';
 const CHUNK = 10;
@@ -22,6 +23,8 @@ class DeltaWCell extends HTMLElement {
   private history: { step: number; norm: number }[] = [];
   private last: DeltaAnalysis | null = null;
   private near = false;
+  /** Train, Reset and a setting's change run one at a time, in the order asked (see cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'error', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -53,7 +56,7 @@ class DeltaWCell extends HTMLElement {
     const busy = (on: boolean) => {
       trainBtn.disabled = on;
       pauseBtn.disabled = !on;
-      resetBtn.disabled = on;
+      // Reset stays available while training, as in /mlp/: it stops the run, then resets.
       mergeBtn.disabled = on || !this.last || this.last.step === 0;
       this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]').forEach((el) => (el.disabled = on));
     };
@@ -77,7 +80,11 @@ class DeltaWCell extends HTMLElement {
       return a;
     };
 
-    const reset = async (why: string) => {
+    const reset = (why: string) => this.actions.reset(() => {
+      this.pausing = true;
+      this.job?.stop();
+    }, async () => {
+      clearMessage(this, 'error');
       this.history = [];
       this.last = null;
       out('loss', '—');
@@ -87,16 +94,17 @@ class DeltaWCell extends HTMLElement {
       progress.value = why;
       await analyse();
       busy(false);
-    };
+    });
 
-    trainBtn.addEventListener('click', async () => {
+    const train = async (current: () => boolean) => {
+      if (!current()) return;
       clearMessage(this, 'error');
       this.pausing = false;
       busy(true);
       const target = (this.last?.step ?? 0) + state.get('steps');
       try {
         let step = this.last?.step ?? 0;
-        while (step < target && !this.pausing) {
+        while (step < target && !this.pausing && current()) {
           const next = Math.min(target, step + CHUNK);
           progress.value = `Training: step ${step} of ${target}…`;
           const job = engine().run<TrainResult, { kind: string; loss?: number; step: number }>('lora.train', params(next), (e) => {
@@ -104,27 +112,35 @@ class DeltaWCell extends HTMLElement {
           });
           this.job = job;
           const r = await job.done;
+          this.job = null;
+          if (!current()) return; // a Reset came: it runs next and redraws
           step = r.step;
           out('score', formatPercent(r.evaluation.score, 1));
           await analyse();
         }
         const b = await engine().backend;
-        progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${b.name}. Press Train for ${state.get('steps')} more steps.`;
+        if (current()) progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${b.name}. Press Train for ${state.get('steps')} more steps.`;
       } catch (e) {
-        const err = e as Error;
-        showMessage(this, 'error', err.name === 'TrainingDiverged' ? `${err.message}` : `Training failed: ${err.message}`, 'error');
-        progress.value = 'Stopped. Reset to start again.';
+        const text = trainingFailure(e as Error);
+        if (text && current()) {
+          console.warn('delta-w training failed:', e);
+          showMessage(this, 'error', text, 'error');
+          progress.value = 'Stopped. Reset to start again.';
+        }
       } finally {
         this.job = null;
         busy(false);
       }
-    });
+    };
+    trainBtn.addEventListener('click', () => this.actions.train(train));
     pauseBtn.addEventListener('click', () => {
       this.pausing = true;
       this.job?.stop(); // the run stops after its current step and keeps what it learnt
     });
     resetBtn.addEventListener('click', () => void reset('Reset: B = 0 again, so ΔW = 0.'));
-    mergeBtn.addEventListener('click', async () => {
+    // Queued like Train, so a Reset waits for it instead of disposing the adapter it is merging.
+    mergeBtn.addEventListener('click', () => this.actions.train(async (current) => {
+      if (!current()) return;
       clearMessage(this, 'error');
       busy(true);
       progress.value = 'Merging into a copy and timing both versions…';
@@ -140,7 +156,7 @@ class DeltaWCell extends HTMLElement {
       } finally {
         busy(false);
       }
-    });
+    }));
 
     state.subscribe((_, changed) => {
       if (changed.includes('layer')) showNotes(this, 'input', fitRank([]));
