@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { costView } from '../../components/why-peft/cost-view';
 import { fullContextNote } from '../../components/why-peft/prefix-state';
 import { prefixBudget } from '../../src/math/peftCost';
+import { readD90 } from '../../src/engine/subspace/readout';
+import { logCrossing } from '../../components/intrinsic/logic';
 
 describe('/why-peft/ prefix budget (item 5)', () => {
   it('counts the same l_p + l_i tokens as the trainable count when they overflow the context', () => {
@@ -35,5 +37,16 @@ describe('/why-peft/ cost calculator (item 6)', () => {
     expect(costView({ ...base, tasks: 1 }).tasksLabel).toBe('Storage for 1 task');
     expect(costView({ ...base, tasks: 2 }).tasksLabel).toBe('Storage for 2 tasks');
     expect(costView({ ...base, tasks: 1000 }).tasksLabel).toBe('Storage for 1,000 tasks');
+  });
+});
+
+describe('/intrinsic-dimension/ sweep crossing (item 7)', () => {
+  it('reads the crossing in log d, where the chart draws its straight segments', () => {
+    const pts = [{ d: 100, accuracy: 0.5 }, { d: 500, accuracy: 0.85 }, { d: 1000, accuracy: 0.95 }];
+    const r = readD90(pts, 1); // threshold 0.9, halfway between the last two points
+    expect(r.interpolated).toBeCloseTo(750, 9); // a straight line in d: what the cell used to print
+    expect(logCrossing(pts, r)).toBeCloseTo(Math.sqrt(500 * 1000), 9); // 707.1: halfway in log d
+    expect(logCrossing(pts, readD90(pts, 0.5))).toBeNull(); // the first point already reaches 0.45
+    expect(logCrossing(pts, readD90(pts, 2))).toBeNull();
   });
 });
