@@ -6,6 +6,8 @@ import { fullContextNote } from '../../components/why-peft/prefix-state';
 import { prefixBudget } from '../../src/math/peftCost';
 import { readD90 } from '../../src/engine/subspace/readout';
 import { logCrossing } from '../../components/intrinsic/logic';
+import { bitsPerWeightText } from '../../components/qlora/format-small';
+import { storageBreakdown } from '../../src/engine/quant/doubleQuant';
 
 describe('/why-peft/ prefix budget (item 5)', () => {
   it('counts the same l_p + l_i tokens as the trainable count when they overflow the context', () => {
@@ -48,5 +50,20 @@ describe('/intrinsic-dimension/ sweep crossing (item 7)', () => {
     expect(logCrossing(pts, r)).toBeCloseTo(Math.sqrt(500 * 1000), 9); // 707.1: halfway in log d
     expect(logCrossing(pts, readD90(pts, 0.5))).toBeNull(); // the first point already reaches 0.45
     expect(logCrossing(pts, readD90(pts, 2))).toBeNull();
+  });
+});
+
+describe('/qlora/ bits per weight (item 8)', () => {
+  it('shows parts that add up to the total shown, the DQ offset included', () => {
+    // Layer 3 (10 × 2,000), one block for the whole matrix, with double quantization: 8 + 32 + 32 bits of constants.
+    const dq = storageBreakdown(20_000, { bits: 4, blockSize: 20_000, doubleQuant: true });
+    expect(bitsPerWeightText(dq)).toBe('4.0036 (4 for the codes + 0.0036 for the constants)');
+    const plain = storageBreakdown(784_000, { bits: 4, blockSize: 64 });
+    expect(bitsPerWeightText(plain)).toBe('4.5 (4 for the codes + 0.5 for the constants)');
+    for (const [n, blockSize] of [[784_000, 64], [2_000_000, 256], [20_000, 4096], [784_000, 784_000]]) {
+      const text = bitsPerWeightText(storageBreakdown(n, { bits: 4, blockSize, doubleQuant: true }));
+      const [total, codes, constants] = (text.match(/[\d.]+/g) ?? []).map(Number);
+      expect(codes + constants).toBeCloseTo(total, 9);
+    }
   });
 });
