@@ -8,7 +8,7 @@ import { engine, type JobHandle } from '../lib/engine';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
 import type { DeltaAnalysis } from '../../src/worker/jobs/deltaw';
 import type { TrainResult } from '../../src/worker/jobs/lora';
-import { deltaSchema, LAYER_D, LAYER_K } from './delta-state';
+import { deltaSchema, LAYER_D, LAYER_K, timingText, timingsDiffer } from './delta-state';
 import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'dw';
@@ -145,12 +145,15 @@ class DeltaWCell extends HTMLElement {
       busy(true);
       progress.value = 'Merging into a copy and timing both versions…';
       try {
-        const m = await engine().run<{ maxAbsDiff: number; maxAbs: number; unmergedMs: number; mergedMs: number; batch: number }>(
+        const m = await engine().run<{ maxAbsDiff: number; maxAbs: number; unmergedMs: number; mergedMs: number; unmergedQuartiles: number[]; mergedQuartiles: number[]; batch: number; samples: number }>(
           'deltaw.merge', { session: SESSION, batch: 64, samples: 20 }).done;
         out('diff', `${m.maxAbsDiff.toExponential(1)} (logits up to ${formatNumber(m.maxAbs, 1)} in size)`);
-        out('unmerged-ms', formatMs(m.unmergedMs));
-        out('merged-ms', formatMs(m.mergedMs));
-        progress.value = `Merged and compared on ${m.batch} test digits (median of 20 timings each).`;
+        out('unmerged-ms', timingText(m.unmergedMs, m.unmergedQuartiles, formatMs));
+        out('merged-ms', timingText(m.mergedMs, m.mergedQuartiles, formatMs));
+        progress.value = `Merged and compared on ${m.batch} test digits (median of ${m.samples} timings each). `
+          + (timingsDiffer(m.unmergedQuartiles, m.mergedQuartiles)
+            ? `The merged pass was ${m.mergedMs < m.unmergedMs ? 'faster' : 'slower'}, by more than the timings scatter.`
+            : 'The middle halves of the two sets of timings overlap: on this device the difference is within the noise.');
       } catch (e) {
         showMessage(this, 'error', (e as Error).message, 'error');
       } finally {
@@ -176,8 +179,10 @@ class DeltaWCell extends HTMLElement {
     const hist = this.history;
     void renderPlot(this.querySelector<HTMLElement>('[data-role="history"]')!, (Plot, { width, theme }) => Plot.plot({
       width, height: 200, marginLeft: 60,
-      x: { label: 'training step' },
-      y: { label: '‖ΔW‖_F', grid: true, zero: true },
+      // A lone point at step 0 made a [0, 0] domain with one tick, "0.000000": steps are whole numbers from 0.
+      x: { label: 'training step', domain: [0, Math.max(10, ...hist.map((h) => h.step))], tickFormat: (v: number) => formatNumber(v, 0) },
+      // Before training every norm is 0: keep a [0, 1] axis then rather than a degenerate one.
+      y: { label: '‖ΔW‖_F', grid: true, zero: true, ...(hist.some((h) => h.norm > 0) ? {} : { domain: [0, 1], ticks: [0, 0.5, 1] }) },
       marks: [
         Plot.line(hist, { x: 'step', y: 'norm', stroke: theme.series[0], strokeWidth: 2 }),
         Plot.dot(hist, { x: 'step', y: 'norm', fill: theme.series[0], r: 3 }),
