@@ -55,10 +55,20 @@ class AdapterFiles extends HTMLElement {
       }
     });
 
+    const loadMessages = this.querySelector<HTMLElement>('[data-role="load-messages"]')!;
+    const loadError = (text: string | null) => {
+      if (text === null) return loadMessages.replaceChildren();
+      const p = document.createElement('p');
+      p.className = 'cell-msg';
+      p.dataset.key = 'load';
+      p.dataset.tone = 'error';
+      p.textContent = text;
+      loadMessages.replaceChildren(p);
+    };
     file.addEventListener('change', async () => {
       const f = file.files?.[0];
       if (!f) return;
-      clearMessage(this, 'load');
+      loadError(null);
       out('loaded').value = `reading ${f.name}…`;
       out('loaded-scores').value = '—';
       try {
@@ -72,7 +82,7 @@ class AdapterFiles extends HTMLElement {
       } catch (e) {
         const err = e as Error;
         out('loaded').value = `${f.name} was not loaded.`;
-        showMessage(this, 'load', err.name === 'AdapterFileError' ? `${f.name}: ${err.message}` : `Could not load ${f.name}: ${err.message}`, 'error');
+        loadError(err.name === 'AdapterFileError' ? `${f.name}: ${err.message}` : `Could not load ${f.name}: ${err.message}`);
       } finally {
         file.value = '';
       }

@@ -8,6 +8,8 @@ import { readD90 } from '../../src/engine/subspace/readout';
 import { logCrossing } from '../../components/intrinsic/logic';
 import { bitsPerWeightText } from '../../components/qlora/format-small';
 import { storageBreakdown } from '../../src/engine/quant/doubleQuant';
+import { AdapterFileError, LoraModel, Mlp, parseAdapters, serializeAdapters, tf } from '../../src/engine/index';
+import { packBinFile, unpackBinFile } from '../../src/engine/binfile';
 
 describe('/why-peft/ prefix budget (item 5)', () => {
   it('counts the same l_p + l_i tokens as the trainable count when they overflow the context', () => {
@@ -65,5 +67,39 @@ describe('/qlora/ bits per weight (item 8)', () => {
       const [total, codes, constants] = (text.match(/[\d.]+/g) ?? []).map(Number);
       expect(codes + constants).toBeCloseTo(total, 9);
     }
+  });
+});
+
+describe('/merge-and-switch/ adapter files: the whole header is checked (item 10)', () => {
+  const base = Mlp.random([20, 8, 6, 4], 2);
+  const model = LoraModel.withAdapters(base, [0, 2], { rank: 3, alpha: 6 }, 4);
+  const good = serializeAdapters(base, model.adapters);
+  const { meta, arrays } = unpackBinFile<{ layers: { layer: number; rank: number; alpha: number; scaling: string }[] }>('LLAD', good);
+  const arrayList = Object.entries(arrays).map(([name, data]) => ({ name, dtype: 'float32' as const, data: data as Float32Array }));
+  const withMeta = (change: (m: typeof meta) => void) => {
+    const m = structuredClone(meta);
+    change(m);
+    return packBinFile('LLAD', m, arrayList);
+  };
+
+  it('reads the unchanged file', () => {
+    const { adapters } = parseAdapters(withMeta(() => undefined), base);
+    expect(adapters.filter(Boolean)).toHaveLength(2);
+    adapters.forEach((a) => a?.dispose());
+  });
+  it('refuses α = 1e30, α = 0 and a rank above min(d, k)', () => {
+    expect(() => parseAdapters(withMeta((m) => { m.layers[0].alpha = 1e30; }), base)).toThrow(/Layer 1: α = 1e\+30 is outside the range/);
+    expect(() => parseAdapters(withMeta((m) => { m.layers[1].alpha = 0; }), base)).toThrow(/Layer 3: α = 0 is outside/);
+    expect(() => parseAdapters(withMeta((m) => { m.layers[1].rank = 5; }), base)).toThrow(/Layer 3: rank 5 is not a whole number from 1 to 4/);
+  });
+  it('refuses a header that lists fewer layers than the file holds, or a layer twice', () => {
+    expect(() => parseAdapters(withMeta((m) => { m.layers = [m.layers[0]]; }), base)).toThrow('The file holds A2, B2, which its header does not list (it lists layer 1).');
+    expect(() => parseAdapters(withMeta((m) => { m.layers = [m.layers[0], m.layers[0], m.layers[1]]; }), base)).toThrow(/lists layer 1 twice/);
+    expect(() => parseAdapters(withMeta((m) => { m.layers = []; }), base)).toThrow(/lists no adapter layers/);
+  });
+  it('leaves no tensors behind after a refusal', () => {
+    const before = tf.memory().numTensors;
+    expect(() => parseAdapters(withMeta((m) => { m.layers[1].alpha = 1e30; }), base)).toThrow(AdapterFileError);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
