@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { costView } from '../../components/why-peft/cost-view';
 import { fullContextNote } from '../../components/why-peft/prefix-state';
 import { prefixBudget } from '../../src/math/peftCost';
+import { divergedText } from '../../components/alpha-r/alpha-math';
 import { readD90 } from '../../src/engine/subspace/readout';
 import { logCrossing } from '../../components/intrinsic/logic';
 import { bitsPerWeightText } from '../../components/qlora/format-small';
@@ -101,5 +102,15 @@ describe('/merge-and-switch/ adapter files: the whole header is checked (item 10
     const before = tf.memory().numTensors;
     expect(() => parseAdapters(withMeta((m) => { m.layers[1].alpha = 1e30; }), base)).toThrow(AdapterFileError);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('/alpha-r/ divergence message (item 15)', () => {
+  it('names the cell’s real buttons instead of a Reset it does not have', () => {
+    const engine = 'Training diverged at step 7: the loss blew up (no longer a finite number, or above 1,000,000). Lower the learning rate or α, then reset.';
+    const text = divergedText(engine, 'Train with this α', 'Clear runs');
+    expect(text).not.toMatch(/reset/i);
+    expect(text).toMatch(/^Training diverged at step 7: the loss blew up \(no longer a finite number, or above 1,000,000\)\. /);
+    expect(text).toContain('press “Train with this α” again, or “Clear runs”');
   });
 });
