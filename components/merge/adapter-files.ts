@@ -3,6 +3,7 @@
 // a bad one is refused with the engine's reason.
 import { clearMessage, showMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatPercent } from '../lib/format';
+import { SCORED_ON } from './format';
 import { engine } from '../lib/engine';
 import type { SlotSummary } from '../../src/worker/jobs/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
@@ -75,7 +76,7 @@ class AdapterFiles extends HTMLElement {
         if (f.size > 50_000_000) throw new Error(`${f.name} is ${formatBytes(f.size)}: far too large for an adapter of this network.`);
         const bytes = new Uint8Array(await f.arrayBuffer());
         const info = await engine().run<SlotSummary & { bytes: number }>('merge.load', { session: SESSION, bytes, name: f.name }).done;
-        out('loaded').value = `${f.name}: ${info.task ? `trained on ${TASK_LABEL[info.task].toLowerCase()}` : 'task not named in the file'}, rank ${info.rank}, ${formatInt(info.params)} parameters, ${formatInt(info.bytes)} bytes.`;
+        out('loaded').value = `${f.name}: ${info.task ? `trained on ${SCORED_ON[info.task as keyof typeof SCORED_ON] ?? info.task}` : 'task not named in the file'}, rank ${info.rank}, ${formatInt(info.params)} parameters, ${formatInt(info.bytes)} bytes.`;
         await refreshSlots();
         const used = await useSlot('uploaded');
         out('loaded-scores').value = COLUMNS.map((c) => `${COL[c]} ${formatPercent(used.row[c] ?? NaN, 1)}`).join(' · ');

@@ -107,7 +107,8 @@ class QaLoraCompare extends HTMLElement {
     try {
       const r = await this.job.done;
       const drop = r.lora.beforeMerge.score - r.lora.afterMerge.score;
-      this.out('status').value = `Done. Re-quantizing changed the LoRA model’s score by ${signedPoints(-drop)}; `
+      const change = signedPoints(-drop);
+      this.out('status').value = `Done. ${change === 'no change' ? 'Re-quantizing left the LoRA model’s score unchanged' : `Re-quantizing changed the LoRA model’s score by ${change}`}; `
         + `QA-LoRA’s merged model scores ${formatPercent(r.qalora.afterMerge.score)}, exactly as before merging, with every weight still on the INT${params.bits} grid.`;
     } catch (e) {
       const err = e as Error;

@@ -5,6 +5,8 @@ import { costView } from '../../components/why-peft/cost-view';
 import { fullContextNote } from '../../components/why-peft/prefix-state';
 import { prefixBudget } from '../../src/math/peftCost';
 import { divergedText } from '../../components/alpha-r/alpha-math';
+import { paramView } from '../../components/mlp/param-view';
+import { SCORED_ON, signedVsBase, trainedText } from '../../components/merge/format';
 import { readD90 } from '../../src/engine/subspace/readout';
 import { logCrossing } from '../../components/intrinsic/logic';
 import { bitsPerWeightText } from '../../components/qlora/format-small';
@@ -112,5 +114,22 @@ describe('/alpha-r/ divergence message (item 15)', () => {
     expect(text).not.toMatch(/reset/i);
     expect(text).toMatch(/^Training diverged at step 7: the loss blew up \(no longer a finite number, or above 1,000,000\)\. /);
     expect(text).toContain('press “Train with this α” again, or “Clear runs”');
+  });
+});
+
+describe('small text errors (item 17)', () => {
+  it('/mlp/ with no adapted layer: one sentence, not “nothing: … parameters of the adapted model”', () => {
+    const none = paramView([784, 1000, 2000, 10], [], 4);
+    expect(none.trainable).toBe('nothing, since no layer has an adapter.');
+  });
+  it('/merge-and-switch/: “on the 4s”, and “each” only for more than one adapter', () => {
+    expect(SCORED_ON.fours).toBe('the 4s');
+    expect(trainedText(['Rotated digits'], 25)).toBe('Done: Rotated digits trained for 25 steps.');
+    expect(trainedText(['Fix the 4s', 'Rotated digits', 'Inverted digits'], 25)).toBe('Done: Fix the 4s, Rotated digits, Inverted digits trained for 25 steps each.');
+  });
+  it('/merge-and-switch/ latency vs base in whole percent, never “−0.0000000031%”', () => {
+    expect(signedVsBase(-3.1e-11)).toBe('±0% vs base');
+    expect(signedVsBase(0.123)).toBe('+12% vs base');
+    expect(signedVsBase(-0.034)).toBe('−3% vs base');
   });
 });
