@@ -116,3 +116,32 @@ function firstEight(): number {
   const { arrays } = unpackBinFile('LLDG', new Uint8Array(readFileSync('public/data/mnist-test.bin')), 'digit file');
   return (arrays.labels as Uint8Array).indexOf(8);
 }
+
+describe('layout (item 17)', () => {
+  it('/why-peft/: the precision control stays on the rank’s row when the rank reaches three digits', async () => {
+    const { page, context, problems } = await site.open('/why-peft/?cost.r=4');
+    const cell = page.locator('cost-calc');
+    await cell.scrollIntoViewIfNeeded();
+    const precision = cell.locator('select[data-key="prec"]');
+    const before = (await precision.boundingBox())!.y;
+    const slider = cell.locator('input[data-key="r"]');
+    await slider.focus();
+    await page.keyboard.press('End'); // r = 256
+    await expect.poll(() => cell.locator('output[data-role="r"]').textContent()).toBe('256');
+    expect((await precision.boundingBox())!.y).toBe(before);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('/qa-lora/: "Rank r" stays beside its slider at every width', async () => {
+    for (const width of [375, 600, 800, 1024, 1280]) {
+      const { page, context } = await site.open('/qa-lora/', { width });
+      const cell = page.locator('qalora-compare');
+      await cell.scrollIntoViewIfNeeded();
+      const label = (await cell.locator('label', { hasText: /^Rank/ }).boundingBox())!;
+      const slider = (await cell.locator('input[data-key="rank"]').boundingBox())!;
+      expect(Math.abs(label.y + label.height / 2 - (slider.y + slider.height / 2)), `width ${width}`).toBeLessThan(12);
+      await context.close();
+    }
+  });
+});
