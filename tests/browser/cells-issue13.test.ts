@@ -145,3 +145,19 @@ describe('layout (item 17)', () => {
     }
   });
 });
+
+describe('/intrinsic-dimension/ sweep (item 7)', () => {
+  it('shows the training loss while the sweep runs, and a square for the sweep in the legend', async () => {
+    const { page, context, problems } = await site.open('/intrinsic-dimension/?sw.steps=40');
+    const cell = page.locator('intrinsic-sweep');
+    await cell.scrollIntoViewIfNeeded();
+    expect(await cell.locator('.legend .swatch.s2').evaluate((el) => getComputedStyle(el).borderRadius)).toBe('0px');
+    await cell.getByRole('button', { name: 'Run the sweep' }).click();
+    const loss = cell.locator('output[data-role="loss"]');
+    await expect.poll(async () => `${await loss.textContent()} / ${await cell.getByRole('button', { name: 'Stop' }).isEnabled()}`, { timeout: 60_000 })
+      .toMatch(/^\d+\.\d+ \/ true$/); // a number while the sweep is still running
+    await cell.getByRole('button', { name: 'Stop' }).click();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
