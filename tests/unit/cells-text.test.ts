@@ -6,6 +6,7 @@ import { fullContextNote } from '../../components/why-peft/prefix-state';
 import { prefixBudget } from '../../src/math/peftCost';
 import { divergedText } from '../../components/alpha-r/alpha-math';
 import { paramView } from '../../components/mlp/param-view';
+import { requantSentence } from '../../components/qalora/compare-text';
 import { SCORED_ON, signedVsBase, trainedText } from '../../components/merge/format';
 import { readD90 } from '../../src/engine/subspace/readout';
 import { logCrossing } from '../../components/intrinsic/logic';
@@ -131,5 +132,13 @@ describe('small text errors (item 17)', () => {
     expect(signedVsBase(-3.1e-11)).toBe('±0% vs base');
     expect(signedVsBase(0.123)).toBe('+12% vs base');
     expect(signedVsBase(-0.034)).toBe('−3% vs base');
+  });
+});
+
+describe('/qa-lora/ summary (item 17)', () => {
+  it('says "unchanged", not "changed … by no change"', () => {
+    expect(requantSentence(0)).toBe('Re-quantizing left the LoRA model’s score unchanged');
+    expect(requantSentence(0.0004)).toBe('Re-quantizing left the LoRA model’s score unchanged');
+    expect(requantSentence(-0.012)).toBe('Re-quantizing changed the LoRA model’s score by −1.2 points');
   });
 });
