@@ -22,3 +22,12 @@ export function earlyLoss(losses: readonly LossPoint[], window = 10): number {
 /** The LoRA scale s for α, r and a scaling rule. */
 export const scaleOf = (alpha: number, r: number, scaling: string): number =>
   (scaling === 'alpha/r' ? alpha / r : alpha / Math.sqrt(r));
+
+/**
+ * The divergence message of the α slider. The engine's own ends "…then reset", but this cell has no
+ * Reset: each run starts afresh, so it names the cell's real buttons instead.
+ */
+export function divergedText(engineMessage: string, trainName: string, clearName: string): string {
+  const what = engineMessage.replace(/\s*Lower the learning rate or α, then reset\.\s*$/, '').replace(/[.:]?\s*$/, '.');
+  return `${what} Nothing is kept from a diverged run: choose a smaller α (or Adam) and press “${trainName}” again, or “${clearName}” to empty the table and chart.`;
+}

@@ -6,7 +6,7 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatMs, formatPercent } from '../lib/format';
 import type { LatencyEvent, LatencyResult, Timing } from '../../src/worker/jobs/merge';
 import { Runner } from '../which-rank/runner';
-import { backendLabel, formatDiff } from './format';
+import { backendLabel, formatDiff, signedVsBase } from './format';
 import { backendLine } from '../lib/backend-line';
 import { engine } from '../lib/engine';
 
@@ -60,7 +60,7 @@ class MergeLatency extends HTMLElement {
         for (const m of ['base', 'unmerged', 'merged'] as const) {
           const x: Timing = t[m];
           out(m, row).value = formatMs(x.median);
-          const vsBase = m === 'base' ? '' : ` · ${signed(x.median / t.base.median - 1)}`;
+          const vsBase = m === 'base' ? '' : ` · ${signedVsBase(x.median / t.base.median - 1)}`;
           row.querySelector<HTMLElement>(`[data-spread="${m}"]`)!.textContent = `spread ${formatMs(x.q1).replace(/ m?s$/, '')}–${formatMs(x.q3)}${vsBase}`;
         }
       }
@@ -74,10 +74,5 @@ class MergeLatency extends HTMLElement {
   }
 }
 
-/** +12% / −3% relative to the base. */
-function signed(x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  return `${x >= 0 ? '+' : '−'}${formatPercent(Math.abs(x), 0)} vs base`;
-}
 
 if (!customElements.get('merge-latency')) customElements.define('merge-latency', MergeLatency);

@@ -1,6 +1,7 @@
 // DOM-free pieces of the training cell: which settings make a run, how often to
 // measure accuracy, and the sentences that sum up a per-digit change.
 import { formatPercent } from '../lib/format';
+import { trainingFailure } from '../lib/cell-actions';
 
 export type TaskName = 'fours' | 'rotated' | 'inverted';
 
@@ -53,8 +54,7 @@ export function changeSummary(task: TaskName, base: Snapshot, now: Snapshot): st
   return `${parts.join('; ')}.`;
 }
 
-/** The words for a failed job; a run that diverged can only be reset. */
+/** The words for a failed job (never tfjs's own message); a run that diverged can only be reset. */
 export function failureText(err: { name?: string; message?: string }): { text: string; mustReset: boolean } {
-  if (err.name === 'TrainingDiverged') return { text: `${err.message} Press Reset to start again.`, mustReset: true };
-  return { text: err.message || 'The engine reported an error.', mustReset: false };
+  return { text: trainingFailure(err) ?? 'Stopped.', mustReset: err.name === 'TrainingDiverged' };
 }

@@ -120,17 +120,20 @@ export const jobs = {
           await ctx.checkpoint();
         }
       }
-      return median(out);
+      // The middle half of the samples too: two medians mean little without their spread.
+      const s = [...out].sort((a, b) => a - b);
+      const q = (f: number) => s[Math.round(f * (s.length - 1))];
+      return { median: median(out), q1: q(0.25), q3: q(0.75) };
     };
     try {
       const unmergedOut = tf.tidy(() => run.model.forward(x).dataSync());
-      const unmergedMs = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
+      const unmerged = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
       mergeAdapters(merged); // W = W₀ + s·BA, once, into the copy
       let mergedOut: Float32Array;
-      let mergedMs: number;
+      let mergedT: { median: number; q1: number; q3: number };
       try {
         mergedOut = tf.tidy(() => plainCopy.forward(x).dataSync() as Float32Array);
-        mergedMs = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
+        mergedT = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
       } finally {
         unmergeAdapters(merged); // the adapters are shared with the session's run: mark them unmerged again
       }
@@ -140,7 +143,10 @@ export const jobs = {
         maxAbsDiff = Math.max(maxAbsDiff, Math.abs(unmergedOut[i] - mergedOut[i]));
         maxAbs = Math.max(maxAbs, Math.abs(unmergedOut[i]));
       }
-      return { batch, samples, maxAbsDiff, maxAbs, unmergedMs, mergedMs, backend: tf.getBackend() };
+      return {
+        batch, samples, maxAbsDiff, maxAbs, unmergedMs: unmerged.median, mergedMs: mergedT.median,
+        unmergedQuartiles: [unmerged.q1, unmerged.q3], mergedQuartiles: [mergedT.q1, mergedT.q3], backend: tf.getBackend(),
+      };
     } finally {
       x.dispose();
       copy.dispose();
