@@ -25,17 +25,30 @@ export interface Site {
   open(path: string, opts?: OpenOptions): Promise<OpenedPage>;
 }
 
+export interface SiteOptions {
+  /**
+   * Extra Chromium flags for this file's browser, e.g. WEBGPU_ARGS. The default launch (no extra flags)
+   * is what every other test file gets.
+   */
+  args?: string[];
+}
+
+/** Chromium's WebGPU is off in headless Linux builds; with this flag it offers a software (fallback) adapter. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
+/** Launches Debian's Chromium with the tests' flags plus `extra`. */
+export function launchChromium(extra: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: [...ARGS, ...extra] });
+}
+
 /** Call at the top of a test file: starts the server and browser once for the file. */
-export function useSite(): Site {
+export function useSite(opts: SiteOptions = {}): Site {
   let served: Served;
   const site = {} as Site;
   beforeAll(async () => {
     served = await serveDir();
     site.origin = served.origin;
-    site.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ARGS,
-    });
+    site.browser = await launchChromium(opts.args);
     site.open = (path, opts) => openPage(site.browser, served.origin, path, opts);
   });
   afterAll(async () => {

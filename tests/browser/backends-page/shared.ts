@@ -1,0 +1,23 @@
+// What tests/browser/backends.test.ts and its worker share (no code that runs on import).
+import type { BackendName } from '../../../src/engine/backend';
+
+export interface ParityRequest {
+  backend: BackendName;
+  /** 'core': forward, gradients, one Adam step, a short seeded run. 'extras': QLoRA, subspace, merge, which-rank. */
+  suite: 'core' | 'extras';
+}
+
+export type Arrays = Record<string, number[]>;
+export interface ParityResult {
+  backend: string;
+  reason: string;
+  values: Arrays;
+}
+
+/** 784 inputs (the digits), then small hidden layers: every layer has an adapter, as on the site. */
+export const SIZES = [784, 32, 24, 10];
+export const BATCH = 32;
+export const RANK = 4;
+export const ALPHA = 8;
+export const LR = 1e-3;
+
