@@ -3,7 +3,7 @@
  * `npm run bench` print the same table).
  */
 import { ratios, type BenchResult, type BenchRow, type PathName } from './benchmark';
-import { formatKernelProfile } from './kernelProfile';
+import { formatDispatchCount, formatKernelProfile } from './kernelProfile';
 
 /** The targets the engine is held to (README, "Speed on machines without a GPU"), for WASM-SIMD at batch 64, r = 4. */
 export const TARGETS = { loraOverFull: 0.4, loraOverForward: 2.0, mergedOverBase: 1.03, loraStepMs: 30 };
@@ -40,6 +40,7 @@ export function formatTable(result: BenchResult): string {
     );
   }
   if (result.kernelProfile) lines.push(formatKernelProfile(result.kernelProfile));
+  if (result.dispatches) lines.push(`  ${formatDispatchCount(result.dispatches)}`);
   return lines.join('\n');
 }
 
