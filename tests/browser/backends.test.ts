@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, WEBGPU_ARGS } from './harness';
 import { serveEnginePage, type EnginePage } from './engine-page';
-import { LR, type Arrays, type ParityRequest, type ParityResult } from './backends-page/shared';
+import { LR, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult } from './backends-page/shared';
 
 const REL = 1e-5;
 const ADAM_ABS = 1e-3 * LR;
@@ -130,4 +130,26 @@ describe.each(['webgl', 'webgpu'] as const)('the rest of the engine on %s agrees
     for (const k of ['whichrank.phi', 'whichrank.topS', 'whichrank.deltaw']) expect(relDiff(v[k], ref()[k]), k).toBeLessThan(REL);
     expect(v.numTensors).toEqual(ref().numTensors);
   });
+});
+
+describe('choosing the backend by measuring (src/engine/calibrate.ts), in a worker', () => {
+  it('times the candidates, picks the faster, caches it in IndexedDB; with no hardware GPU it measures nothing', async () => {
+    const { result: r, errors } = await page.run<CalibrateResult>(browser, { backend: 'wasm', suite: 'calibrate' });
+    expect(errors).toEqual([]);
+    // Software WebGL is admitted here only so that there are two candidates to time on a machine without a GPU.
+    const timings = r.measured.timings!;
+    expect(timings.map((t) => t.name)).toEqual(['wasm', 'webgl']); // WebAssembly first: the baseline
+    for (const t of timings) expect(t.msPerStep).toBeGreaterThan(0);
+    const faster = timings[0].msPerStep! <= timings[1].msPerStep! ? 'wasm' : 'webgl';
+    expect(r.measured.name).toBe(faster);
+    expect(r.measured.cached).toBe(false);
+    expect(r.measured.reason).toMatch(/^WebAssembly [\d.,]+ ms\/step · WebGL [\d.,]+ ms\/step → (WebAssembly|WebGL)$/);
+    // Second time: the decision from IndexedDB, nothing timed again.
+    expect(r.again).toMatchObject({ name: faster, cached: true });
+    expect(r.again.reason).toMatch(/measured on an earlier visit/);
+    // The site's own call: software renderers are skipped, WebAssembly is the only candidate, no measuring.
+    expect(r.site.name).toBe('wasm');
+    expect(r.site.calibrated).toBe(false);
+    expect(r.site.ms).toBeLessThan(1_000);
+  }, 180_000);
 });

@@ -4,7 +4,17 @@ import type { BackendName } from '../../../src/engine/backend';
 export interface ParityRequest {
   backend: BackendName;
   /** 'core': forward, gradients, one Adam step, a short seeded run. 'extras': QLoRA, subspace, merge, which-rank. */
-  suite: 'core' | 'extras';
+  suite: 'core' | 'extras' | 'calibrate';
+}
+
+/** What the 'calibrate' suite answers: the worker's chooseBackend() three times. */
+export interface CalibrateResult {
+  /** WebGL (software, admitted for the test) against WebAssembly, measured. */
+  measured: { name: string; reason: string; timings: { name: string; msPerStep: number | null }[] | null; cached: boolean | null };
+  /** The same again: from IndexedDB. */
+  again: { name: string; reason: string; cached: boolean | null; ms: number };
+  /** The site's default (software renderers skipped): nothing to measure. */
+  site: { name: string; reason: string; calibrated: boolean; ms: number };
 }
 
 export type Arrays = Record<string, number[]>;

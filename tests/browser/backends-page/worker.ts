@@ -8,14 +8,15 @@
  */
 import {
   LoraModel, Mlp, SubspaceModel, Trainer, DigitTensors, deriveSeed, initBackend, mergeAdapters,
-  mulberry32, normalArray, tf, uniformArray, unmergeAdapters, unpackDigits, type BaseModel, type DenseWeights, type Tensor2D,
+  mulberry32, normalArray, tf, uniformArray, unmergeAdapters, unpackDigits, type BackendName, type BaseModel, type DenseWeights, type Tensor2D,
 } from '../../../src/engine/index';
 import { QuantizedMlp } from '../../../src/engine/quantizedBase';
 import { adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
 import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/engine/analysis/index';
 
-import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type ParityRequest, type ParityResult } from './shared';
+import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult } from './shared';
+import { chooseBackend } from '../../../src/engine/calibrate';
 
 const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
 
@@ -202,7 +203,28 @@ async function extras(values: Arrays): Promise<void> {
   data.dispose();
 }
 
+/** chooseBackend() as the site's worker calls it, plus a measured run with a software renderer admitted. */
+async function calibrate(): Promise<CalibrateResult> {
+  const opts = { version: 'test', wasmPath: '/tfjs/', includeSoftware: true, candidates: ['webgl', 'wasm'] as BackendName[], budgetMs: 60_000, steps: 2, sizes: [784, 64, 10] };
+  const a = await chooseBackend(opts);
+  let t0 = performance.now();
+  const b = await chooseBackend(opts);
+  const againMs = performance.now() - t0;
+  t0 = performance.now();
+  const c = await chooseBackend({ version: 'test', wasmPath: '/tfjs/' });
+  const siteMs = performance.now() - t0;
+  return {
+    measured: { name: a.name, reason: a.reason, timings: a.calibration?.timings ?? null, cached: a.calibration?.cached ?? null },
+    again: { name: b.name, reason: b.reason, cached: b.calibration?.cached ?? null, ms: againMs },
+    site: { name: c.name, reason: c.reason, calibrated: 'calibration' in c, ms: siteMs },
+  };
+}
+
 self.onmessage = async (e: MessageEvent<ParityRequest>) => {
+  if (e.data.suite === 'calibrate') {
+    calibrate().then((result) => post({ kind: 'done', result }), (err) => post({ kind: 'error', message: (err as Error).stack ?? String(err) }));
+    return;
+  }
   try {
     const info = await initBackend({ prefer: e.data.backend, wasmPath: '/tfjs/' });
     const values: Arrays = {};
