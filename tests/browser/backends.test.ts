@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, WEBGPU_ARGS } from './harness';
 import { serveEnginePage, type EnginePage } from './engine-page';
-import { LR, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult } from './backends-page/shared';
+import { LR, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './backends-page/shared';
 
 const REL = 1e-5;
 const ADAM_ABS = 1e-3 * LR;
@@ -151,5 +151,24 @@ describe('choosing the backend by measuring (src/engine/calibrate.ts), in a work
     expect(r.site.name).toBe('wasm');
     expect(r.site.calibrated).toBe(false);
     expect(r.site.ms).toBeLessThan(1_000);
+  }, 180_000);
+});
+
+describe('synchronous reads on WebGPU', () => {
+  it('either return the right numbers or stop with a clear message, never zeros', async () => {
+    const { result: r } = await page.run<SyncReadResult>(browser, { backend: 'webgpu', suite: 'syncread' });
+    expect(r.name).toBe('webgpu');
+    // 64×64 matrix of (i mod 5) − 2 times itself: the first row of the product.
+    const a = (i: number) => (i % 5) - 2;
+    const expected = [0, 1, 2, 3].map((j) => Array.from({ length: 64 }, (_, k) => a(k) * a(k * 64 + j)).reduce((s, v) => s + v, 0));
+    if (r.gpuRead.values) {
+      expect(r.gpuRead.values).toEqual(expected); // a hardware adapter whose synchronous reads work
+      expect(r.reason).not.toMatch(/synchronous reads/);
+    } else {
+      // Chromium's software adapter here: tfjs's canvas copy returns zeros, so the engine refuses instead.
+      expect(r.gpuRead.error).toMatch(/cannot read results back synchronously.*\?backend=wasm/);
+      expect(r.reason).toMatch(/synchronous reads do not work on this adapter/);
+    }
+    expect(r.cpuRead).toEqual([1, 2, 3]);
   }, 180_000);
 });

@@ -4,7 +4,7 @@ import type { BackendName } from '../../../src/engine/backend';
 export interface ParityRequest {
   backend: BackendName;
   /** 'core': forward, gradients, one Adam step, a short seeded run. 'extras': QLoRA, subspace, merge, which-rank. */
-  suite: 'core' | 'extras' | 'calibrate';
+  suite: 'core' | 'extras' | 'calibrate' | 'syncread';
 }
 
 /** What the 'calibrate' suite answers: the worker's chooseBackend() three times. */
@@ -31,3 +31,13 @@ export const RANK = 4;
 export const ALPHA = 8;
 export const LR = 1e-3;
 
+
+/** What the 'syncread' suite answers: WebGPU forced as ?backend=webgpu does, then synchronous reads tried. */
+export interface SyncReadResult {
+  name: string;
+  reason: string;
+  /** dataSync() of a product computed on the GPU: its values, or the error it threw. */
+  gpuRead: { values?: number[]; error?: string };
+  /** dataSync() of a tensor made from a JavaScript array (its values stay on the CPU side). */
+  cpuRead: number[];
+}

@@ -15,7 +15,7 @@ import { adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
 import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/engine/analysis/index';
 
-import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult } from './shared';
+import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './shared';
 import { chooseBackend } from '../../../src/engine/calibrate';
 
 const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
@@ -220,7 +220,25 @@ async function calibrate(): Promise<CalibrateResult> {
   };
 }
 
+async function syncRead(): Promise<SyncReadResult> {
+  const info = await chooseBackend({ version: 'test', wasmPath: '/tfjs/', prefer: 'webgpu' });
+  const a = tf.tensor2d(Float32Array.from({ length: 64 * 64 }, (_, i) => (i % 5) - 2), [64, 64]);
+  const product = tf.matMul(a, a);
+  let gpuRead: SyncReadResult['gpuRead'];
+  try {
+    gpuRead = { values: Array.from(product.dataSync().slice(0, 4)) };
+  } catch (err) {
+    gpuRead = { error: (err as Error).message };
+  }
+  const cpuRead = Array.from(tf.tensor1d([1, 2, 3]).dataSync());
+  return { name: info.name, reason: info.reason, gpuRead, cpuRead };
+}
+
 self.onmessage = async (e: MessageEvent<ParityRequest>) => {
+  if (e.data.suite === 'syncread') {
+    syncRead().then((result) => post({ kind: 'done', result }), (err) => post({ kind: 'error', message: (err as Error).stack ?? String(err) }));
+    return;
+  }
   if (e.data.suite === 'calibrate') {
     calibrate().then((result) => post({ kind: 'done', result }), (err) => post({ kind: 'error', message: (err as Error).stack ?? String(err) }));
     return;
