@@ -174,43 +174,38 @@ export function indexedDbCache(dbName = 'lora-live-engine', store = 'calibration
   };
 }
 
-export const SYNC_READ_BROKEN = 'This WebGPU adapter cannot read results back synchronously (tfjs returned zeros in a check), so this part of the page cannot run on it. Open the page with ?backend=wasm or ?backend=webgl.';
+export const SYNC_READ_BROKEN = 'This WebGPU adapter (a software one) cannot read results back synchronously, so this part of the page cannot run on it. Open the page with ?backend=wasm or ?backend=webgl.';
 
 /**
- * tfjs's WebGPU backend reads synchronously (dataSync) by copying the buffer through a canvas. With
- * Chromium's software (fallback) adapter that copy returned zeros, in a worker and on the page, and tfjs
- * then kept the zeros as the tensor's values: analyses that read synchronously would show wrong numbers.
- * This checks one product on the GPU; where the read is wrong, later synchronous reads of GPU results
- * throw SYNC_READ_BROKEN instead (values that still live on the CPU side read as before). Training never
- * reads synchronously. Returns a note for the backend line, or null where reads work (or not WebGPU).
+ * tfjs's WebGPU backend reads synchronously (dataSync) by copying the buffer through a canvas. On
+ * Chromium's software (fallback) adapter that copy returned zeros, in a worker and on the page; tfjs kept
+ * the zeros as the tensor's values, and the device then failed later work ("createBuffer failed",
+ * "A valid external Instance reference no longer exists"). So on a fallback adapter, synchronous reads
+ * of GPU results throw SYNC_READ_BROKEN instead (values that still live on the CPU side read as before);
+ * training never reads synchronously. Hardware adapters are left alone: the copy is slow there but
+ * tfjs's own tests run it. Returns a note for the backend line, or null.
  */
-export function guardSyncReads(): string | null {
+export async function guardSyncReads(): Promise<string | null> {
   if (tf.getBackend() !== 'webgpu') return null;
-  const n = 40; // 1,600 outputs: above tfjs's size for computing small results on the CPU side
-  const x = Float32Array.from({ length: n * n }, (_, i) => (i % 7) - 3);
-  const expected = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) expected[i * n + j] += x[i * n + k] * x[k * n + j];
-  const y = tf.tidy(() => { const t = tf.tensor2d(x, [n, n]); return tf.matMul(t, t); });
-  const got = y.dataSync();
-  y.dispose();
-  if (got.every((v, i) => v === expected[i])) return null;
+  const problem = await webgpuProblem();
+  if (!problem || !/fallback/.test(problem)) return null;
   const backend = tf.backend() as unknown as { readSync(id: object): unknown; tensorMap: { get(id: object): { values?: unknown } | undefined } };
   const readSync = backend.readSync.bind(backend);
   backend.readSync = (dataId: object) => {
     if (backend.tensorMap.get(dataId)?.values != null) return readSync(dataId);
     throw new Error(SYNC_READ_BROKEN);
   };
-  return 'synchronous reads do not work on this adapter: training runs, parts that need them say so';
+  return 'software adapter: training runs, parts that read results synchronously say they cannot';
 }
 
 /**
  * Picks and initialises the backend: `prefer` forces one (as initBackend does); otherwise the fastest
  * usable candidate by measurement, or initBackend's own order where there is nothing to compare.
- * On WebGPU, synchronous reads are checked (guardSyncReads).
+ * On WebGPU's software adapter, synchronous reads are refused with a message (guardSyncReads).
  */
 export async function chooseBackend(opts: CalibrationOptions): Promise<ChosenBackend> {
   const info = await pickBackend(opts);
-  const note = guardSyncReads();
+  const note = await guardSyncReads();
   return note ? { ...info, reason: `${info.reason}; ${note}` } : info;
 }
 

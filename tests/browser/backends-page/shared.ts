@@ -40,4 +40,6 @@ export interface SyncReadResult {
   gpuRead: { values?: number[]; error?: string };
   /** dataSync() of a tensor made from a JavaScript array (its values stay on the CPU side). */
   cpuRead: number[];
+  /** The first row of the same product read asynchronously afterwards. */
+  asyncAfter: number[];
 }

@@ -14,9 +14,8 @@ import { QuantizedMlp } from '../../../src/engine/quantizedBase';
 import { adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
 import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/engine/analysis/index';
-
-import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './shared';
 import { chooseBackend } from '../../../src/engine/calibrate';
+import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './shared';
 
 const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
 
@@ -32,14 +31,14 @@ function loraModel(base: BaseModel, seed = 2): LoraModel {
   for (const a of model.adapters) {
     if (!a) continue;
     const rand = mulberry32(deriveSeed(seed, `B${a.layer}`));
-    a.Bt.assign(tf.tensor2d(normalArray(a.Bt.size, 0.1, rand), a.Bt.shape as [number, number]));
+    tf.tidy(() => a.Bt.assign(tf.tensor2d(normalArray(a.Bt.size, 0.1, rand), a.Bt.shape as [number, number])));
   }
   return model;
 }
 
 /**
  * Every read is asynchronous: on WebGPU, tfjs's synchronous read goes through a canvas, and with
- * Chromium's software adapter in a worker it returned zeros for tensors computed on the GPU.
+ * Chromium's software adapter it returned zeros for tensors computed on the GPU (see guardSyncReads).
  * Disposes what it reads unless `keep`.
  */
 async function read(t: tf.Tensor, keep = false): Promise<number[]> {
@@ -153,13 +152,13 @@ async function extras(values: Arrays): Promise<void> {
   // Subspace training: θ = θ₀ + P·θ_d; on GPU backends P·θ_d and Pᵀ·g are tfjs gathers with an explicit gradient.
   const sub = new SubspaceModel(base, 60, { seed: 4 });
   values['subspace.path'] = [sub.path === 'gather' ? 1 : 0];
-  sub.thetaD.assign(tf.tensor1d(normalArray(60, 0.05, mulberry32(9))));
+  tf.tidy(() => sub.thetaD.assign(tf.tensor1d(normalArray(60, 0.05, mulberry32(9)))));
   await readAll(values, 'subspace.', tf.tidy(() => {
     const { x, y } = batch(data);
     const { grads } = tf.variableGrads(() => softmaxCrossEntropy(sub.forward(x), y), [sub.thetaD]);
     return { logits: sub.forward(x), grad: grads[sub.thetaD.name] };
   }));
-  sub.thetaD.assign(tf.zeros([60]));
+  tf.tidy(() => sub.thetaD.assign(tf.zeros([60])));
   values['subspace.losses'] = await losses([sub.thetaD], (x) => sub.forward(x), data, 4, 3e-2);
   sub.dispose();
 
@@ -231,7 +230,9 @@ async function syncRead(): Promise<SyncReadResult> {
     gpuRead = { error: (err as Error).message };
   }
   const cpuRead = Array.from(tf.tensor1d([1, 2, 3]).dataSync());
-  return { name: info.name, reason: info.reason, gpuRead, cpuRead };
+  const again = tf.matMul(a, a);
+  const asyncAfter = Array.from((await again.data()).slice(0, 4));
+  return { name: info.name, reason: info.reason, gpuRead, cpuRead, asyncAfter };
 }
 
 self.onmessage = async (e: MessageEvent<ParityRequest>) => {
