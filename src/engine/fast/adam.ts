@@ -10,11 +10,13 @@
  * (tests/unit/fast-adam.test.ts checks that).
  *
  * `adam(lr)` gives this optimizer where it applies (the WASM backend with the
- * module of gemm.ts) and tf.train.adam(lr) everywhere else.
+ * module of gemm.ts, and WebGPU with gpu/adamWebgpu.ts) and tf.train.adam(lr)
+ * everywhere else.
  */
 import { tf, type Tensor, type Variable } from '../tf';
 import { gemmFor } from './gemm';
 import { fastPathApplies, fastPathEnabled } from './ops';
+import { adamWebgpu } from '../gpu/adamWebgpu';
 
 const ADAM_KERNEL = 'LoraLiveAdam';
 // tf.train.adam's defaults.
@@ -114,6 +116,10 @@ function ensureAdamKernel(): void {
     kernelName: ADAM_KERNEL,
     backendName: backend,
     kernelFunc: ({ inputs, backend: b, attrs }) => {
+      if (backend === 'webgpu') {
+        const { p, m, v, g } = inputs as Record<string, tf.TensorInfo>;
+        return adamWebgpu(b, p, m, v, g, attrs as Record<string, number>);
+      }
       const gemm = gemmFor(b as tf.KernelBackend);
       if (!gemm) throw new Error('The WASM Adam kernel is not available here.');
       const { p, m, v, g } = inputs as Record<string, tf.TensorInfo>;
@@ -124,11 +130,13 @@ function ensureAdamKernel(): void {
 }
 
 /**
- * Adam: one kernel per variable on WASM (FusedAdam), tf.train.adam elsewhere or with the fast path off;
+ * Adam: one kernel per variable on WASM (FusedAdam with gemm.ts) and on WebGPU (FusedAdam with
+ * gpu/adamWebgpu.ts: three GPU programs), tf.train.adam elsewhere or with the fast path off;
  * ε from adamEpsilon() on every backend.
  */
 export function adam(learningRate: number): tf.Optimizer {
-  const applies = fastPathEnabled() && fastPathApplies() && gemmFor(tf.backend()) !== null;
+  const onWasm = fastPathApplies() && gemmFor(tf.backend()) !== null;
+  const applies = fastPathEnabled() && (onWasm || tf.getBackend() === 'webgpu');
   return applies ? new FusedAdam(learningRate) : tf.train.adam(learningRate, BETA1, BETA2, adamEpsilon());
 }
 

@@ -11,7 +11,7 @@ import {
   mulberry32, normalArray, tf, uniformArray, unmergeAdapters, unpackDigits, type BackendName, type BaseModel, type DenseWeights, type Tensor2D,
 } from '../../../src/engine/index';
 import { QuantizedMlp } from '../../../src/engine/quantizedBase';
-import { adam } from '../../../src/engine/fast/adam';
+import { FusedAdam, adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
 import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/engine/analysis/index';
 import { chooseBackend } from '../../../src/engine/calibrate';
@@ -81,6 +81,7 @@ async function core(values: Arrays): Promise<void> {
   }));
   const before = await Promise.all(vars.map((v) => read(v, true)));
   const opt = adam(LR);
+  values['adam.fused'] = [opt instanceof FusedAdam ? 1 : 0]; // one kernel per variable (WASM, WebGPU) or tf.train.adam
   tf.tidy(() => {
     const { x, y } = batch(data);
     opt.minimize(() => softmaxCrossEntropy(model.forward(x), y), false, vars);
