@@ -77,7 +77,10 @@ describe.each(['cpu', 'webgl', 'webgpu'] as const)('LoRA on %s agrees with WASM'
     v = await compute({ backend, suite: 'core' });
   });
 
-  it('forward pass (logits of a batch, B ≠ 0 so the low-rank term counts)', () => {
+  it('forward pass (logits of a batch, B ≠ 0 so the low-rank term counts) and the loss', () => {
+    // The engine's loss kernel on WebGPU (src/engine/gpu/lossWebgpu.ts) and WASM; tf.losses on CPU and WebGL.
+    expect(v['loss.fused']).toEqual([backend === 'webgpu' ? 1 : 0]);
+    expect(reference.core!['loss.fused']).toEqual([1]);
     expect(relDiff(v.logits, reference.core!.logits)).toBeLessThan(REL);
     expect(relDiff(v.loss, reference.core!.loss)).toBeLessThan(REL);
   });

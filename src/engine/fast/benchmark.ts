@@ -112,7 +112,8 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   const warmup = opts.warmup ?? 3;
   const reps = opts.reps ?? 15;
   const slowReps = opts.slowReps ?? reps;
-  const applies = fastPathApplies();
+  // WASM: the whole fast path; WebGPU: its Adam and loss kernels (src/engine/gpu/).
+  const applies = fastPathApplies() || tf.getBackend() === 'webgpu';
   // Elsewhere than WASM the fast path is the stock ops: measuring them twice would only show noise.
   const paths = applies ? (opts.paths ?? ['reference', 'fast']) : (['reference'] as PathName[]);
   const only = new Set(opts.only ?? ['lora', 'full', 'forward', 'inference']);

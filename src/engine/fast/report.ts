@@ -18,7 +18,7 @@ export function formatTable(result: BenchResult): string {
   const title: Record<PathName, string> = { reference: 'stock tfjs', 'fast-xnn': 'fast, no FMA', fast: 'fast path' };
   const lines: string[] = [];
   lines.push(`backend ${result.backend}: ${result.sizes.join('→')}, batch ${result.batch}; median ms (min–max of the timed runs)`);
-  if (!result.fastPathApplies) lines.push('  (the fast path applies to WASM only: on this backend the engine runs the stock tfjs ops, so one column)');
+  if (!result.fastPathApplies) lines.push('  (the fast path applies to WASM and, for Adam and the loss, WebGPU: on this backend the engine runs the stock tfjs ops, so one column)');
   lines.push(`  ${'figure'.padEnd(20)} ${paths.map((p) => title[p].padStart(22)).join(' ')} ${'speed-up'.padStart(9)} ${'memory MB'.padStart(10)}`);
   for (const name of names) {
     const cell = (r?: BenchRow) => (r ? `${fmt(r.ms)} (${fmt(Math.min(...r.samples))}–${fmt(Math.max(...r.samples))})` : '—');

@@ -82,6 +82,7 @@ async function core(values: Arrays): Promise<void> {
   const before = await Promise.all(vars.map((v) => read(v, true)));
   const opt = adam(LR);
   values['adam.fused'] = [opt instanceof FusedAdam ? 1 : 0]; // one kernel per variable (WASM, WebGPU) or tf.train.adam
+  values['loss.fused'] = [tf.getKernel('LoraLiveSoftmaxXent', tf.getBackend()) ? 1 : 0]; // the engine's loss kernel ran here
   tf.tidy(() => {
     const { x, y } = batch(data);
     opt.minimize(() => softmaxCrossEntropy(model.forward(x), y), false, vars);
