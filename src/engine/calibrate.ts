@@ -17,6 +17,9 @@
  * once. A candidate that did not finish inside the budget (e.g. a GPU still
  * compiling its shaders) is reported as not measured; the decision is then
  * made on what was measured and not cached, so the next visit measures again.
+ * The budget is checked between steps: a candidate's first step (where a GPU
+ * compiles its shaders) cannot be cut short, so on a first visit a slow
+ * compiler can stretch the wait past 1 s by that step's time.
  */
 import { tf, type Tensor2D } from './tf';
 import { initBackend, webglProblem, webgpuProblem, type BackendInfo, type BackendName, type BackendOptions } from './backend';
