@@ -8,6 +8,8 @@
  *   npm run bench -- --browser                          # wasm, webgl, cpu, and the site's own pick
  *   npm run bench -- --browser --backends=wasm --reps=25
  *   npm run bench -- --browser --webgpu                 # adds WebGPU (--enable-unsafe-webgpu)
+ *   npm run bench -- --browser --gpu                    # a machine with a GPU: flags for a hardware
+ *                                                       # adapter, prints the adapters Chromium found
  *   npm run bench -- --browser --liftoff                # V8's default WASM tiering (see bench.ts)
  *   npm run bench -- --browser --isolated --threads=1,2  # COOP/COEP headers: multithreaded WASM, the fast path's
  *                                                       # LoRA r=4 / full / forward per thread count, and the
@@ -118,6 +120,70 @@ async function runInPage(browser: Browser, origin: string, request: BenchRequest
   }
 }
 
+/**
+ * Flags that let Chromium use a real GPU where there is one: WebGPU is behind a flag on Linux, the GPU
+ * blocklist would refuse many drivers, and headless Chromium draws through ANGLE, which needs Vulkan to
+ * reach the hardware on Linux.
+ */
+export const GPU_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--ignore-gpu-blocklist',
+  '--enable-gpu',
+  '--use-angle=vulkan',
+  '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
+];
+
+interface Adapters {
+  webgpu: { found: boolean; fallback?: boolean; vendor?: string; architecture?: string; device?: string; description?: string; why?: string };
+  webgl: { renderer: string; vendor: string; software: boolean } | { why: string };
+}
+
+/** What Chromium offers this page: the WebGPU adapter (hardware or fallback) and the WebGL renderer. */
+async function findAdapters(browser: Browser, origin: string): Promise<Adapters> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/`);
+    return await page.evaluate(async () => {
+      const software = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+      const out = {} as Adapters;
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(o?: unknown): Promise<null | { isFallbackAdapter?: boolean; info?: Record<string, unknown> }> } }).gpu;
+      if (!gpu) out.webgpu = { found: false, why: 'navigator.gpu is missing' };
+      else {
+        const a = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch((e: Error) => { out.webgpu = { found: false, why: e.message }; return null; });
+        if (a) {
+          const info = (a.info ?? {}) as Record<string, string | boolean | undefined>;
+          out.webgpu = { found: true, fallback: Boolean(a.isFallbackAdapter ?? info.isFallbackAdapter), vendor: info.vendor as string, architecture: info.architecture as string, device: info.device as string, description: info.description as string };
+        } else out.webgpu ??= { found: false, why: 'requestAdapter() returned null' };
+      }
+      const gl = document.createElement('canvas').getContext('webgl2');
+      if (!gl) out.webgl = { why: 'no WebGL2 context' };
+      else {
+        const ext = gl.getExtension('WEBGL_debug_renderer_info');
+        const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+        const vendor = String(ext ? gl.getParameter(ext.UNMASKED_VENDOR_WEBGL) : gl.getParameter(gl.VENDOR));
+        out.webgl = { renderer, vendor, software: software.test(renderer) };
+      }
+      return out;
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+function describeAdapters(a: Adapters, flags: string[]): string {
+  const w = a.webgpu;
+  const webgpu = !w.found ? `WebGPU: no adapter (${w.why})`
+    : `WebGPU: ${w.fallback ? 'software fallback adapter' : 'hardware adapter'} ${[w.vendor, w.architecture, w.device, w.description].filter(Boolean).join(' / ') || '(no adapter info)'}`;
+  const webgl = 'why' in a.webgl ? `WebGL: ${a.webgl.why}` : `WebGL: ${a.webgl.software ? 'software renderer' : 'hardware renderer'} ${a.webgl.renderer} (${a.webgl.vendor})`;
+  const hardware = (w.found && !w.fallback) || (!('why' in a.webgl) && !a.webgl.software);
+  const verdict = hardware ? '' : `
+No hardware adapter found: Chromium offers only software WebGPU/WebGL here. Tried the flags ${flags.join(' ')}. ` +
+    'On Linux, check that the GPU driver and Vulkan (vulkaninfo) work, or point CHROMIUM= at a Chrome build with GPU support.';
+  return `${webgpu}
+${webgl}${verdict}`;
+}
+
 export async function runBrowserBench(argv: string[]): Promise<void> {
   const threadsArg = argv.find((a) => a.startsWith('--threads='))?.split('=')[1];
   const threadCounts = threadsArg?.split(',').filter(Boolean).map(Number);
@@ -129,19 +195,26 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
     if (!argv.some((a) => a.startsWith('--only='))) opts.only = ['lora', 'full', 'forward'];
     if (!argv.some((a) => a.startsWith('--paths='))) opts.paths = ['fast'];
   }
-  if (opts.webgpu && !opts.backends.includes('webgpu')) opts.backends.push('webgpu');
+  if (opts.gpu && !argv.some((a) => a.startsWith('--backends='))) opts.backends = ['default', 'webgpu', 'webgl', 'wasm'];
+  if ((opts.webgpu || opts.gpu) && !opts.backends.includes('webgpu')) opts.backends.push('webgpu');
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: apt-get install -y chromium, or set CHROMIUM=path.`);
 
   const workerJs = await bundleWorker();
   const server = await serve(workerJs, opts.isolated);
   const args = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-  if (opts.webgpu) args.push('--enable-unsafe-webgpu');
+  if (opts.gpu) args.push(...GPU_ARGS);
+  else if (opts.webgpu) args.push('--enable-unsafe-webgpu');
   if (!argv.includes('--liftoff')) args.push('--js-flags=--no-liftoff'); // steady-state figures: see bench.ts
   const browser = await chromium.launch({ executablePath, headless: true, args });
   console.log(`Chromium ${browser.version()} (headless); ${machineLine()}${opts.isolated ? '; cross-origin isolated' : ''}${argv.includes('--liftoff') ? '' : '; V8 --no-liftoff'}`);
   const results: { label: string; threads?: number; page: PageResult }[] = [];
+  let adapters: Adapters | undefined;
   try {
+    if (opts.gpu || opts.webgpu) {
+      adapters = await findAdapters(browser, server.origin);
+      console.log(describeAdapters(adapters, opts.gpu ? GPU_ARGS : ['--enable-unsafe-webgpu']));
+    }
     for (const name of opts.backends) {
       for (const threads of threadCounts ?? [undefined]) {
         const site = name === 'default';
@@ -156,6 +229,8 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
             only: site ? ['lora', 'full', 'forward'] : opts.only,
             paths: opts.paths as PathName[] | undefined,
             kernels: opts.kernels,
+            // Kernels, GPU programs and reads per LoRA r=4 step: ten more steps per backend.
+            dispatches: true,
           },
         };
         const what = site ? "the site's default backend (initBackend() with no preference)" : `backend ${name}`;
@@ -190,7 +265,7 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
   }
   if (threadCounts && threadCounts.length > 1) console.log(`\n${formatScaling(results.filter((r) => r.threads !== undefined).map((r) => ({ threads: r.page.fastThreads?.threads ?? r.threads!, result: r.page.result })), opts.isolated)}`);
   if (opts.json) {
-    writeFileSync(opts.json, JSON.stringify({ machine: machineLine(), chromium: true, results }, null, 2));
+    writeFileSync(opts.json, JSON.stringify({ machine: machineLine(), chromium: true, adapters, results }, null, 2));
     console.log(`\nraw samples written to ${opts.json}`);
   }
 }

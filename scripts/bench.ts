@@ -8,6 +8,7 @@
  *   npm run bench -- --browser             # headless Chromium: wasm, webgl, cpu (see bench-browser.ts)
  *   npm run bench -- --json=bench.json     # also write the raw samples
  *   npm run bench -- --kernels                # also time each kernel of the fast LoRA r=4 step
+ *   npm run bench -- --dispatches             # also count kernels and reads per LoRA r=4 step
  *   npm run bench -- --paths=reference,fast-xnn,fast
  *                                          # stock tfjs / fast path without the WASM FMA products / all of it
  *   npm run bench -- --browser --isolated --threads=1,2
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`\nbackend ${tf.getBackend()}: running (${opts.reps} timed runs after ${opts.warmup} warm-up; slow figures on cpu: ${opts.slowReps})…`);
-    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined, kernels: opts.kernels });
+    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined, kernels: opts.kernels, dispatches: opts.dispatches });
     results.push(result);
     console.log(formatTable(result));
   }

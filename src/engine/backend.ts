@@ -80,7 +80,7 @@ function isNode(): boolean {
 }
 
 /** Returns a reason to skip WebGL here, or null if a hardware WebGL2 context exists. */
-function webglProblem(): string | null {
+export function webglProblem(): string | null {
   if (!hasDom()) return 'not available outside a browser';
   try {
     const canvas: OffscreenCanvas | HTMLCanvasElement =
@@ -100,7 +100,8 @@ function webglProblem(): string | null {
   }
 }
 
-async function webgpuProblem(): Promise<string | null> {
+/** Returns a reason to skip WebGPU here, or null if a hardware adapter exists. */
+export async function webgpuProblem(): Promise<string | null> {
   if (!hasDom()) return 'not available outside a browser';
   const gpu = hasDom() ? (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu : undefined;
   if (!gpu) return 'this browser has no WebGPU';

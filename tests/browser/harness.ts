@@ -4,7 +4,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
-import { serveDir, type Served, type ServeOptions } from './server';
+import { serveDir, type Served } from './server';
 
 const ARGS = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -25,20 +25,32 @@ export interface Site {
   open(path: string, opts?: OpenOptions): Promise<OpenedPage>;
 }
 
-/**
- * Call at the top of a test file: starts the server and browser once for the file.
- * `useSite({ isolated: true })` serves every response with COOP/COEP (a cross-origin isolated site).
- */
-export function useSite(serve: ServeOptions = {}): Site {
+export interface SiteOptions {
+  /**
+   * Extra Chromium flags for this file's browser, e.g. WEBGPU_ARGS. The default launch (no extra flags)
+   * is what every other test file gets.
+   */
+  args?: string[];
+  /** Serve every response with COOP/COEP (a cross-origin isolated site). */
+  isolated?: boolean;
+}
+
+/** Chromium's WebGPU is off in headless Linux builds; with this flag it offers a software (fallback) adapter. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
+/** Launches Debian's Chromium with the tests' flags plus `extra`. */
+export function launchChromium(extra: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: [...ARGS, ...extra] });
+}
+
+/** Call at the top of a test file: starts the server and browser once for the file. */
+export function useSite(opts: SiteOptions = {}): Site {
   let served: Served;
   const site = {} as Site;
   beforeAll(async () => {
-    served = await serveDir(undefined, serve);
+    served = await serveDir(undefined, { isolated: opts.isolated });
     site.origin = served.origin;
-    site.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ARGS,
-    });
+    site.browser = await launchChromium(opts.args);
     site.open = (path, opts) => openPage(site.browser, served.origin, path, opts);
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * `npm run bench` print the same table).
  */
 import { ratios, type BenchResult, type BenchRow, type PathName } from './benchmark';
-import { formatKernelProfile } from './kernelProfile';
+import { formatDispatchCount, formatKernelProfile } from './kernelProfile';
 
 /** The targets the engine is held to (README, "Speed on machines without a GPU"), for WASM-SIMD at batch 64, r = 4. */
 export const TARGETS = { loraOverFull: 0.4, loraOverForward: 2.0, mergedOverBase: 1.03, loraStepMs: 30 };
@@ -18,7 +18,7 @@ export function formatTable(result: BenchResult): string {
   const title: Record<PathName, string> = { reference: 'stock tfjs', 'fast-xnn': 'fast, no FMA', fast: 'fast path' };
   const lines: string[] = [];
   lines.push(`backend ${result.backend}: ${result.sizes.join('→')}, batch ${result.batch}; median ms (min–max of the timed runs)`);
-  if (!result.fastPathApplies) lines.push('  (the fast path applies to WASM only: on this backend the engine runs the stock tfjs ops, so one column)');
+  if (!result.fastPathApplies) lines.push('  (the fast path applies to WASM and, for Adam and the loss, WebGPU: on this backend the engine runs the stock tfjs ops, so one column)');
   lines.push(`  ${'figure'.padEnd(20)} ${paths.map((p) => title[p].padStart(22)).join(' ')} ${'speed-up'.padStart(9)} ${'memory MB'.padStart(10)}`);
   for (const name of names) {
     const cell = (r?: BenchRow) => (r ? `${fmt(r.ms)} (${fmt(Math.min(...r.samples))}–${fmt(Math.max(...r.samples))})` : '—');
@@ -40,6 +40,7 @@ export function formatTable(result: BenchResult): string {
     );
   }
   if (result.kernelProfile) lines.push(formatKernelProfile(result.kernelProfile));
+  if (result.dispatches) lines.push(`  ${formatDispatchCount(result.dispatches)}`);
   return lines.join('\n');
 }
 
