@@ -8,7 +8,7 @@ import { engine, type JobHandle } from '../lib/engine';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { SLIDER_LR, sliderSchema } from './alpha-state';
-import { finalLoss, scaleOf } from './alpha-math';
+import { divergedText, finalLoss, scaleOf } from './alpha-math';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 
 const ME = 'slider';
@@ -102,7 +102,7 @@ class AlphaSlider extends HTMLElement {
         const err = e as Error;
         if (err.name === 'TrainingDiverged') {
           run.diverged = /at step (\d+)/.exec(err.message)?.[1] ?? '?';
-          showMessage(this, 'error', `${err.message} Nothing is kept from a diverged run: each run starts afresh, so choose a smaller α (or Adam) and train again, or clear the runs.`, 'error');
+          showMessage(this, 'error', divergedText(err.message, runBtn.textContent?.trim() ?? 'Train', clearBtn.textContent?.trim() ?? 'Clear runs'), 'error');
           progress.value = `Run ${run.label} diverged.`;
         } else {
           this.runs = this.runs.filter((x) => x !== run);
@@ -160,9 +160,12 @@ class AlphaSlider extends HTMLElement {
 
   private draw(): void {
     if (!this.near) return;
-    const points = this.runs.flatMap((run) => run.losses.filter((l) => Number.isFinite(l.loss) && l.loss > 0).map((l) => ({ ...l, run: run.label })));
+    // A diverged run may have no finite loss to draw: its legend entry says so instead of promising a line.
+    const drawn = (r: SliderRun) => r.losses.some((l) => Number.isFinite(l.loss) && l.loss > 0);
+    const legendName = (r: SliderRun) => (r.diverged ? `${r.label} (diverged at step ${r.diverged}${drawn(r) ? '' : '; nothing to draw'})` : r.label);
+    const points = this.runs.flatMap((run) => run.losses.filter((l) => Number.isFinite(l.loss) && l.loss > 0).map((l) => ({ ...l, run: legendName(run) })));
     if (!points.length) return;
-    const labels = this.runs.map((r) => r.label);
+    const labels = this.runs.map(legendName);
     void renderPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!, (Plot, { width, theme }) => Plot.plot({
       width, height: 280, marginLeft: 60,
       x: { label: 'step' },

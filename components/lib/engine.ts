@@ -71,9 +71,20 @@ class Engine {
 }
 
 let instance: Engine | null = null;
+const backendListeners: ((b: BackendInfo) => void)[] = [];
 /** The page's engine (created on first call). */
 export function engine(): Engine {
-  return (instance ??= new Engine());
+  if (!instance) {
+    instance = new Engine();
+    for (const cb of backendListeners.splice(0)) instance.backend.then(cb, () => {});
+  }
+  return instance;
+}
+
+/** Call `cb` with the backend once some cell has started the engine (this does not start it). */
+export function onEngineBackend(cb: (b: BackendInfo) => void): void {
+  if (instance) instance.backend.then(cb, () => {});
+  else backendListeners.push(cb);
 }
 
 export type { Engine };

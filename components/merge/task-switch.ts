@@ -3,7 +3,7 @@
 import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatPercent } from '../lib/format';
-import { formatSwapMs } from './format';
+import { SCORED_ON, formatSwapMs, trainedText } from './format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
 import type { TaskId } from '../../src/core/tasks';
@@ -52,7 +52,7 @@ class TaskSwitch extends HTMLElement {
       for (const r of radios) r.checked = r.value === slot;
       this.querySelectorAll('tr[data-row]').forEach((tr) => tr.classList.toggle('active', (tr as HTMLElement).dataset.row === slot));
       const task = slot === 'none' || slot === 'uploaded' ? null : slot;
-      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatSwapMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
+      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatSwapMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${SCORED_ON[task]}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
     });
     onSlots((slots: SlotSummary[]) => {
       const have = new Set<string>(['none', ...slots.map((s) => s.slot)]);
@@ -97,7 +97,7 @@ class TaskSwitch extends HTMLElement {
         await use(task);
       }
       bar.value = bar.max;
-      progress.value = `Done: ${tasks.map((t) => TASK_LABEL[t]).join(', ')} trained for ${steps} steps each.`;
+      progress.value = trainedText(tasks.map((t) => TASK_LABEL[t]), steps);
     };
     for (const b of trainButtons) {
       b.addEventListener('click', () => void train(b.dataset.train === 'all' ? SWITCH_TASKS : [b.dataset.train as TaskId]));

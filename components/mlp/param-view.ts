@@ -63,8 +63,8 @@ export function paramView(sizes: readonly number[], layers1: readonly number[], 
     adapter: formatInt(s.adapter),
     total: formatInt(s.total),
     trainable: s.adapter === 0
-      ? 'nothing: no layer has an adapter'
-      : `${formatPercent(s.trainablePercent / 100)} of ${formatInt(s.total)}`,
+      ? 'nothing, since no layer has an adapter.'
+      : `${formatPercent(s.trainablePercent / 100)} of the adapted model’s ${formatInt(s.total)} parameters.`,
     memory: [
       row('Frozen weights', frozen, 0),
       row('Trained weights', lora.trained, full.trained),

@@ -2,6 +2,7 @@
 // measure accuracy, and the sentences that sum up a per-digit change.
 import { formatPercent } from '../lib/format';
 import { runKey as trainRunKey, type TrainParams } from '../../src/api/lora';
+import { trainingFailure } from '../lib/cell-actions';
 
 export type { TaskId as TaskName } from '../../src/core/tasks';
 import type { TaskId as TaskName } from '../../src/core/tasks';
@@ -62,8 +63,7 @@ export function changeSummary(task: TaskName, base: Snapshot, now: Snapshot): st
   return `${parts.join('; ')}.`;
 }
 
-/** The words for a failed job; a run that diverged can only be reset. */
+/** The words for a failed job (never tfjs's own message); a run that diverged can only be reset. */
 export function failureText(err: { name?: string; message?: string }): { text: string; mustReset: boolean } {
-  if (err.name === 'TrainingDiverged') return { text: `${err.message} Press Reset to start again.`, mustReset: true };
-  return { text: err.message || 'The engine reported an error.', mustReset: false };
+  return { text: trainingFailure(err) ?? 'Stopped.', mustReset: err.name === 'TrainingDiverged' };
 }

@@ -62,7 +62,9 @@ class MatrixRank extends HTMLElement {
 
     // Initial matrix from the URL, repairing mismatched sizes (with a visible note if the link gave entries).
     const decoded = decodeMatrix(state.get('m'), state.get('rows'), state.get('cols'));
-    const linkHadEntries = new URLSearchParams(location.search).has(paramName(state.prefix, 'm'));
+    // Notes about the link's entries only when they were read (a rejected value shows the default's).
+    const linkEntries = new URLSearchParams(location.search).get(paramName(state.prefix, 'm'));
+    const linkHadEntries = linkEntries !== null && linkEntries === state.get('m');
     showNotes(this, 'url', [...state.notes, ...(linkHadEntries ? decoded.notes : [])]);
     load(decoded.grid);
 

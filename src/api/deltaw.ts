@@ -32,4 +32,8 @@ export interface DeltaAnalysis {
 export interface AnalyseParams { session: string; layer: number; rank: number }
 export interface MergeParams { session: string; batch: number; samples: number }
 /** Merged against unmerged on a batch of test digits: the largest logit difference and the median time of a pass each way. */
-export interface MergeResult { batch: number; samples: number; maxAbsDiff: number; maxAbs: number; unmergedMs: number; mergedMs: number; backend: string }
+export interface MergeResult {
+  batch: number; samples: number; maxAbsDiff: number; maxAbs: number; unmergedMs: number; mergedMs: number;
+  /** The middle half [q1, q3] of each set of timings: two medians mean little without their spread. */
+  unmergedQuartiles: [number, number]; mergedQuartiles: [number, number]; backend: string;
+}

@@ -8,6 +8,7 @@
  */
 import type * as alphar from './alphar';
 import type * as deltaw from './deltaw';
+import type * as handwriting from './handwriting';
 import type * as lora from './lora';
 import type * as merge from './merge';
 import type * as peft from './peft';
@@ -24,6 +25,14 @@ export interface Jobs {
 
   'deltaw.analyse': Job<deltaw.AnalyseParams, deltaw.DeltaAnalysis>;
   'deltaw.merge': Job<deltaw.MergeParams, deltaw.MergeResult>;
+
+  'handwriting.predict': Job<handwriting.PredictParams, handwriting.PredictResult>;
+  'handwriting.sample': Job<handwriting.SampleParams, handwriting.SampleResult>;
+  'handwriting.train': Job<handwriting.HwTrainParams, handwriting.HwTrainResult, handwriting.HwTrainEvent>;
+  'handwriting.table': Job<handwriting.TableParams, handwriting.TableResult>;
+  'handwriting.save': Job<handwriting.SaveParams, handwriting.SaveResult>;
+  'handwriting.load': Job<handwriting.LoadParams, handwriting.AdapterSummary>;
+  'handwriting.unload': Job<handwriting.UnloadParams, handwriting.UnloadResult>;
 
   'lora.evaluate': Job<lora.EvaluateParams, lora.TaskEvaluation>;
   'lora.train': Job<lora.TrainParams, lora.TrainResult, lora.TrainEvent>;

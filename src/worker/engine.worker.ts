@@ -4,7 +4,9 @@
  * main thread. Job modules load on first use so a page only downloads the
  * engine parts its cells need.
  */
-import { initBackend, type BackendInfo } from '../engine/backend';
+import type { BackendInfo } from '../engine/backend';
+import { chooseBackend } from '../engine/calibrate';
+import { startFastThreads } from '../engine/fast/gemm';
 import type { JobFamily } from '../api/jobs';
 import { JobContext, JobStopped, type JobFn, type JobTable } from './context';
 import type { FromWorker, ToWorker } from '../api/protocol';
@@ -16,6 +18,7 @@ import { siteResources, type Resources } from './resources';
 const MODULES: { [F in JobFamily]: () => Promise<{ jobs: JobTable<F> }> } = {
   alphar: () => import('./jobs/alphar'),
   deltaw: () => import('./jobs/deltaw'),
+  handwriting: () => import('./jobs/handwriting'),
   lora: () => import('./jobs/lora'),
   merge: () => import('./jobs/merge'),
   peft: () => import('./jobs/peft'),
@@ -61,7 +64,14 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const m = ev.data;
   if (m.type === 'init') {
     resources = siteResources(m.base);
-    ready = initBackend({ prefer: m.prefer, wasmPath: `${m.base.replace(/\/?$/, '/')}tfjs/` });
+    // Measured choice where the device has a hardware GPU (calibrate.ts); the worker's own URL carries the
+    // build's content hash, so a new version of the site measures again.
+    ready = chooseBackend({ prefer: m.prefer, wasmPath: `${m.base.replace(/\/?$/, '/')}tfjs/`, version: self.location.pathname })
+      .then(async (info) => {
+        // On a cross-origin isolated page the fast path's helper threads start now, before any job (fast/gemm.ts).
+        if (info.name === 'wasm') await startFastThreads();
+        return info;
+      });
     ready.then(
       (backend) => post({ type: 'ready', backend }),
       (e) => post({ type: 'init-error', message: (e as Error).message }),

@@ -7,11 +7,16 @@ import { taskDataFrom, type Resources } from '../../src/worker/resources';
 import { syntheticDigits } from './helpers';
 
 const digits: Resources['digits'] = async (split) => syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
-const taskData = taskDataFrom(digits);
+const cachedTaskData = taskDataFrom(digits);
 
-export const fake: Resources & { base: Mlp } = {
+/** `taskDataError`: when set, taskData throws it (to test a job's clean-up when its data fails). */
+export const fake: Resources & { base: Mlp; taskDataError: Error | null } = {
   base: null as unknown as Mlp,
+  taskDataError: null,
   baseModel: async () => ({ model: fake.base, meta: {} as never }),
   digits,
-  taskData,
+  taskData: async (task, split) => {
+    if (fake.taskDataError) throw fake.taskDataError;
+    return cachedTaskData(task, split);
+  },
 };

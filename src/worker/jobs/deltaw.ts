@@ -10,7 +10,7 @@ import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { getRun } from './lora';
 import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/deltaw';
-import { median } from '../../core/stats';
+import { median, quantile } from '../../core/stats';
 
 const MAX_SIDE = 80;
 const pick = (n: number) => Array.from({ length: Math.min(n, MAX_SIDE) }, (_, i) => Math.floor((i * n) / Math.min(n, MAX_SIDE)));
@@ -94,17 +94,18 @@ export const jobs = {
           await ctx.checkpoint();
         }
       }
-      return median(out);
+      // The middle half of the samples too: two medians mean little without their spread.
+      return { median: median(out), q1: quantile(out, 0.25), q3: quantile(out, 0.75) };
     };
     try {
       const unmergedOut = tf.tidy(() => run.model.forward(x).dataSync());
-      const unmergedMs = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
+      const unmerged = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
       mergeAdapters(merged); // W = W₀ + s·BA, once, into the copy
       let mergedOut: Float32Array;
-      let mergedMs: number;
+      let mergedT: { median: number; q1: number; q3: number };
       try {
         mergedOut = tf.tidy(() => plainCopy.forward(x).dataSync() as Float32Array);
-        mergedMs = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
+        mergedT = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
       } finally {
         unmergeAdapters(merged); // the adapters are shared with the session's run: mark them unmerged again
       }
@@ -114,7 +115,10 @@ export const jobs = {
         maxAbsDiff = Math.max(maxAbsDiff, Math.abs(unmergedOut[i] - mergedOut[i]));
         maxAbs = Math.max(maxAbs, Math.abs(unmergedOut[i]));
       }
-      return { batch, samples, maxAbsDiff, maxAbs, unmergedMs, mergedMs, backend: tf.getBackend() };
+      return {
+        batch, samples, maxAbsDiff, maxAbs, unmergedMs: unmerged.median, mergedMs: mergedT.median,
+        unmergedQuartiles: [unmerged.q1, unmerged.q3], mergedQuartiles: [mergedT.q1, mergedT.q3], backend: tf.getBackend(),
+      };
     } finally {
       x.dispose();
       copy.dispose();
