@@ -11,7 +11,7 @@ import { jobs as alphar } from '../../src/worker/jobs/alphar';
 import { jobs as deltaw } from '../../src/worker/jobs/deltaw';
 import { jobs as peft } from '../../src/worker/jobs/peft';
 import { jobs as spectrum } from '../../src/worker/jobs/spectrum';
-import { jobs as subspace } from '../../src/worker/jobs/subspace';
+import { jobs as subspace } from '../../src/worker/jobs/intrinsic';
 import type { TrainParams } from '../../src/api/lora';
 import { fake } from './fake-resources';
 import { useWasm } from './helpers';

@@ -12,7 +12,7 @@ import { constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlo
 import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
 import {
   GroupwiseQuantizedMlp, QaLoraModel, groupSizesFor, mergeLoraAndRequantizeModel, mergeQaLoraModel,
-} from '../../engine/qaLora';
+} from '../../engine/qalora';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { QLORA_BASE, type EvaluateParams, type EvaluateResult } from '../../api/qlora';
 import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/memory';
