@@ -14,7 +14,7 @@ import type * as merge from './merge';
 import type * as peft from './peft';
 import type * as qlora from './qlora';
 import type * as spectrum from './spectrum';
-import type * as subspace from './subspace';
+import type * as intrinsic from './intrinsic';
 import type * as whichrank from './whichrank';
 
 /** One job: what it takes, what it streams while it runs (never, for most), what it returns. */
@@ -57,9 +57,9 @@ export interface Jobs {
   'spectrum.weights': Job<spectrum.WeightsParams, spectrum.WeightSpectrum>;
   'spectrum.digit': Job<spectrum.DigitParams, spectrum.DigitSpectrum>;
 
-  'subspace.train': Job<subspace.SubspaceTrainParams, subspace.SubspaceResult, subspace.SubspaceEvent>;
-  'subspace.sweep': Job<subspace.SweepParams, subspace.SweepResult, subspace.SweepEvent>;
-  'subspace.reset': Job<subspace.ResetParams, lora.ResetResult>;
+  'intrinsic.train': Job<intrinsic.SubspaceTrainParams, intrinsic.SubspaceResult, intrinsic.SubspaceEvent>;
+  'intrinsic.sweep': Job<intrinsic.SweepParams, intrinsic.SweepResult, intrinsic.SweepEvent>;
+  'intrinsic.reset': Job<intrinsic.ResetParams, lora.ResetResult>;
 
   'whichrank.baseline': Job<whichrank.BaselineParams, whichrank.Baseline>;
   'whichrank.sweep': Job<whichrank.SweepParams, whichrank.RunResult[], whichrank.SweepEvent>;

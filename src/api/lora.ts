@@ -2,6 +2,7 @@
  * The page↔worker contract of the `lora.*` jobs (/mlp/, /delta-w/): a LoRA adapter, or the
  * whole network, trained on a task, kept in the cell's session between jobs. Types only, no tfjs.
  */
+import type { StepEvent } from './events';
 import type { Evaluation, LoraInit, LoraScaling, TaskId } from '../core/index';
 
 export interface TrainParams {
@@ -29,7 +30,7 @@ export interface TaskEvaluation extends Evaluation {
 }
 
 export type TrainEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
+  | StepEvent
   | { kind: 'eval'; step: number; evaluation: TaskEvaluation };
 
 export interface TrainResult {

@@ -3,6 +3,7 @@
  * accuracy, LoRA on a frozen NF4 base, and the QLoRA-style vs QA-LoRA merge; and the settings the
  * cells and the jobs share.
  */
+import type { StepEvent } from './events';
 import type { ErrorReport, QuantFormat, StorageBreakdown, TaskId } from '../core/index';
 
 /** QLoRA's base: NF4, blocks of 64, double quantization (Dettmers et al. 2023). */
@@ -85,7 +86,7 @@ export interface QloraTrainParams {
 }
 
 export type QloraEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
+  | StepEvent
   | { kind: 'eval'; step: number; score: number; accuracy: number };
 
 export interface QloraMemory {

@@ -16,4 +16,4 @@ export * from './merge';
 export * from '../core/binfile';
 export * from './modelFile';
 export * from './adapterFile';
-export * from './subspace';
+export * from './intrinsic';

@@ -17,7 +17,7 @@ import { dense, matMul, type DenseActivation } from './fast/ops';
 /**
  * What LoRA and QA-LoRA adapters share: a layer's trainable factors Aᵀ (aRows×r) and Bᵀ (r×d), scaled by
  * s = α/r or α/√r. They differ in what A sees: LoRA's A the layer's k inputs, QA-LoRA's the k/g group
- * averages (qaLora.ts).
+ * averages (qalora.ts).
  */
 export abstract class LowRankAdapter {
   /** Which layer of the base (0-based). */

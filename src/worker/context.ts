@@ -103,6 +103,32 @@ export class JobContext<E = unknown> {
     return msPerStep;
   }
 
+  /**
+   * Trains up to `steps` steps in all, in stretches of `evalEvery` steps (0: one stretch), so the job can
+   * measure the model in between (`between` runs after every stretch but the last, unless stopped).
+   * Pause, resume and stop reach the trainer throughout. Returns the last time per step it reported.
+   */
+  async trainInStretches<P extends { msPerStep: number }>(
+    trainer: RunnableTrainer<P> & { readonly step: number; options: { steps: number } },
+    steps: number, evalEvery: number, onProgress: (p: P) => void, between: () => Promise<void>,
+  ): Promise<number> {
+    let msPerStep = 0;
+    this.attach(trainer);
+    try {
+      while (trainer.step < steps && !this.stopped) {
+        trainer.options.steps = evalEvery > 0 ? Math.min(steps, (Math.floor(trainer.step / evalEvery) + 1) * evalEvery) : steps;
+        await trainer.run((p) => {
+          msPerStep = p.msPerStep;
+          onProgress(p);
+        });
+        if (evalEvery > 0 && trainer.step < steps && !this.stopped) await between();
+      }
+    } finally {
+      this.attach(null);
+    }
+    return msPerStep;
+  }
+
   /** For jobs made of many small pieces (sweeps): wait while paused, throw if stopped. */
   async checkpoint(): Promise<void> {
     if (this.pausedAt) await this.pausedAt;

@@ -24,7 +24,7 @@ const MODULES: { [F in JobFamily]: () => Promise<{ jobs: JobTable<F> }> } = {
   peft: () => import('./jobs/peft'),
   qlora: () => import('./jobs/qlora'),
   spectrum: () => import('./jobs/spectrum'),
-  subspace: () => import('./jobs/subspace'),
+  intrinsic: () => import('./jobs/intrinsic'),
   whichrank: () => import('./jobs/whichrank'),
 };
 

@@ -1,4 +1,4 @@
-// The worker jobs without a test file of their own (lora, alphar, deltaw, peft, spectrum, subspace), run
+// The worker jobs without a test file of their own (lora, alphar, deltaw, peft, spectrum, intrinsic), run
 // as the worker runs them but on a small base and synthetic digits handed in through the context
 // (tests/unit/fake-resources.ts): no module is mocked. Tiny shapes and a few steps keep this fast; what
 // is checked is the contract each job keeps (shapes, ranges, events, session state, the shared base left
@@ -11,7 +11,7 @@ import { jobs as alphar } from '../../src/worker/jobs/alphar';
 import { jobs as deltaw } from '../../src/worker/jobs/deltaw';
 import { jobs as peft } from '../../src/worker/jobs/peft';
 import { jobs as spectrum } from '../../src/worker/jobs/spectrum';
-import { jobs as subspace } from '../../src/worker/jobs/subspace';
+import { jobs as intrinsic } from '../../src/worker/jobs/intrinsic';
 import type { TrainParams } from '../../src/api/lora';
 import { fake } from './fake-resources';
 import { useWasm } from './helpers';
@@ -144,23 +144,23 @@ describe('spectrum jobs', () => {
   });
 });
 
-describe('subspace jobs', () => {
+describe('intrinsic jobs', () => {
   it('train in a d-dimensional subspace: d trained parameters, continued in the session, stop and reset', async () => {
     await Promise.all([fake.taskData('original', 'train'), fake.taskData('original', 'test')]);
     const tensors = tf.memory().numTensors;
     const session = new Map<string, unknown>();
     const events: { kind: string }[] = [];
     const p = { session: 's', mode: 'subspace' as const, d: 20, steps: 2, seed: 1 };
-    const r = await subspace.train(p, ctxFor(events, session));
+    const r = await intrinsic.train(p, ctxFor(events, session));
     expect([r.mode, r.d, r.D, r.trained, r.step]).toEqual(['subspace', 20, 199_210, 20, 2]);
     expect(r.accuracy).toBeGreaterThanOrEqual(0);
     expect(events.some((e) => e.kind === 'step')).toBe(true);
-    expect((await subspace.train({ ...p, steps: 3 }, ctxFor([], session))).step).toBe(3);
+    expect((await intrinsic.train({ ...p, steps: 3 }, ctxFor([], session))).step).toBe(3);
     const stopping = new JobContext<unknown>(() => stopping.control('stop'), session, fake);
-    const stopped = await subspace.train({ ...p, steps: 50 }, stopping); // stop keeps what was trained
+    const stopped = await intrinsic.train({ ...p, steps: 50 }, stopping); // stop keeps what was trained
     expect(stopped.step).toBeLessThan(50);
-    await subspace.reset({ session: 's' }, ctxFor([], session));
+    await intrinsic.reset({ session: 's' }, ctxFor([], session));
     expect(tf.memory().numTensors).toBe(tensors);
-    await expect(subspace.train({ ...p, d: 0 }, ctxFor())).rejects.toThrow();
+    await expect(intrinsic.train({ ...p, d: 0 }, ctxFor())).rejects.toThrow();
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import { dequantizeGroupwise, matrix, qaLoraForward, quantizeGroupwise } from '.
 import {
   GroupwiseQuantizedMlp, QaLoraAdapter, QaLoraModel, adapterFactors, groupSizesFor, largestDivisorAtMost,
   mergeLoraAndRequantizeModel, mergeQaLoraModel, qaLoraDense,
-} from '../../src/engine/qaLora';
+} from '../../src/engine/qalora';
 import { syntheticDigits, useWasm } from './helpers';
 
 beforeAll(useWasm);

@@ -83,29 +83,14 @@ export const jobs = {
       ctx.session.set('run', run);
     }
     const r = run;
-    const evalEvery = p.evalEvery ?? 0;
-    let last = { msPerStep: 0 };
-    ctx.attach(r.trainer);
-    try {
-      // Train in stretches so the task's test accuracy can be measured in between.
-      while (r.trainer.step < p.steps && !ctx.stopped) {
-        const next = evalEvery > 0 ? Math.min(p.steps, (Math.floor(r.trainer.step / evalEvery) + 1) * evalEvery) : p.steps;
-        r.trainer.options.steps = next;
-        await r.trainer.run((progress) => {
-          last = progress;
-          ctx.emit({ kind: 'step', ...progress, steps: p.steps } satisfies TrainEvent);
-        });
-        if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
-          ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation: await evaluateTask(ctx.resources, r.model, p.task) } satisfies TrainEvent);
-        }
-      }
-    } finally {
-      ctx.attach(null);
-    }
+    // Train in stretches so the task's test accuracy can be measured in between.
+    const msPerStep = await ctx.trainInStretches(r.trainer, p.steps, p.evalEvery ?? 0,
+      (progress) => ctx.emit({ kind: 'step', ...progress, steps: p.steps } satisfies TrainEvent),
+      async () => ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation: await evaluateTask(ctx.resources, r.model, p.task) } satisfies TrainEvent));
     const evaluation = await evaluateTask(ctx.resources, r.model, p.task);
     ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation } satisfies TrainEvent);
     const trainable = p.mode === 'full' ? paramSummary(r.model.base.sizes, [], 1).base : r.model.allocatedAdapterParams();
-    return { step: r.trainer.step, evaluation, trainableParams: trainable, runBytes: tf.memory().numBytes - r.bytesBefore, msPerStep: last.msPerStep };
+    return { step: r.trainer.step, evaluation, trainableParams: trainable, runBytes: tf.memory().numBytes - r.bytesBefore, msPerStep };
   },
 
   /** Forgets this session's model (the Reset button). */

@@ -12,7 +12,7 @@ import { constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlo
 import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
 import {
   GroupwiseQuantizedMlp, QaLoraModel, groupSizesFor, mergeLoraAndRequantizeModel, mergeQaLoraModel,
-} from '../../engine/qaLora';
+} from '../../engine/qalora';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { QLORA_BASE, type EvaluateParams, type EvaluateResult } from '../../api/qlora';
 import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/memory';
@@ -245,24 +245,9 @@ export const jobs = {
       ctx.session.set('qlora', run);
     }
     const r = run;
-    const evalEvery = p.evalEvery ?? 0;
-    let ms = 0;
-    ctx.attach(r.trainer);
-    try {
-      while (r.trainer.step < p.steps && !ctx.stopped) {
-        const next = evalEvery > 0 ? Math.min(p.steps, (Math.floor(r.trainer.step / evalEvery) + 1) * evalEvery) : p.steps;
-        r.trainer.options.steps = next;
-        await r.trainer.run((pr) => {
-          ms = pr.msPerStep;
-          ctx.emit({ kind: 'step', step: pr.step, steps: p.steps, loss: pr.loss, msPerStep: pr.msPerStep } satisfies QloraEvent);
-        });
-        if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
-          ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task)) } satisfies QloraEvent);
-        }
-      }
-    } finally {
-      ctx.attach(null);
-    }
+    const ms = await ctx.trainInStretches(r.trainer, p.steps, p.evalEvery ?? 0,
+      (pr) => ctx.emit({ kind: 'step', step: pr.step, steps: p.steps, loss: pr.loss, msPerStep: pr.msPerStep } satisfies QloraEvent),
+      async () => ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task)) } satisfies QloraEvent));
     if (ctx.stopped) throw new JobStopped();
     const s = await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task);
     ctx.emit({ kind: 'eval', step: r.trainer.step, ...s } satisfies QloraEvent);

@@ -32,7 +32,7 @@
  *   - with perRow = 1 the columns have disjoint supports, so PᵀP = I exactly,
  *     and at d = D the matrix P is a signed permutation: Adam, which acts
  *     coordinate by coordinate, then takes exactly the steps of ordinary
- *     training (tests/unit/subspace.test.ts checks this).
+ *     training (tests/unit/intrinsic.test.ts checks this).
  * The same seed gives the same P, bit for bit, on every machine: it is built
  * in plain JavaScript from mulberry32, not from a backend's random kernels.
  */

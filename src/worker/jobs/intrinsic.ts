@@ -10,7 +10,7 @@ import type { Tensor2D, Variable } from '../../engine/tf';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import type { Resources } from '../resources';
-import { type SubspaceMode, type SubspaceTrainParams, type SubspaceEvent, type SubspaceResult, type SweepParams, type SweepEvent, type SweepResult, type ResetParams } from '../../api/subspace';
+import { type SubspaceMode, type SubspaceTrainParams, type SubspaceEvent, type SubspaceResult, type SweepParams, type SweepEvent, type SweepResult, type ResetParams } from '../../api/intrinsic';
 
 /** A network being trained, kept in the cell's session between jobs. */
 interface Run {
@@ -85,7 +85,7 @@ async function trainRun(run: Run, steps: number, ctx: JobContext, emit: (e: Subs
 
 export const jobs = {
   /** Trains (or continues training) this session's network up to p.steps steps; then measures test accuracy. */
-  async train(p: SubspaceTrainParams, ctx: JobContext<JobEvent<'subspace.train'>>): Promise<SubspaceResult> {
+  async train(p: SubspaceTrainParams, ctx: JobContext<JobEvent<'intrinsic.train'>>): Promise<SubspaceResult> {
     let run = ctx.session.get('run') as Run | undefined;
     if (!run || run.config !== configKey(p)) {
       disposeRun(run);
@@ -105,7 +105,7 @@ export const jobs = {
    * same number of steps from the same θ₀. Finished runs are remembered in the
    * session, so a stopped sweep picks up where it left off.
    */
-  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'subspace.sweep'>>): Promise<SweepResult> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'intrinsic.sweep'>>): Promise<SweepResult> {
     if (!Array.isArray(p.ds) || p.ds.length === 0) throw new Error('Choose at least one subspace dimension d.');
     for (const d of p.ds) {
       const problem = subspaceDimensionProblem(d, D);
@@ -143,7 +143,7 @@ export const jobs = {
   },
 
   /** Forgets this session's network and remembered sweep points (the Reset buttons). */
-  async reset(p: ResetParams, ctx: JobContext<JobEvent<'subspace.reset'>>) {
+  async reset(p: ResetParams, ctx: JobContext<JobEvent<'intrinsic.reset'>>) {
     const what = p.what ?? 'all';
     if (what !== 'sweep') {
       disposeRun(ctx.session.get('run') as Run | undefined);

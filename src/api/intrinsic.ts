@@ -1,7 +1,8 @@
 /**
- * The contract of the `subspace.*` jobs (/intrinsic-dimension/): the 784-200-200-10 network of
+ * The contract of the `intrinsic.*` jobs (/intrinsic-dimension/): the 784-200-200-10 network of
  * Li et al. (2018) trained in a random d-dimensional subspace or directly, and sweeps over d.
  */
+import type { StepEvent } from './events';
 import type { D90 } from '../core/index';
 
 export type SubspaceMode = 'subspace' | 'direct';
@@ -20,7 +21,7 @@ export interface SubspaceTrainParams {
 }
 
 export type SubspaceEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
+  | StepEvent
   | { kind: 'eval'; step: number; accuracy: number };
 
 export interface SubspaceResult {
