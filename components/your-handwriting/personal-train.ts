@@ -39,7 +39,11 @@ class HandwritingTrain extends HTMLElement {
     button.addEventListener('click', async () => {
       clearMessage(this, 'train');
       const why = readiness(store.drawings);
-      if (why) return showMessage(this, 'train', why, 'error');
+      if (why) {
+        // The summary line says it too: it is the cell's visible status, where a reader looks after pressing Train.
+        out('summary').value = why;
+        return showMessage(this, 'train', why, 'error');
+      }
       if (!claim('handwriting-train')) return showMessage(this, 'train', BUSY_MESSAGE, 'error');
       const { rank, steps, seed } = state.values();
       const train = pack(store.drawings, 'train');

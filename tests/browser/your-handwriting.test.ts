@@ -202,7 +202,9 @@ describe('/your-handwriting/', () => {
     expect(await pad.locator('tr[data-role="train-row"] td').nth(Number(label)).textContent()).toBe('1');
     const train = page.locator('handwriting-train');
     await train.getByRole('button', { name: 'Train my adapter' }).click();
-    await expect.poll(() => train.locator('.cell-msg').textContent()).toMatch(/^Add a third drawing/);
+    await expect.poll(() => train.locator('.cell-msg').textContent()).toMatch(/^Add a third drawing of any digit — you have 1 for training and none kept aside\./);
+    // The cell's visible status line says why too, not only the message region.
+    expect(await train.locator('output[data-role="summary"]').textContent()).toBe(await train.locator('.cell-msg').textContent());
 
     // Drawings from a file join the set (keeping their split); a damaged file is refused and changes nothing.
     const swap = page.locator('handwriting-swap');

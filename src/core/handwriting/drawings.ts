@@ -68,8 +68,16 @@ export function pack(set: readonly Drawing[], part: 'train' | 'heldOut' | 'all')
 export function readiness(set: readonly Drawing[]): string | null {
   const train = set.filter((d) => !d.heldOut);
   const held = set.filter((d) => d.heldOut);
-  if (!train.length) return 'Add some drawings first: two of a digit train the adapter, the third is kept aside to test it.';
-  if (!held.length) return 'Add a third drawing of any digit: it is kept aside, so the adapter can be measured on drawings it never saw.';
+  // The counts say how far the reader is from a trainable set, not just that it is not one.
+  if (!train.length) {
+    const have = held.length ? `only ${held.length}, all kept aside for testing` : 'none';
+    return `Add some drawings first — you have ${have}. Training needs at least three drawings of a digit: `
+      + 'the first two train the adapter, the third is kept aside to test it.';
+  }
+  if (!held.length) {
+    return `Add a third drawing of any digit — you have ${train.length} for training and none kept aside. `
+      + 'The third drawing of a digit is kept aside, so the adapter can be measured on drawings it never saw.';
+  }
   return null;
 }
 
