@@ -267,7 +267,8 @@ class HandwritingPad extends HTMLElement {
         if (store.storageNote) showMessage(this, 'storage', store.storageNote);
         // Add disables itself below (nothing left to add). A keyboard reader pressed Enter on it, so
         // focus goes back to where the keyboard route starts again ("Show a sample digit"), not to
-        // <body>.
+        // <body>. The page-wide rescue (keep-focus.ts) picks the nearest button, which today is the
+        // same one; saying it here keeps the route working whatever the cell's button order becomes.
         const hadFocus = document.activeElement === add;
         this.strokes = [];
         redraw();
