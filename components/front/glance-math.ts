@@ -48,58 +48,46 @@ export function deltaW(g: Glance, r: number): Float64Array {
 /** Numbers a rank-r update stores, against the full matrix: r(d + k) and d·k. */
 export const glanceCounts = (d: number, k: number, r: number) => ({ lora: r * (d + k), full: d * k });
 
-/** Pixel layout of the drawing (viewBox units). It depends on d, k and rMax only, never on r, so the
- *  page can reserve the figure's exact box before any script runs (no layout shift). */
-export const CELL = 9;
-const GAP = 14;
-export function glanceLayout(d: number, k: number, rMax: number) {
-  const yM = 18 + rMax * CELL + GAP + 10; // top of the row of d-tall matrices
-  const bX = k * CELL + GAP * 2;
-  const aX = bX + rMax * CELL + GAP;
-  return { yM, bX, aX, width: aX + k * CELL, height: yM + d * CELL + 14 };
-}
+/** Side of one drawn cell, in CSS pixels (each matrix is its own small SVG, drawn at 1:1 so the page
+ *  never scales the figure, and its labels stay HTML text at the page's own size). 8 px keeps
+ *  W₀ + B × A = ΔW on one line in the 40rem reading column at the largest rank. */
+export const CELL = 8;
 
 export interface GlanceGrid {
   /** W0, B, A or dW */
   name: string;
   rows: number; cols: number;
+  /** The grid's own box (its SVG), in pixels: cols·CELL × rows·CELL. */
+  width: number; height: number;
+  /** Drawn directly under the grid: what it is, and its shape. */
+  title: string; shape: string;
   cells: { x: number; y: number; cls: 'pos' | 'neg'; opacity: string }[];
 }
-export interface GlanceText { x: number; y: number; text: string }
 
-/** What to draw at rank r, as plain data: the page renders it once on the server, and the
- *  element redraws it in the browser whenever r changes. A is drawn above ΔW and B to its left,
- *  as a product is usually drawn; A grows upwards, B rightwards. */
-export function glanceScene(g: Glance, r: number): { grids: GlanceGrid[]; texts: GlanceText[] } {
+/** What to draw at rank r, as plain data: the page renders it once on the server, and the element
+ *  redraws it in the browser whenever r changes. The figure reads left to right as the sum
+ *  W₀ + B × A = ΔW; each grid carries its own coordinates, and the page lays the four out in a row. */
+export function glanceScene(g: Glance, r: number): { grids: GlanceGrid[] } {
   const { d, k, rMax } = g;
-  const { yM, bX, aX } = glanceLayout(d, k, rMax);
-  const yA = yM - GAP - r * CELL;
   const dw = deltaW(g, r);
   let scale = 0;
   for (const v of dw) scale = Math.max(scale, Math.abs(v));
-  const grid = (name: string, values: Float64Array, rows: number, cols: number, stride: number, x: number, y: number, s: number): GlanceGrid => {
+  const grid = (name: string, title: string, shape: string, values: Float64Array, rows: number, cols: number, stride: number, s: number): GlanceGrid => {
     const cells: GlanceGrid['cells'] = [];
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
         const v = values[i * stride + j];
-        cells.push({ x: x + j * CELL, y: y + i * CELL, cls: v >= 0 ? 'pos' : 'neg', opacity: (0.12 + 0.88 * Math.min(1, Math.abs(v) / s)).toFixed(3) });
+        cells.push({ x: j * CELL, y: i * CELL, cls: v >= 0 ? 'pos' : 'neg', opacity: (0.12 + 0.88 * Math.min(1, Math.abs(v) / s)).toFixed(3) });
       }
     }
-    return { name, rows, cols, cells };
+    return { name, rows, cols, width: cols * CELL, height: rows * CELL, title, shape, cells };
   };
   return {
     grids: [
-      grid('W0', g.w0, d, k, k, 0, yM, 1),
-      grid('B', g.b, d, r, rMax, bX, yM, 1),
-      grid('A', g.a, r, k, k, aX, yA, 1),
-      grid('dW', dw, d, k, k, aX, yM, scale || 1),
-    ],
-    texts: [
-      { x: 0, y: yM - 6, text: 'W₀ (frozen)' },
-      { x: k * CELL + GAP * 0.55, y: yM + (d * CELL) / 2 + 4, text: '+' },
-      { x: bX, y: yM - 6, text: 'B' },
-      { x: bX, y: yA + (r * CELL) / 2 + 4, text: 'A' },
-      { x: aX, y: yM + d * CELL + 11, text: `ΔW = BA, rank ≤ ${r}` },
+      grid('W0', 'W₀ (frozen)', `${d} × ${k}`, g.w0, d, k, k, 1),
+      grid('B', 'B', `${d} × ${r}`, g.b, d, r, rMax, 1),
+      grid('A', 'A', `${r} × ${k}`, g.a, r, k, k, 1),
+      grid('dW', 'ΔW = BA', `${d} × ${k}, rank ≤ ${r}`, dw, d, k, k, scale || 1),
     ],
   };
 }

@@ -21,7 +21,7 @@ class LoraGlance extends HTMLElement {
     }, { prefix: this.dataset.prefix ?? 'lg' });
     showNotes(this, 'url', state.notes);
     bindInput(state, 'r', this.querySelector<HTMLInputElement>('input[type="range"]')!, (n) => showNotes(this, 'input', n));
-    const svg = this.querySelector<SVGSVGElement>('svg')!;
+    const fig = this.querySelector<HTMLElement>('.glance')!;
     const rOut = this.querySelector<HTMLOutputElement>('[data-role="r"]')!;
     const said = this.querySelector<HTMLElement>('[data-role="said"]')!;
     const big = { d: Number(this.dataset.bigD), k: Number(this.dataset.bigK), name: this.dataset.bigName ?? '' };
@@ -34,16 +34,22 @@ class LoraGlance extends HTMLElement {
       rOut.value = String(r);
       const words = glanceWords(d, k, r, big, { int: formatInt, pct: (x) => formatPercent(x) });
       if (said.textContent !== words.said) said.textContent = words.said;
-      svg.setAttribute('aria-label', words.label);
+      fig.setAttribute('aria-label', words.label);
       if (r === drawn) return;
       drawn = r;
       const scene = glanceScene(g, r);
-      const nodes: Element[] = [];
+      // Each matrix is its own SVG in the row W₀ + B × A = ΔW (laid out by CSS): resize it, redraw its
+      // cells and relabel its shape.
       for (const grid of scene.grids) {
-        const group = document.createElementNS(NS, 'g');
-        group.setAttribute('data-matrix', grid.name);
+        const unit = fig.querySelector<HTMLElement>(`[data-unit="${grid.name}"]`)!;
+        const svg = unit.querySelector('svg')!;
+        svg.setAttribute('width', String(grid.width));
+        svg.setAttribute('height', String(grid.height));
+        svg.setAttribute('viewBox', `0 0 ${grid.width} ${grid.height}`);
+        const group = svg.querySelector('g')!;
         group.setAttribute('data-rows', String(grid.rows));
         group.setAttribute('data-cols', String(grid.cols));
+        const rects: Element[] = [];
         for (const c of grid.cells) {
           const rect = document.createElementNS(NS, 'rect');
           rect.setAttribute('x', String(c.x));
@@ -52,18 +58,11 @@ class LoraGlance extends HTMLElement {
           rect.setAttribute('height', String(CELL - 1));
           rect.setAttribute('class', c.cls);
           rect.setAttribute('fill-opacity', c.opacity);
-          group.append(rect);
+          rects.push(rect);
         }
-        nodes.push(group);
+        group.replaceChildren(...rects);
+        unit.querySelector('[data-role="shape"]')!.textContent = grid.shape;
       }
-      for (const t of scene.texts) {
-        const el = document.createElementNS(NS, 'text');
-        el.setAttribute('x', String(t.x));
-        el.setAttribute('y', String(t.y));
-        el.textContent = t.text;
-        nodes.push(el);
-      }
-      svg.replaceChildren(...nodes);
     };
     state.subscribe(draw);
     draw();

@@ -65,6 +65,18 @@ class HandwritingSwap extends HTMLElement {
       link(out('drawings-link'), text, 'application/json', drawingsFileName(who.value), new TextEncoder().encode(text).length);
     });
 
+    // What each file input loaded or refused is shown under that input (its own message region);
+    // a new choice replaces it, and the cell-wide "loaded" line (Forget's) is cleared as stale.
+    const boxOf = (input: HTMLInputElement) => input.closest<HTMLElement>('.hw-file')!;
+    const fileBoxes = () => [...this.querySelectorAll<HTMLElement>('.hw-file')];
+    const startLoad = (input: HTMLInputElement) => {
+      clearMessage(this, 'load');
+      for (const key of ['loaded', 'refused']) clearMessage(boxOf(input), key);
+      out('loaded').value = '';
+    };
+    const loadedNote = (input: HTMLInputElement, text: string) => showMessage(boxOf(input), 'loaded', text);
+    const refusedNote = (input: HTMLInputElement, text: string) => showMessage(boxOf(input), 'refused', text, 'error');
+
     const readFile = async (f: File): Promise<ArrayBuffer> => {
       if (f.size > MAX_FILE) throw new Error(`${f.name} is ${formatBytes(f.size)}: far larger than any adapter or drawings file of this page.`);
       return f.arrayBuffer();
@@ -73,7 +85,7 @@ class HandwritingSwap extends HTMLElement {
     // Adapter files: each is checked by the engine against this page's base; a bad one is refused alone.
     const adapterInput = q<HTMLInputElement>('#hw-adapter-files');
     adapterInput.addEventListener('change', async () => {
-      clearMessage(this, 'load');
+      startLoad(adapterInput);
       const errors: string[] = [];
       const loaded: string[] = [];
       for (const f of [...(adapterInput.files ?? [])]) {
@@ -87,8 +99,8 @@ class HandwritingSwap extends HTMLElement {
         }
       }
       adapterInput.value = '';
-      if (loaded.length) out('loaded').value = `Loaded ${loaded.join('; ')}.`;
-      if (errors.length) showMessage(this, 'load', `Not loaded: ${errors.join(' ')}`, 'error');
+      if (loaded.length) loadedNote(adapterInput, `Loaded ${loaded.join('; ')}.`);
+      if (errors.length) refusedNote(adapterInput, `Not loaded: ${errors.join(' ')}`);
     });
 
     const readDrawings = async (f: File): Promise<DrawingSet> => {
@@ -99,35 +111,37 @@ class HandwritingSwap extends HTMLElement {
 
     const drawingInput = q<HTMLInputElement>('#hw-drawing-files');
     drawingInput.addEventListener('change', async () => {
-      clearMessage(this, 'load');
+      startLoad(drawingInput);
       const errors: string[] = [];
+      const loaded: string[] = [];
       for (const f of [...(drawingInput.files ?? [])]) {
         try {
           const set = await readDrawings(f);
           if (!set.drawings.some((d) => d.heldOut)) throw new Error('it holds no held-out drawings to score on.');
           this.sets.push(set);
-          out('loaded').value = `Loaded the drawings of ${set.name} (${set.drawings.length}, ${set.drawings.filter((d) => d.heldOut).length} held out).`;
+          loaded.push(`the drawings of ${set.name} (${set.drawings.length}, ${set.drawings.filter((d) => d.heldOut).length} held out)`);
         } catch (e) {
           errors.push(`${f.name}: ${(e as Error).message}`);
         }
       }
       drawingInput.value = '';
-      if (errors.length) showMessage(this, 'load', `Not loaded: ${errors.join(' ')}`, 'error');
+      if (loaded.length) loadedNote(drawingInput, `Loaded ${loaded.join('; ')}.`);
+      if (errors.length) refusedNote(drawingInput, `Not loaded: ${errors.join(' ')}`);
       updateForget();
       this.requestScore();
     });
 
     const restore = q<HTMLInputElement>('#hw-restore');
     restore.addEventListener('change', async () => {
-      clearMessage(this, 'load');
+      startLoad(restore);
       const f = restore.files?.[0];
       if (!f) return;
       try {
         const set = await readDrawings(f);
         store.addAll(set.drawings);
-        out('loaded').value = `Added ${set.drawings.length} drawings from ${f.name} to your set.`;
+        loadedNote(restore, `Added ${set.drawings.length} drawings from ${f.name} to your set.`);
       } catch (e) {
-        showMessage(this, 'load', `${f.name} was not added: ${(e as Error).message}`, 'error');
+        refusedNote(restore, `${f.name} was not added: ${(e as Error).message}`);
       } finally {
         restore.value = '';
       }
@@ -144,6 +158,8 @@ class HandwritingSwap extends HTMLElement {
           store.removeAdapter(a.id);
         }
         this.sets = [];
+        // The "Loaded …" lines under the inputs name files that are gone now.
+        for (const box of fileBoxes()) clearMessage(box, 'loaded');
         out('loaded').value = 'Nothing loaded.';
       } catch (e) {
         showMessage(this, 'load', `Could not forget the files: ${(e as Error).message}`, 'error');

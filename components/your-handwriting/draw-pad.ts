@@ -9,7 +9,7 @@ import { renderPlot } from '../lib/plot';
 import { whenNear } from '../lib/onscreen';
 import { formatPercent } from '../lib/format';
 import { EMPTY_REASON, SIDE, preprocess, rasterize, type Point } from '../../src/core/handwriting/preprocess';
-import { nextPrompt } from '../../src/core/handwriting/drawings';
+import { promptFor, setSummary, withArticle } from '../../src/core/handwriting/drawings';
 
 type Current = { pixels: Uint8Array; naive: Uint8Array | null; source: 'drawn' | 'sample'; label?: number } | null;
 
@@ -188,7 +188,8 @@ class HandwritingPad extends HTMLElement {
     });
 
     // ---- the keyboard route: a sample digit from the site's training digits ----------------------
-    q<HTMLButtonElement>('button[data-role="sample"]').addEventListener('click', async () => {
+    const sample = q<HTMLButtonElement>('button[data-role="sample"]');
+    sample.addEventListener('click', async () => {
       this.start();
       try {
         const s = await engine().run('handwriting.sample', { index: this.sampleIndex }).done;
@@ -205,7 +206,7 @@ class HandwritingPad extends HTMLElement {
         processed.setAttribute('aria-label', `The 28×28 image the model sees: sample digit ${s.label} from MNIST`);
         labelSel.value = String(s.label);
         add.disabled = false;
-        showMessage(this, 'sample', `Showing MNIST training digit number ${s.index + 1} of ${s.of.toLocaleString('en-US')}, a ${s.label}; it is already in MNIST form.`);
+        showMessage(this, 'sample', `Showing MNIST training digit number ${s.index + 1} of ${s.of.toLocaleString('en-US')}, ${withArticle(s.label)}; it is already in MNIST form.`);
         void predict();
       } catch (e) {
         showMessage(this, 'sample', `No sample could be loaded: ${(e as Error).message}`, 'error');
@@ -213,6 +214,9 @@ class HandwritingPad extends HTMLElement {
     });
 
     // ---- the personal set ----------------------------------------------------------------------
+    // Set while an Add is handled: the label moving on is then the reader's doing, and said so.
+    let adding = false;
+    let firstRender = true;
     const renderSet = () => {
       const rows = { train: q('tr[data-role="train-row"]'), held: q('tr[data-role="held-row"]') };
       const cells = (row: Element) => [...row.querySelectorAll('td')];
@@ -220,13 +224,21 @@ class HandwritingPad extends HTMLElement {
         cells(rows.train)[d].textContent = String(store.drawings.filter((x) => x.label === d && !x.heldOut).length);
         cells(rows.held)[d].textContent = String(store.drawings.filter((x) => x.label === d && x.heldOut).length);
       }
-      const next = nextPrompt(store.drawings);
+      // The label stays the reader's choice while that digit still needs drawings; it moves on
+      // only once the digit has its three, and the prompt then says so (it is announced).
+      const chosen = Number(labelSel.value);
+      const next = promptFor(store.drawings, chosen);
       const n = store.drawings.length;
+      // Only an Add (or the page opening on a stored set) moves the label: a digit the reader picked
+      // by hand stays picked whatever else changes.
+      const moved = next?.moved && (adding || (firstRender && this.current?.source !== 'sample'));
+      firstRender = false;
       prompt.value = next
-        ? `${n ? `${n} drawing${n === 1 ? '' : 's'} so far. ` : ''}Next: draw a ${next.label} (${next.have + 1} of ${next.of}). Every third drawing of a digit is held out to test the adapter.`
-        : `${n} drawings: three of every digit. Train your adapter below, or add more.`;
+        ? `${n ? `${n} drawing${n === 1 ? '' : 's'} so far. ` : ''}${moved && adding ? `Enough of digit ${chosen}; the label below is now ${next.label}. ` : ''}`
+          + `Next: draw ${withArticle(next.label)} (${next.have + 1} of ${next.of}). Every third drawing of a digit is held out to test the adapter.`
+        : `${setSummary(store.drawings)}. Train your adapter below, or add more.`;
       undo.disabled = wipe.disabled = n === 0;
-      if (next && this.current?.source !== 'sample') labelSel.value = String(next.label);
+      if (moved) labelSel.value = String(next!.label);
       const keep = store.reader;
       reader.replaceChildren(new Option('the base model only', 'base'), ...store.adapters.map((a) => new Option(a.label, a.id)));
       reader.value = store.adapters.some((a) => a.id === keep) ? keep : 'base';
@@ -249,16 +261,25 @@ class HandwritingPad extends HTMLElement {
       if (!cur) return showMessage(this, 'add', EMPTY_REASON, 'error');
       const label = Number(labelSel.value);
       try {
+        adding = true;
         const d = store.add(label, cur.pixels, cur.source);
-        showMessage(this, 'add', `Added a ${label}${d.heldOut ? ', held out for testing' : ', for training'}.`);
+        showMessage(this, 'add', `Added ${withArticle(label)}${d.heldOut ? ', held out for testing' : ', for training'}.`);
         if (store.storageNote) showMessage(this, 'storage', store.storageNote);
+        // Add disables itself below (nothing left to add). A keyboard reader pressed Enter on it, so
+        // focus goes back to where the keyboard route starts again ("Show a sample digit"), not to
+        // <body>. The page-wide rescue (keep-focus.ts) picks the nearest button, which today is the
+        // same one; saying it here keeps the route working whatever the cell's button order becomes.
+        const hadFocus = document.activeElement === add;
         this.strokes = [];
         redraw();
         showEmpty('Added. Draw the next one.');
+        if (hadFocus) sample.focus();
         this.current = null;
-        renderSet();
+        // (store.add has already redrawn the set, through the subscription.)
       } catch (e) {
         showMessage(this, 'add', (e as Error).message, 'error');
+      } finally {
+        adding = false;
       }
     });
     undo.addEventListener('click', () => {

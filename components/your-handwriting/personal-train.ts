@@ -27,7 +27,10 @@ class HandwritingTrain extends HTMLElement {
     const button = q<HTMLButtonElement>('button[data-role="train"]');
     const toggle = q<HTMLInputElement>('input[data-role="adapter-on"]');
     let job: { stop(): void } | null = null;
-    const progress = createProgress(q('[data-role="progress"]'), { label: 'Training', onCancel: () => job?.stop() });
+    // The bar and its Cancel stay hidden (in the markup) until a run starts: before, there is
+    // nothing to show or cancel; after, finish() hides Cancel and the bar keeps the last result.
+    const progressBox = q<HTMLElement>('[data-role="progress"]');
+    const progress = createProgress(progressBox, { label: 'Training', onCancel: () => job?.stop() });
 
     const sync = () => {
       toggle.disabled = !store.adapters.some((a) => a.id === 'mine');
@@ -39,13 +42,18 @@ class HandwritingTrain extends HTMLElement {
     button.addEventListener('click', async () => {
       clearMessage(this, 'train');
       const why = readiness(store.drawings);
-      if (why) return showMessage(this, 'train', why, 'error');
+      if (why) {
+        // The summary line says it too: it is the cell's visible status, where a reader looks after pressing Train.
+        out('summary').value = why;
+        return showMessage(this, 'train', why, 'error');
+      }
       if (!claim('handwriting-train')) return showMessage(this, 'train', BUSY_MESSAGE, 'error');
       const { rank, steps, seed } = state.values();
       const train = pack(store.drawings, 'train');
       const heldOut = pack(store.drawings, 'heldOut');
       button.disabled = true;
       progress.reset();
+      progressBox.hidden = false;
       out('summary').value = `Training on ${train.n} drawings (${formatInt(train.n * COPIES)} with their jittered copies)…`;
       try {
         const handle = engine().run('handwriting.train',

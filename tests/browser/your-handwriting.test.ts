@@ -8,7 +8,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { useSite } from './harness';
 import { drawShape } from '../unit/handwriting-shapes';
-import { addDrawing, serializeDrawings, type Drawing } from '../../src/core/handwriting/drawings';
+import { addDrawing, serializeDrawings, withArticle, type Drawing } from '../../src/core/handwriting/drawings';
 
 const site = useSite();
 
@@ -100,8 +100,13 @@ describe('/your-handwriting/', () => {
     // Train: progress, then base vs adapter on the held-out drawings and on MNIST.
     const train = page.locator('handwriting-train');
     await train.scrollIntoViewIfNeeded();
+    // Before any run: no "Training" bar and no Cancel that would do nothing; the shared backend line.
+    expect(await train.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(false);
+    expect(await train.getByRole('progressbar').isVisible()).toBe(false);
+    expect(await train.locator('engine-backend .engine-backend').textContent()).toMatch(/^Backend: /);
     await train.getByRole('button', { name: 'Train my adapter' }).click();
     await expect.poll(() => train.locator('.job-progress-status').textContent(), { timeout: 120_000 }).toBe('Trained 60 steps.');
+    expect(await train.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(false);
     const out = (role: string) => train.locator(`output[data-role="${role}"]`).textContent();
     await expect.poll(() => out('held-adapter'), { timeout: 30_000 }).toMatch(/^\d of 3 \([\d.]+%\)$/);
     expect(correct(await out('held-adapter'))).toBeGreaterThan(correct(await out('held-base')));
@@ -139,7 +144,10 @@ describe('/your-handwriting/', () => {
     const row = (id: string) => swap.locator(`tr[data-adapter="${id}"] td`);
     await expect.poll(() => row('mine').count(), { timeout: 30_000 }).toBe(2);
     await swap.getByLabel('Adapter files (classmates’ or your own)').setInputFiles({ name: 'ada.lora', mimeType: 'application/octet-stream', buffer: bytes });
-    await expect.poll(() => swap.locator('output[data-role="loaded"]').textContent(), { timeout: 30_000 }).toMatch(/^Loaded ada\.lora \(rank 4, [\d,]+ parameters/);
+    // What each file input loaded or refused shows under that input.
+    const adapterBox = swap.locator('.hw-file[data-role="adapter-files"]');
+    const drawingBox = swap.locator('.hw-file[data-role="drawing-files"]');
+    await expect.poll(() => adapterBox.locator('.cell-msg[data-msg="loaded"]').textContent(), { timeout: 30_000 }).toMatch(/^Loaded ada\.lora \(rank 4, [\d,]+ parameters/);
     await swap.getByLabel('Classmates’ drawings files (scored in the table)').setInputFiles({ name: 'ada.json', mimeType: 'application/json', buffer: drawings });
     await expect.poll(() => row('file-1').count(), { timeout: 60_000 }).toBe(3);
     await expect.poll(async () => (await row('file-1').allTextContents()).join(' | '), { timeout: 60_000 }).toBe((await row('mine').allTextContents()).join(' | '));
@@ -151,10 +159,14 @@ describe('/your-handwriting/', () => {
 
     // Bad files: the reason, and nothing already loaded changes.
     await swap.getByLabel('Adapter files (classmates’ or your own)').setInputFiles({ name: 'cut.lora', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 200) });
-    const error = swap.locator('.cell-msg[data-tone="error"]');
+    // The refusal sits under the adapter input, and the earlier "Loaded ada.lora" there is gone.
+    const error = adapterBox.locator('.cell-msg[data-tone="error"]');
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toMatch(/^Not loaded: cut\.lora: /);
+    expect(await adapterBox.locator('.cell-msg[data-msg="loaded"]').count()).toBe(0);
+    expect(await swap.locator(':scope > .cell-messages .cell-msg').count()).toBe(0);
     await swap.getByLabel('Classmates’ drawings files (scored in the table)').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"other"}') });
-    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Not loaded: notes.json: This is not a LoRA, live drawings file.');
+    await expect.poll(() => drawingBox.locator('.cell-msg[data-tone="error"]').textContent(), { timeout: 30_000 }).toBe('Not loaded: notes.json: This is not a LoRA, live drawings file.');
+    expect(await drawingBox.locator('.cell-msg[data-msg="loaded"]').count()).toBe(0);
     // The same adapter file again: refused, not a second row of the same numbers.
     await swap.getByLabel('Adapter files (classmates’ or your own)').setInputFiles({ name: 'ada (1).lora', mimeType: 'application/octet-stream', buffer: bytes });
     await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Not loaded: ada (1).lora: This is the same adapter as ada.lora, which is already loaded.');
@@ -194,27 +206,79 @@ describe('/your-handwriting/', () => {
     const reading = pad.locator('output[data-role="reading"]');
     await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d, probability [\d.]+%\.$/);
     const msg = (await pad.locator('.cell-msg[data-msg="sample"]').textContent())!;
-    const label = /a (\d);/.exec(msg)![1];
+    const label = /an? (\d);/.exec(msg)![1];
     expect(await pad.getByLabel('This drawing is a').inputValue()).toBe(label);
     await pad.getByRole('button', { name: 'Add to my set' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => pad.locator('.cell-msg[data-msg="add"]').textContent()).toBe(`Added a ${label}, for training.`);
+    await expect.poll(() => pad.locator('.cell-msg[data-msg="add"]').textContent()).toBe(`Added ${withArticle(Number(label))}, for training.`);
+    // Add disabled itself; focus went back to "Show a sample digit", not to <body>.
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Show a sample digit');
+    // The label stays the sample's digit: that digit still needs two drawings.
+    expect(await pad.getByLabel('This drawing is a').inputValue()).toBe(label);
     expect(await pad.locator('tr[data-role="train-row"] td').nth(Number(label)).textContent()).toBe('1');
     const train = page.locator('handwriting-train');
     await train.getByRole('button', { name: 'Train my adapter' }).click();
-    await expect.poll(() => train.locator('.cell-msg').textContent()).toMatch(/^Add a third drawing/);
+    await expect.poll(() => train.locator('.cell-msg').textContent()).toMatch(/^Add a third drawing of any digit — you have 1 for training and none kept aside\./);
+    // The cell's visible status line says why too, not only the message region.
+    expect(await train.locator('output[data-role="summary"]').textContent()).toBe(await train.locator('.cell-msg').textContent());
 
     // Drawings from a file join the set (keeping their split); a damaged file is refused and changes nothing.
     const swap = page.locator('handwriting-swap');
     const restore = swap.getByLabel('Drawings file to add to your own set');
     const file = serializeDrawings([1, 2, 3].reduce<Drawing[]>((s, i) => addDrawing(s, 5, new Uint8Array(784).fill(i)), []), 'Bo');
     await restore.setInputFiles({ name: 'bo.json', mimeType: 'application/json', buffer: Buffer.from(file.slice(0, -30)) });
-    await expect.poll(() => swap.locator('.cell-msg[data-tone="error"]').textContent()).toBe('bo.json was not added: This is not a drawings file: it is not valid JSON (perhaps cut short).');
+    await expect.poll(() => swap.locator('.hw-file[data-role="restore"] .cell-msg[data-tone="error"]').textContent()).toBe('bo.json was not added: This is not a drawings file: it is not valid JSON (perhaps cut short).');
     expect(await pad.locator('tr[data-role="train-row"] td').nth(5).textContent()).toBe('0');
     await restore.setInputFiles({ name: 'bo.json', mimeType: 'application/json', buffer: Buffer.from(file) });
-    await expect.poll(() => swap.locator('output[data-role="loaded"]').textContent()).toBe('Added 3 drawings from bo.json to your set.');
+    await expect.poll(() => swap.locator('.hw-file[data-role="restore"] .cell-msg[data-msg="loaded"]').textContent()).toBe('Added 3 drawings from bo.json to your set.');
+    expect(await swap.locator('.hw-file[data-role="restore"] .cell-msg[data-tone="error"]').count()).toBe(0);
     expect(await pad.locator('tr[data-role="train-row"] td').nth(5).textContent()).toBe(label === '5' ? '3' : '2');
     expect(await pad.locator('tr[data-role="held-row"] td').nth(5).textContent()).toBe('1');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the chosen label while that digit needs drawings, says when it moves on, and counts the set as it is', async () => {
+    const { page, context, problems } = await site.open('/your-handwriting/');
+    const pad = page.locator('handwriting-pad');
+    await pad.scrollIntoViewIfNeeded();
+    const labelSel = pad.getByLabel('This drawing is a');
+    const prompt = pad.locator('output[data-role="prompt"]');
+    const reading = pad.locator('output[data-role="reading"]');
+    expect(await labelSel.inputValue()).toBe('0');
+    // Three 0s in a row, added with the keyboard: the label stays 0 (it used to jump to 1, 2).
+    for (let i = 1; i <= 3; i++) {
+      await pad.getByRole('button', { name: 'Clear' }).click();
+      await draw(page, 2, i);
+      await expect.poll(() => reading.textContent(), { timeout: 60_000 }).toMatch(/^Reads \d/);
+      await pad.getByRole('button', { name: 'Add to my set' }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => pad.locator('tr[data-role="train-row"] td').nth(0).textContent()).toBe(String(Math.min(i, 2)));
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Show a sample digit');
+      if (i < 3) {
+        expect(await labelSel.inputValue()).toBe('0');
+        expect(await prompt.textContent()).toContain(`Next: draw a 0 (${i + 1} of 3).`);
+      }
+    }
+    // Done with 0s: the label moves to 1, and the prompt (a live region) says so.
+    expect(await labelSel.inputValue()).toBe('1');
+    expect(await prompt.textContent()).toMatch(/^3 drawings so far\. Enough of digit 0; the label below is now 1\. Next: draw a 1 \(1 of 3\)\./);
+    expect(await pad.locator('tr[data-role="held-row"] td').nth(0).textContent()).toBe('1');
+
+    // "an 8": three of every other digit from a file leaves the 8s to draw.
+    const swap = page.locator('handwriting-swap');
+    const restore = swap.getByLabel('Drawings file to add to your own set');
+    const fileOf = (counts: (d: number) => number) => {
+      let set: Drawing[] = [];
+      for (let d = 0; d < 10; d++) for (let i = 0; i < counts(d); i++) set = addDrawing(set, d, new Uint8Array(784).fill(d + i));
+      return Buffer.from(serializeDrawings(set, 'file'));
+    };
+    await restore.setInputFiles({ name: 'a.json', mimeType: 'application/json', buffer: fileOf((d) => (d === 0 || d === 8 ? 0 : 3)) });
+    await expect.poll(() => prompt.textContent()).toContain('Next: draw an 8 (1 of 3).');
+    // Then a file with 3 more of every digit and 6 of the 8s: six of every digit, as the table shows.
+    await restore.setInputFiles({ name: 'b.json', mimeType: 'application/json', buffer: fileOf((d) => (d === 8 ? 6 : d === 0 ? 3 : 3)) });
+    await expect.poll(() => prompt.textContent()).toBe('60 drawings: six of every digit. Train your adapter below, or add more.');
     expect(problems).toEqual([]);
     await context.close();
   });

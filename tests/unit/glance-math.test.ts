@@ -1,7 +1,7 @@
 // The front page's figure: ΔW is the sum of the first r outer products b_i a_iᵀ, the same on every
 // visit (seeded), and the counts are r(d + k) against d·k.
 import { describe, expect, it } from 'vitest';
-import { deltaW, glanceCounts, glanceLayout, glanceScene, glanceWords, makeGlance, seeded } from '../../components/front/glance-math';
+import { CELL, deltaW, glanceCounts, glanceScene, glanceWords, makeGlance, seeded } from '../../components/front/glance-math';
 
 describe('LoRA at a glance', () => {
   const g = makeGlance(3, 4, 3, 11);
@@ -34,24 +34,28 @@ describe('LoRA at a glance', () => {
     expect(glanceCounts(12, 16, 2)).toEqual({ lora: 56, full: 192 });
     expect(glanceCounts(12288, 12288, 4)).toEqual({ lora: 98304, full: 150994944 });
   });
-  it('lays the drawing out in a box that does not depend on r, with B and A growing with r', () => {
+  it('draws W₀, B (d×r), A (r×k) and ΔW (d×k), each in its own box and labelled with its shape', () => {
     const big = makeGlance(12, 16, 12);
-    const box = glanceLayout(12, 16, 12);
     for (const r of [1, 5, 12]) {
       const scene = glanceScene(big, r);
       const byName = Object.fromEntries(scene.grids.map((x) => [x.name, x]));
       expect(byName.B.cols).toBe(r);
       expect(byName.A.rows).toBe(r);
       expect(byName.dW.cells).toHaveLength(12 * 16);
+      expect(scene.grids.map((x) => x.name)).toEqual(['W0', 'B', 'A', 'dW']);
+      expect([byName.B.width, byName.B.height]).toEqual([r * CELL, 12 * CELL]);
+      expect([byName.A.width, byName.A.height]).toEqual([16 * CELL, r * CELL]);
       for (const grid of scene.grids) {
         for (const c of grid.cells) {
           expect(c.x).toBeGreaterThanOrEqual(0);
           expect(c.y).toBeGreaterThanOrEqual(0);
-          expect(c.x + 9).toBeLessThanOrEqual(box.width);
-          expect(c.y + 9).toBeLessThanOrEqual(box.height);
+          expect(c.x + CELL).toBeLessThanOrEqual(grid.width);
+          expect(c.y + CELL).toBeLessThanOrEqual(grid.height);
         }
       }
-      expect(scene.texts.at(-1)!.text).toBe(`ΔW = BA, rank ≤ ${r}`);
+      expect(byName.B.shape).toBe(`12 × ${r}`);
+      expect(byName.A.shape).toBe(`${r} × 16`);
+      expect(`${byName.dW.title}, ${byName.dW.shape}`).toBe(`ΔW = BA, 12 × 16, rank ≤ ${r}`);
     }
     // ΔW's cells follow deltaW: the largest entry is drawn fully opaque.
     expect(glanceScene(big, 3).grids[3].cells.some((c) => c.opacity === '1.000')).toBe(true);

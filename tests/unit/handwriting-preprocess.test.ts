@@ -137,11 +137,11 @@ describe('the personal set', () => {
 
   it('prompts for the digit with the fewest drawings until each has three, and says what training needs', () => {
     expect(nextPrompt([])).toEqual({ label: 0, have: 0, of: 3 });
-    expect(readiness([])).toMatch(/Add some drawings/);
+    expect(readiness([])).toMatch(/^Add some drawings first — you have none\. Training needs at least three/);
     let set: Drawing[] = [];
     for (let d = 0; d < 10; d++) set = addDrawing(set, d, px(d));
     expect(nextPrompt(set)).toEqual({ label: 0, have: 1, of: 3 });
-    expect(readiness(set)).toMatch(/third drawing/);
+    expect(readiness(set)).toMatch(/^Add a third drawing of any digit — you have 10 for training and none kept aside/);
     for (let d = 0; d < 10; d++) set = addDrawing(addDrawing(set, d, px(d)), d, px(d));
     expect(nextPrompt(set)).toBeNull();
     expect(readiness(set)).toBeNull();

@@ -68,8 +68,16 @@ export function pack(set: readonly Drawing[], part: 'train' | 'heldOut' | 'all')
 export function readiness(set: readonly Drawing[]): string | null {
   const train = set.filter((d) => !d.heldOut);
   const held = set.filter((d) => d.heldOut);
-  if (!train.length) return 'Add some drawings first: two of a digit train the adapter, the third is kept aside to test it.';
-  if (!held.length) return 'Add a third drawing of any digit: it is kept aside, so the adapter can be measured on drawings it never saw.';
+  // The counts say how far the reader is from a trainable set, not just that it is not one.
+  if (!train.length) {
+    const have = held.length ? `only ${held.length}, all kept aside for testing` : 'none';
+    return `Add some drawings first — you have ${have}. Training needs at least three drawings of a digit: `
+      + 'the first two train the adapter, the third is kept aside to test it.';
+  }
+  if (!held.length) {
+    return `Add a third drawing of any digit — you have ${train.length} for training and none kept aside. `
+      + 'The third drawing of a digit is kept aside, so the adapter can be measured on drawings it never saw.';
+  }
   return null;
 }
 
@@ -155,4 +163,44 @@ export function saveStored(store: KeyValueStore | null, set: readonly Drawing[])
   } catch (e) {
     return `Your drawings could not be saved in this browser (${(e as Error).name}); they last until you leave the page. Download them to keep them.`;
   }
+}
+
+/**
+ * "a 7", "an 8", "an 18": the indefinite article as the number is spoken (eight, eleven,
+ * eighteen and eighty… begin with a vowel sound; so do 11 and 18 thousand, million…).
+ */
+export function withArticle(n: number): string {
+  const s = String(Math.abs(Math.trunc(n)));
+  const an = s.startsWith('8') || (s.length % 3 === 2 && (s.startsWith('11') || s.startsWith('18')));
+  return `${an ? 'an' : 'a'} ${n}`;
+}
+
+const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+const countWord = (n: number) => WORDS[n] ?? String(n);
+
+/**
+ * What the set holds, from its actual counts: "30 drawings: three of every digit", or
+ * "47 drawings: between 3 and 8 of each digit" (a file loaded twice, more of some digits).
+ */
+export function setSummary(set: readonly Drawing[]): string {
+  const n = set.length;
+  const counts = Array.from({ length: 10 }, (_, d) => countOf(set, d));
+  const lo = Math.min(...counts);
+  const hi = Math.max(...counts);
+  const total = `${n} drawing${n === 1 ? '' : 's'}`;
+  if (lo === hi) return `${total}: ${countWord(lo)} of every digit`;
+  return `${total}: between ${lo} and ${hi} of each digit`;
+}
+
+/**
+ * The digit to draw next, given the label the reader has chosen: the chosen digit while it
+ * still needs drawings (a reader drawing three 0s in a row keeps labelling them 0), else the
+ * prompt's next digit (`moved` says the label changes, so the page says so); null when every
+ * digit has enough.
+ */
+export function promptFor(set: readonly Drawing[], chosen: number): { label: number; have: number; of: number; moved: boolean } | null {
+  const have = countOf(set, chosen);
+  if (Number.isInteger(chosen) && chosen >= 0 && chosen <= 9 && have < PER_DIGIT) return { label: chosen, have, of: PER_DIGIT, moved: false };
+  const next = nextPrompt(set);
+  return next && { ...next, moved: next.label !== chosen };
 }
