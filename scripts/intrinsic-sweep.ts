@@ -131,7 +131,7 @@ const out = {
     optimizer: TRAINING.optimizer,
     learningRate: TRAINING.learningRate,
     seed: TRAINING.seed,
-    projection: `sparse: ${TRAINING.perRow} non-zero ±1 per row of P, columns spread evenly and scaled to unit length (src/engine/subspace.ts)`,
+    projection: `sparse: ${TRAINING.perRow} non-zero ±1 per row of P, columns spread evenly and scaled to unit length (src/engine/intrinsic.ts)`,
   },
   baseline: { accuracy: baseline.accuracy, finalLoss: baseline.finalLoss, msPerStep: baseline.msPerStep },
   fraction: read.fraction,

@@ -6,10 +6,10 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
-import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { SLIDER_LR, sliderSchema } from './alpha-state';
 import { divergedText, finalLoss, scaleOf } from './alpha-math';
-import { give, holder, onLockChange, take } from './lock';
+import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 
 const ME = 'slider';
 const MAX_RUNS = 8;
@@ -59,16 +59,16 @@ class AlphaSlider extends HTMLElement {
     state.subscribe(showAlpha);
     showAlpha();
     const syncButtons = () => {
-      const other = holder() !== null && holder() !== ME;
+      const other = busyOwner() !== null && busyOwner() !== ME;
       runBtn.disabled = this.job !== null || other;
       stopBtn.disabled = this.job === null;
       clearBtn.disabled = this.job !== null;
     };
-    onLockChange(syncButtons);
+    onBusyChange(syncButtons);
     whenNear(this, () => { this.near = true; this.draw(); });
 
     runBtn.addEventListener('click', async () => {
-      if (!take(ME)) return;
+      if (!claim(ME)) return;
       clearMessage(this, 'error');
       const v = state.values();
       const alpha = 2 ** v.log2alpha;
@@ -81,7 +81,7 @@ class AlphaSlider extends HTMLElement {
       this.runs.push(run);
       if (this.runs.length > MAX_RUNS) this.runs.shift();
       this.renderTable();
-      this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+      this.job = engine().run('alphar.train', {
         task: 'rotated', layers: [0, 1, 2], rank: r, alpha, scaling: v.scaling, optimizer: v.opt,
         learningRate: SLIDER_LR[v.opt], steps: v.steps, seed: v.seed,
       }, (e) => {
@@ -111,7 +111,7 @@ class AlphaSlider extends HTMLElement {
         }
       } finally {
         this.job = null;
-        give(ME);
+        release(ME);
         syncButtons();
         this.renderTable();
         this.draw();

@@ -6,10 +6,10 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatNumber, formatRatio } from '../lib/format';
-import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { sweepSchema } from './alpha-state';
 import { earlyLoss, finalLoss } from './alpha-math';
-import { give, holder, onLockChange, take } from './lock';
+import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 
 type Scaling = 'alpha/r' | 'alpha/sqrt(r)';
 const SCALINGS: Scaling[] = ['alpha/r', 'alpha/sqrt(r)'];
@@ -39,7 +39,7 @@ class AlphaSweep extends HTMLElement {
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
     let saved: string | null = null; // our own progress line while the other cell trains
     const syncButtons = () => {
-      const other = holder() !== null && holder() !== ME;
+      const other = busyOwner() !== null && busyOwner() !== ME;
       runBtn.disabled = this.job !== null || other;
       stopBtn.disabled = this.job === null;
       if (other && !this.job && saved === null) {
@@ -50,7 +50,7 @@ class AlphaSweep extends HTMLElement {
         saved = null;
       }
     };
-    onLockChange(syncButtons);
+    onBusyChange(syncButtons);
     whenNear(this, () => { this.near = true; this.draw(); });
 
     runBtn.addEventListener('click', async () => {
@@ -60,7 +60,7 @@ class AlphaSweep extends HTMLElement {
         showMessage(this, 'error', 'Choose at least one rank.', 'error');
         return;
       }
-      if (!take(ME)) return;
+      if (!claim(ME)) return;
       clearMessage(this, 'error');
       this.stopping = false;
       this.runs = SCALINGS.flatMap((scaling) => ranks.map((rank) => ({ scaling, rank, losses: [], result: null })));
@@ -70,7 +70,7 @@ class AlphaSweep extends HTMLElement {
         for (const [i, run] of this.runs.entries()) {
           if (this.stopping) break;
           progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}…`;
-          this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+          this.job = engine().run('alphar.train', {
             task: v.task, layers: [0, 1, 2], rank: run.rank, alpha: v.alpha, scaling: run.scaling, optimizer: 'adam',
             learningRate: Number(v.lr), steps: v.steps, seed: v.seed,
           }, (e) => {
@@ -93,7 +93,7 @@ class AlphaSweep extends HTMLElement {
         progress.value = 'Stopped by an error. Change the settings and press Run to start again.';
       } finally {
         this.job = null;
-        give(ME);
+        release(ME);
         syncButtons();
       }
     });

@@ -1,8 +1,5 @@
 // URL state of the ΔW cell.
-import type { TaskId } from '../../src/engine/data';
-
-// Listed here rather than imported from the engine, so the page script does not pull in tfjs.
-export const TASK_OPTIONS = ['fours', 'rotated', 'inverted'] as const satisfies readonly TaskId[];
+import { TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
 
 export const deltaSchema = {
   layer: { kind: 'enum', options: ['1', '2', '3'], default: '1', label: 'Layer' },

@@ -7,8 +7,8 @@ import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { backendLine } from '../lib/backend-line';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
-import type { DeltaAnalysis } from '../../src/worker/jobs/deltaw';
-import type { TrainResult } from '../../src/worker/jobs/lora';
+import type { DeltaAnalysis } from '../../src/api/deltaw';
+import type { TrainParams } from '../../src/api/lora';
 import { deltaSchema, LAYER_D, LAYER_K, timingText, timingsDiffer } from './delta-state';
 import { CellActions, trainingFailure } from '../lib/cell-actions';
 
@@ -61,7 +61,7 @@ class DeltaWCell extends HTMLElement {
       mergeBtn.disabled = on || !this.last || this.last.step === 0;
       this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]').forEach((el) => (el.disabled = on));
     };
-    const params = (steps: number) => {
+    const params = (steps: number): TrainParams => {
       const v = state.values();
       return {
         session: SESSION, task: v.task, mode: 'lora', layers: [Number(v.layer) - 1], rank: v.r, alpha: v.r,
@@ -70,7 +70,7 @@ class DeltaWCell extends HTMLElement {
     };
 
     const analyse = async () => {
-      const a = await engine().run<DeltaAnalysis>('deltaw.analyse', { session: SESSION, layer: Number(state.get('layer')) - 1, rank: state.get('r') }).done;
+      const a = await engine().run('deltaw.analyse', { session: SESSION, layer: Number(state.get('layer')) - 1, rank: state.get('r') }).done;
       this.last = a;
       if (!this.history.length || this.history[this.history.length - 1].step !== a.step) this.history.push({ step: a.step, norm: a.frobenius });
       out('step', String(a.step));
@@ -108,7 +108,7 @@ class DeltaWCell extends HTMLElement {
         while (step < target && !this.pausing && current()) {
           const next = Math.min(target, step + CHUNK);
           progress.value = `Training: step ${step} of ${target}…`;
-          const job = engine().run<TrainResult, { kind: string; loss?: number; step: number }>('lora.train', params(next), (e) => {
+          const job = engine().run('lora.train', params(next), (e) => {
             if (e.kind === 'step' && e.loss !== undefined) out('loss', formatNumber(e.loss, 3));
           });
           this.job = job;
@@ -146,7 +146,7 @@ class DeltaWCell extends HTMLElement {
       busy(true);
       progress.value = 'Merging into a copy and timing both versions…';
       try {
-        const m = await engine().run<{ maxAbsDiff: number; maxAbs: number; unmergedMs: number; mergedMs: number; unmergedQuartiles: number[]; mergedQuartiles: number[]; batch: number; samples: number }>(
+        const m = await engine().run(
           'deltaw.merge', { session: SESSION, batch: 64, samples: 20 }).done;
         out('diff', `${m.maxAbsDiff.toExponential(1)} (logits up to ${formatNumber(m.maxAbs, 1)} in size)`);
         out('unmerged-ms', timingText(m.unmergedMs, m.unmergedQuartiles, formatMs));

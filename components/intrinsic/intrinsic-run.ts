@@ -1,5 +1,5 @@
 // <intrinsic-run>: trains the 784-200-200-10 network in a random d-dimensional
-// subspace in the engine worker (jobs subspace.train / subspace.reset),
+// subspace in the engine worker (jobs intrinsic.train / intrinsic.reset),
 // streaming step, loss and time per step, then the test accuracy.
 import { defineState, bindInput, type StateStore } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
@@ -7,7 +7,7 @@ import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format'
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
 import { backendLine } from '../lib/backend-line';
-import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/worker/jobs/subspace';
+import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/api/intrinsic';
 import { D, progressText, runSchema, shareOfD } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
@@ -105,7 +105,7 @@ class IntrinsicRun extends HTMLElement {
     this.out('accuracy').value = '—';
     this.out('summary').value = `Training θ_d (${formatInt(d)} numbers) from step ${formatInt(this.step)}…`;
     try {
-      this.job = engine().run<SubspaceResult, SubspaceEvent>('subspace.train', params, (e) => {
+      this.job = engine().run('intrinsic.train', params, (e) => {
         if (e.kind === 'step') {
           this.step = e.step;
           this.out('step').value = formatInt(e.step);
@@ -132,7 +132,7 @@ class IntrinsicRun extends HTMLElement {
     } catch (e) {
       const text = trainingFailure(e as Error);
       if (text) {
-        console.warn('subspace.train failed:', e);
+        console.warn('intrinsic.train failed:', e);
         showMessage(this, 'run', text, 'error');
         this.out('progress').value = 'Stopped by an error';
       }
@@ -168,7 +168,7 @@ class IntrinsicRun extends HTMLElement {
 
   private async forget(): Promise<void> {
     try {
-      await engine().run('subspace.reset', { session: SESSION, what: 'run' }).done;
+      await engine().run('intrinsic.reset', { session: SESSION, what: 'run' }).done;
     } catch (e) {
       showMessage(this, 'run', (e as Error).message, 'error');
       return;

@@ -1,5 +1,5 @@
 // <intrinsic-sweep>: draws the script's precomputed accuracy-vs-d sweep, runs
-// the reader's own sweep in the engine worker (job subspace.sweep: direct
+// the reader's own sweep in the engine worker (job intrinsic.sweep: direct
 // training first, then one subspace run per d), and adds the reader's single
 // runs from <intrinsic-run> as they finish.
 import { defineState, bindInput, type StateStore } from '../lib/state';
@@ -7,8 +7,8 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/subspace';
-import { readD90, type SweepPoint } from '../../src/engine/subspace/readout';
+import type { SweepParams, SweepResult } from '../../src/api/intrinsic';
+import { readD90, type SweepPoint } from '../../src/core/intrinsic';
 import sweep from '../../src/generated/intrinsic-sweep.json';
 import { SWEEP_LISTS, listText, logCrossing, sweepProgressText, sweepSchema, type SweepList } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
@@ -154,7 +154,7 @@ class IntrinsicSweep extends HTMLElement {
     this.redraw();
     let msPerStep = 0;
     try {
-      this.job = engine().run<SweepResult, SweepEvent>('subspace.sweep', params, (e) => {
+      this.job = engine().run('intrinsic.sweep', params, (e) => {
         if (e.kind === 'start') {
           this.out('loss').value = '—';
           bar.value = e.index * steps;
@@ -202,7 +202,7 @@ class IntrinsicSweep extends HTMLElement {
     this.job?.stop();
     while (this.job || this.starting) await new Promise((r) => setTimeout(r, 20));
     try {
-      await engine().run('subspace.reset', { session: SESSION, what: 'sweep' }).done;
+      await engine().run('intrinsic.reset', { session: SESSION, what: 'sweep' }).done;
     } catch (e) {
       showMessage(this, 'run', (e as Error).message, 'error');
       return;

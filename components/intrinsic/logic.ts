@@ -1,7 +1,7 @@
 // Pure helpers for the /intrinsic-dimension/ cells: URL schemas, the sweep's
 // d lists, progress text. No DOM, so they are unit-tested in Node.
-import { baseParamCount } from '../../src/engine/params';
-import { PAPER_FC_SIZES, type D90, type SweepPoint } from '../../src/engine/subspace/readout';
+import { baseParamCount } from '../../src/core/params';
+import { PAPER_FC_SIZES, type D90, type SweepPoint } from '../../src/core/intrinsic';
 import { DASH, formatInt, formatNumber, formatPercent } from '../lib/format';
 
 /** Parameters of the 784-200-200-10 network: 199,210. */

@@ -4,7 +4,7 @@
 //   backendNote(info)  why this backend: "Fastest available here: …", or, when the page asked for
 //                      one with ?backend=… that cannot start, that it is not available here, why,
 //                      and what runs instead.
-import type { BackendInfo, BackendName } from '../../src/engine/backend';
+import type { BackendInfo, BackendName } from '../../src/api/protocol';
 
 const NAMES: Record<BackendName, string> = {
   webgpu: 'WebGPU',

@@ -5,7 +5,7 @@ import { clearMessage, showMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatPercent } from '../lib/format';
 import { SCORED_ON } from './format';
 import { engine } from '../lib/engine';
-import type { SlotSummary } from '../../src/worker/jobs/merge';
+import type { SlotSummary } from '../../src/api/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
 import { COLUMNS, SESSION, adapterFileName, type AdapterSlot, type Column } from './settings';
 import { onSlots, refreshSlots, useSlot } from './switch-client';
@@ -41,10 +41,10 @@ class AdapterFiles extends HTMLElement {
       if (!slot) return;
       save.disabled = true;
       try {
-        const r = await engine().run<{ bytes: Uint8Array; task: string; rank: number; steps: number }>('merge.save', { session: SESSION, slot }).done;
+        const r = await engine().run('merge.save', { session: SESSION, slot }).done;
         if (this.url) URL.revokeObjectURL(this.url);
         this.url = URL.createObjectURL(new Blob([new Uint8Array(r.bytes)], { type: 'application/octet-stream' }));
-        const name = adapterFileName(r.task, r.rank, r.steps);
+        const name = adapterFileName(r.task ?? 'adapter', r.rank, r.steps ?? 0);
         const a = Object.assign(document.createElement('a'), { href: this.url, download: name, textContent: `Download ${name}` });
         out('link').replaceChildren(a, ` (${formatBytes(r.bytes.length)})`);
         out('adapter-bytes').value = `${formatInt(r.bytes.length)} bytes`;
@@ -75,7 +75,7 @@ class AdapterFiles extends HTMLElement {
       try {
         if (f.size > 50_000_000) throw new Error(`${f.name} is ${formatBytes(f.size)}: far too large for an adapter of this network.`);
         const bytes = new Uint8Array(await f.arrayBuffer());
-        const info = await engine().run<SlotSummary & { bytes: number }>('merge.load', { session: SESSION, bytes, name: f.name }).done;
+        const info = await engine().run('merge.load', { session: SESSION, bytes, name: f.name }).done;
         out('loaded').value = `${f.name}: ${info.task ? `trained on ${SCORED_ON[info.task as keyof typeof SCORED_ON] ?? info.task}` : 'task not named in the file'}, rank ${info.rank}, ${formatInt(info.params)} parameters, ${formatInt(info.bytes)} bytes.`;
         await refreshSlots();
         const used = await useSlot('uploaded');

@@ -1,7 +1,5 @@
 // Small formatting helpers for the /merge-and-switch/ cells (DOM-free).
-const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (WASM)', cpu: 'CPU (plain JavaScript)' };
-
-export const backendLabel = (name: string): string => BACKENDS[name] ?? name;
+export { backendLabel } from '../lib/backend-line';
 
 /** A tiny difference in scientific notation: 3.1 × 10⁻⁷; exactly 0 as "0 (bit-identical)". */
 export function formatDiff(x: number): string {

@@ -4,7 +4,7 @@
 import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatMs, formatPercent } from '../lib/format';
-import type { LatencyEvent, LatencyResult, Timing } from '../../src/worker/jobs/merge';
+import type { Timing } from '../../src/api/merge';
 import { Runner } from '../which-rank/runner';
 import { backendLabel, formatDiff, signedVsBase } from './format';
 import { backendLine } from '../lib/backend-line';
@@ -38,7 +38,7 @@ class MergeLatency extends HTMLElement {
       bar.max = steps + 2 * repeats;
       bar.value = 0;
       out('progress').value = 'Starting…';
-      const outcome = await runner.run<LatencyResult, LatencyEvent>('merge.latency', { session: 'merge-latency', task: 'rotated', steps, repeats, seed: state.get('seed') }, (e) => {
+      const outcome = await runner.run('merge.latency', { session: 'merge-latency', task: 'rotated', steps, repeats, seed: state.get('seed') }, (e) => {
         if (e.kind === 'step') {
           bar.value = e.step;
           out('progress').value = `Training: step ${e.step} of ${e.steps}`;

@@ -6,8 +6,8 @@ import { formatPercent } from '../lib/format';
 import { SCORED_ON, formatSwapMs, trainedText } from './format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
-import type { TaskId } from '../../src/engine/data';
-import type { SlotSummary, SwitchEvent } from '../../src/worker/jobs/merge';
+import type { TaskId } from '../../src/core/tasks';
+import type { SlotSummary } from '../../src/api/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
 import { Runner } from '../which-rank/runner';
 import { SESSION, SWITCH_STEP_CHOICES, SWITCH_TASKS, type AdapterSlot } from './settings';
@@ -82,7 +82,7 @@ class TaskSwitch extends HTMLElement {
       bar.value = 0;
       for (const [i, task] of tasks.entries()) {
         clearRow(task);
-        const outcome = await runner.run<SlotSummary, SwitchEvent>('merge.train', { session: SESSION, task, steps, seed: state.get('seed') }, (e) => {
+        const outcome = await runner.run('merge.train', { session: SESSION, task, steps, seed: state.get('seed') }, (e) => {
           if (e.kind !== 'step') return;
           bar.value = i * steps + e.step;
           progress.value = `Adapter ${i + 1} of ${tasks.length} (${TASK_LABEL[task]}): step ${e.step} of ${steps}`;

@@ -5,21 +5,16 @@ import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear, onVisibilityChange } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { TaskEvaluation, TrainEvent, TrainParams, TrainResult } from '../../src/worker/jobs/lora';
+import type { TaskEvaluation, TrainEvent, TrainResult } from '../../src/api/lora';
 import { trainSchema } from './train-state';
-import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, type TaskName } from './train-logic';
+import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, trainParams, type TaskName } from './train-logic';
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
 import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
+import { median } from '../../src/core/stats';
 import { backendLine, backendNote } from '../lib/backend-line';
 import { CellActions } from '../lib/cell-actions';
 
 const SESSION = 'mlp-train';
-
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 class MlpTrain extends HTMLElement {
   private state!: StateStore<typeof trainSchema>;
@@ -107,7 +102,7 @@ class MlpTrain extends HTMLElement {
   private async baseEval(task: TaskName): Promise<TaskEvaluation> {
     let e = this.base.get(task);
     if (!e) {
-      e = await engine().run<TaskEvaluation>('lora.evaluate', { session: `${SESSION}-base`, task }).done;
+      e = await engine().run('lora.evaluate', { session: `${SESSION}-base`, task }).done;
       this.base.set(task, e);
     }
     return e;
@@ -179,11 +174,7 @@ class MlpTrain extends HTMLElement {
         this.key = key;
       }
       if (!current()) return; // a Reset was pressed meanwhile: it runs next
-      const params: TrainParams = {
-        session: SESSION, task: s.task, mode: 'lora', layers: s.layers.map((l) => Number(l) - 1),
-        rank: s.rank, alpha: s.alpha, learningRate: s.lr, steps: target, seed: s.seed, evalEvery,
-      };
-      this.job = engine().run<TrainResult, TrainEvent>('lora.train', params, (e) => this.onEvent(e));
+      this.job = engine().run('lora.train', trainParams(s, SESSION, target, evalEvery), (e) => this.onEvent(e));
       this.starting = false;
       this.syncButtons();
       const r = await this.job.done;
@@ -304,7 +295,7 @@ class MlpTrain extends HTMLElement {
     clearMessage(this, 'adapter');
     try {
       const task = this.task;
-      this.now = await engine().run<TaskEvaluation>('lora.evaluate', { session: SESSION, task, adapter: on }).done;
+      this.now = await engine().run('lora.evaluate', { session: SESSION, task, adapter: on }).done;
       this.nowKind = on ? 'trained' : 'off';
       this.render();
     } catch (e) {

@@ -2,7 +2,7 @@
 // (W₀ ∈ R^{d×k}, B ∈ R^{d×r}, A ∈ R^{r×k}), adapter sizes, totals and fp32 training
 // memory for LoRA and for full fine-tuning. DOM-free and tfjs-free, so the same
 // strings are rendered on the server (before any script runs) and on every change.
-import { paramSummary, layerShapes } from '../../src/engine/params';
+import { paramSummary, layerShapes } from '../../src/core/params';
 import { formatBytes, formatInt, formatPercent, formatRatio } from '../lib/format';
 
 export interface LayerRow {

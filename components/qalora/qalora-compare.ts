@@ -5,9 +5,9 @@ import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear, onVisibilityChange } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
-import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/worker/jobs/qlora';
+import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/api/qlora';
 import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
-import { groupSizesFor } from '../../src/engine/qaLoraGroups';
+import { groupSizesFor } from '../../src/core/quant/qalora';
 import { requantSentence, signedPoints } from './compare-text';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 import { formatSmall } from '../qlora/format-small';
@@ -103,7 +103,7 @@ class QaLoraCompare extends HTMLElement {
     };
     const progress = this.querySelector<HTMLProgressElement>('progress')!;
     progress.max = 2 * v.steps;
-    this.job = engine().run<CompareResult, CompareEvent>('qlora.compare', params, (e) => this.onEvent(e, params));
+    this.job = engine().run('qlora.compare', params, (e) => this.onEvent(e, params));
     this.sync();
     try {
       const r = await this.job.done;

@@ -5,9 +5,9 @@ import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from '..
 import { whenNear, onVisibilityChange } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
-import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/worker/jobs/qlora';
+import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/api/qlora';
 import { TASK_OPTIONS, QLORA_BASE } from './settings';
-import { qloraMemory } from './memory';
+import { qloraMemory } from '../../src/core/quant/memory';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 import { CellActions, trainingFailure } from '../lib/cell-actions';
 
@@ -105,7 +105,7 @@ class QloraTrain extends HTMLElement {
     const task = this.state.get('task') as Task;
     this.querySelector('[data-role="score-name"]')!.textContent = SCORE_NAME[task];
     try {
-      const r = await engine().run<{ fp32: Score; nf4: Score; now: Score | null; step: number }>('qlora.evaluate', { session: SESSION, task }).done;
+      const r = await engine().run('qlora.evaluate', { session: SESSION, task }).done;
       if (task !== this.state.get('task')) return;
       this.start = r;
       this.out('fp32').value = formatPercent(r.fp32.score);
@@ -137,7 +137,7 @@ class QloraTrain extends HTMLElement {
       session: SESSION, task: v.task as Task, rank: v.rank, seed: v.seed,
       steps: this.step + v.steps, evalEvery: Math.max(10, Math.round(v.steps / 5)),
     };
-    this.job = engine().run<QloraResult, QloraEvent>('qlora.train', params, (e) => this.onEvent(e));
+    this.job = engine().run('qlora.train', params, (e) => this.onEvent(e));
     this.paused = false;
     this.sync();
     try {

@@ -6,7 +6,7 @@ import { bitsPerWeightText, formatSigned, formatSmall } from './format-small';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine } from '../lib/engine';
-import type { LayerResult } from '../../src/worker/jobs/qlora';
+import type { LayerResult } from '../../src/api/qlora';
 import { BLOCK_OPTIONS, FORMAT_OPTIONS, blockValue, type BlockOption } from './settings';
 
 const schema = {
@@ -42,7 +42,7 @@ class QuantHistogram extends HTMLElement {
     status.value = 'Quantizing…';
     status.classList.add('pending');
     try {
-      const r = await engine().run<LayerResult>('qlora.layer', { layer: Number(v.layer) - 1, format: v.format, blockSize: blockValue(v.block) }).done;
+      const r = await engine().run('qlora.layer', { layer: Number(v.layer) - 1, format: v.format, blockSize: blockValue(v.block) }).done;
       if (seq !== this.seq) return; // a newer setting is on its way
       clearMessage(this, 'engine');
       this.show(r);

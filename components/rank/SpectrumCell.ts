@@ -6,8 +6,8 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine } from '../lib/engine';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
-import { lowRankErrors, numericalRank, rankRApproximation } from '../../src/math/eigen';
-import type { DigitSpectrum, WeightSpectrum } from '../../src/worker/jobs/spectrum';
+import { lowRankErrors, numericalRank, rankRApproximation } from '../../src/core/eigen';
+import type { DigitSpectrum } from '../../src/api/spectrum';
 import { SPECTRUM_MATRICES, spectrumSchema, type SpectrumMatrix } from './SpectrumState';
 
 interface Loaded {
@@ -80,7 +80,7 @@ class SpectrumCell extends HTMLElement {
       if (!p) {
         const m = matrix();
         p = m.id === 'digit'
-          ? engine().run<DigitSpectrum>('spectrum.digit', { index: state.get('digit') }).done.then((d) => {
+          ? engine().run('spectrum.digit', { index: state.get('digit') }).done.then((d) => {
             const floor = d.sigma[0] * 1e-7;
             const rank = numericalRank(d.sigma, floor);
             return {
@@ -89,7 +89,7 @@ class SpectrumCell extends HTMLElement {
                 + `${rank < 28 ? `: the other ${28 - rank} singular values are 0 up to rounding` : ''}.`,
             };
           })
-          : engine().run<WeightSpectrum>('spectrum.weights', { layer: m.layer }).done.then((w) => ({
+          : engine().run('spectrum.weights', { layer: m.layer }).done.then((w) => ({
             key, matrix: m, sigma: w.sigma, errors: lowRankErrors(w.sigma),
             floor: w.sigma[0] * 1e-3, rank: numericalRank(w.sigma, w.sigma[0] * 1e-3),
             note: `W₀ of layer ${w.layer + 1} is ${formatInt(w.d)}×${formatInt(w.k)}: ${formatInt(w.sigma.length)} singular values, `

@@ -8,7 +8,7 @@ import { renderRref, renderDependencies } from './matrix-view';
 import { encodeMatrix, decodeMatrix } from './codec';
 import { preset, type PresetName } from './presets';
 
-type Exact = typeof import('../../src/math/exactRank');
+type Exact = typeof import('../../src/core/exactRank');
 
 class MatrixRank extends HTMLElement {
   connectedCallback(): void {
@@ -87,7 +87,7 @@ class MatrixRank extends HTMLElement {
         load(preset(b.dataset.preset as PresetName, state.get('rows'), state.get('cols')));
       }));
 
-    loadWhenNear(this, () => import('../../src/math/exactRank'))
+    loadWhenNear(this, () => import('../../src/core/exactRank'))
       .then((mod) => { exact = mod; compute(); })
       .catch((err) => showMessage(this, 'load', `Could not load the exact arithmetic: ${err}`, 'error'));
   }

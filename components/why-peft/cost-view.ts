@@ -1,6 +1,6 @@
 // What the cost calculator shows, as text, for given control values. DOM-free, so the
 // Astro markup can render the defaults and the script can update them alike.
-import { costSummary, presetById, toMiB, type AttentionMatrix, type Precision } from '../../src/math/peftCost';
+import { costSummary, presetById, toMiB, type AttentionMatrix, type Precision } from '../../src/core/peftCost';
 import { DASH, formatBytes, formatInt, formatNumber, formatPercent, formatRatio } from '../lib/format';
 
 export interface CostValues { model: string; r: number; mats: string[]; layers: string[]; prec: string; tasks: number }

@@ -4,15 +4,15 @@ import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
+import { backendLabel } from '../lib/backend-line';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatMs, formatNumber } from '../lib/format';
-import type { LatencyResult, Variant } from '../../src/worker/jobs/peft';
+import type { LatencyResult, Variant } from '../../src/api/peft';
 
 const BATCHES = [1, 64];
 const NAMES: Record<Variant, string> = {
   base: 'base', adapter: 'bottleneck adapter', lora: 'LoRA, not merged', merged: 'LoRA, merged',
 };
-const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
 const schema = {
   after: { kind: 'enum', options: ['1', '2'], default: '1', label: 'After layer' },
@@ -55,12 +55,12 @@ class LatencyCell extends HTMLElement {
       clearMessage(this, 'error');
       runBtn.disabled = true;
       stopBtn.disabled = false;
-      const backend = engine().backend.then((b) => BACKENDS[b.name] ?? b.name, () => 'an unknown backend');
+      const backend = engine().backend.then((b) => backendLabel(b.name), () => 'an unknown backend');
       let lastBackend = 'this device';
       void backend.then((b) => (lastBackend = b));
       this.clear('Starting the engine…');
       const v = state.values();
-      this.job = engine().run<LatencyResult, { done: number; total: number }>('peft.latency', {
+      this.job = engine().run('peft.latency', {
         after: Number(v.after) - 1, bottleneck: Number(v.m), batches: BATCHES, samples: v.samples, seed: 1,
       }, (e) => { progress.value = `Measuring on ${lastBackend}: sample ${e.done} of ${e.total}…`; });
       try {

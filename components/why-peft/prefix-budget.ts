@@ -4,7 +4,7 @@ import { showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { formatInt } from '../lib/format';
-import { prefixBudget } from '../../src/math/peftCost';
+import { prefixBudget } from '../../src/core/peftCost';
 import { fullContextNote, prefixSchema, TABLE15_LORA_QV8, TABLE15_PREFIX_EMBED, TRANSFORMERS } from './prefix-state';
 
 class PrefixBudget extends HTMLElement {

@@ -1,5 +1,5 @@
 // URL state of the prefix-tuning token budget cell, and its data.
-import { MODEL_PRESETS, type TransformerPreset } from '../../src/math/peftCost';
+import { MODEL_PRESETS, type TransformerPreset } from '../../src/core/peftCost';
 import { formatInt } from '../lib/format';
 
 export const TRANSFORMERS = MODEL_PRESETS.filter((m): m is TransformerPreset => m.kind === 'transformer');

@@ -8,7 +8,7 @@ import { clearMessage, showMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatRatio } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { pack, parseDrawings, serializeDrawings, type Drawing } from '../../src/core/handwriting/drawings';
-import type { AdapterSummary, Score } from '../../src/worker/jobs/handwriting';
+import type { AdapterSummary, Score } from '../../src/api/handwriting';
 
 interface DrawingSet { name: string; drawings: Drawing[] }
 
@@ -53,7 +53,7 @@ class HandwritingSwap extends HTMLElement {
     saveAdapter.addEventListener('click', async () => {
       clearMessage(this, 'save');
       try {
-        const r = await engine().run<{ bytes: Uint8Array; rank: number }>('handwriting.save', { session: SESSION }).done;
+        const r = await engine().run('handwriting.save', { session: SESSION }).done;
         link(out('adapter-link'), new Uint8Array(r.bytes), 'application/octet-stream', adapterFileName(r.rank, who.value), r.bytes.length);
         out('adapter-bytes').value = `${formatInt(r.bytes.length)} bytes (the base is ${formatRatio(baseBytes / r.bytes.length)} larger)`;
       } catch (e) {
@@ -76,6 +76,23 @@ class HandwritingSwap extends HTMLElement {
     };
     const loadedNote = (input: HTMLInputElement, text: string) => showMessage(boxOf(input), 'loaded', text);
     const refusedNote = (input: HTMLInputElement, text: string) => showMessage(boxOf(input), 'refused', text, 'error');
+    // Loads each chosen file on its own (a bad one is refused alone), then notes under the input what
+    // loaded (load's description of it) and what was refused, with the reason.
+    const loadEach = async (input: HTMLInputElement, load: (f: File) => Promise<string>): Promise<void> => {
+      startLoad(input);
+      const errors: string[] = [];
+      const loaded: string[] = [];
+      for (const f of [...(input.files ?? [])]) {
+        try {
+          loaded.push(await load(f));
+        } catch (e) {
+          errors.push(`${f.name}: ${(e as Error).message}`);
+        }
+      }
+      input.value = '';
+      if (loaded.length) loadedNote(input, `Loaded ${loaded.join('; ')}.`);
+      if (errors.length) refusedNote(input, `Not loaded: ${errors.join(' ')}`);
+    };
 
     const readFile = async (f: File): Promise<ArrayBuffer> => {
       if (f.size > MAX_FILE) throw new Error(`${f.name} is ${formatBytes(f.size)}: far larger than any adapter or drawings file of this page.`);
@@ -84,24 +101,12 @@ class HandwritingSwap extends HTMLElement {
 
     // Adapter files: each is checked by the engine against this page's base; a bad one is refused alone.
     const adapterInput = q<HTMLInputElement>('#hw-adapter-files');
-    adapterInput.addEventListener('change', async () => {
-      startLoad(adapterInput);
-      const errors: string[] = [];
-      const loaded: string[] = [];
-      for (const f of [...(adapterInput.files ?? [])]) {
-        try {
-          const bytes = new Uint8Array(await readFile(f));
-          const s = await engine().run<AdapterSummary>('handwriting.load', { session: SESSION, bytes, name: f.name }).done;
-          store.setAdapter({ id: s.id, label: `the base + ${f.name}`, rank: s.rank, fileBytes: s.fileBytes });
-          loaded.push(`${f.name} (rank ${s.rank}, ${formatInt(s.params)} parameters, ${formatInt(s.fileBytes)} bytes)`);
-        } catch (e) {
-          errors.push(`${f.name}: ${(e as Error).message}`);
-        }
-      }
-      adapterInput.value = '';
-      if (loaded.length) loadedNote(adapterInput, `Loaded ${loaded.join('; ')}.`);
-      if (errors.length) refusedNote(adapterInput, `Not loaded: ${errors.join(' ')}`);
-    });
+    adapterInput.addEventListener('change', () => loadEach(adapterInput, async (f) => {
+      const bytes = new Uint8Array(await readFile(f));
+      const s = await engine().run('handwriting.load', { session: SESSION, bytes, name: f.name }).done;
+      store.setAdapter({ id: s.id, label: `the base + ${f.name}`, rank: s.rank, fileBytes: s.fileBytes });
+      return `${f.name} (rank ${s.rank}, ${formatInt(s.params)} parameters, ${formatInt(s.fileBytes)} bytes)`;
+    }));
 
     const readDrawings = async (f: File): Promise<DrawingSet> => {
       const text = new TextDecoder().decode(await readFile(f));
@@ -111,22 +116,12 @@ class HandwritingSwap extends HTMLElement {
 
     const drawingInput = q<HTMLInputElement>('#hw-drawing-files');
     drawingInput.addEventListener('change', async () => {
-      startLoad(drawingInput);
-      const errors: string[] = [];
-      const loaded: string[] = [];
-      for (const f of [...(drawingInput.files ?? [])]) {
-        try {
-          const set = await readDrawings(f);
-          if (!set.drawings.some((d) => d.heldOut)) throw new Error('it holds no held-out drawings to score on.');
-          this.sets.push(set);
-          loaded.push(`the drawings of ${set.name} (${set.drawings.length}, ${set.drawings.filter((d) => d.heldOut).length} held out)`);
-        } catch (e) {
-          errors.push(`${f.name}: ${(e as Error).message}`);
-        }
-      }
-      drawingInput.value = '';
-      if (loaded.length) loadedNote(drawingInput, `Loaded ${loaded.join('; ')}.`);
-      if (errors.length) refusedNote(drawingInput, `Not loaded: ${errors.join(' ')}`);
+      await loadEach(drawingInput, async (f) => {
+        const set = await readDrawings(f);
+        if (!set.drawings.some((d) => d.heldOut)) throw new Error('it holds no held-out drawings to score on.');
+        this.sets.push(set);
+        return `the drawings of ${set.name} (${set.drawings.length}, ${set.drawings.filter((d) => d.heldOut).length} held out)`;
+      });
       updateForget();
       this.requestScore();
     });
@@ -258,7 +253,7 @@ class HandwritingSwap extends HTMLElement {
     });
     status.value = 'Scoring…';
     try {
-      const handle = engine().run<{ rows: { adapter: string; sets: Score[]; mnist: Score }[] }>('handwriting.table', { session: SESSION, adapters, sets });
+      const handle = engine().run('handwriting.table', { session: SESSION, adapters, sets });
       this.job = handle;
       const r = await handle.done;
       if (gen !== this.generation) return;

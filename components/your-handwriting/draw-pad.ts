@@ -96,7 +96,7 @@ class HandwritingPad extends HTMLElement {
       if (!cur) return;
       this.inFlight = true;
       try {
-        const { probs: p } = await engine().run<{ probs: number[] }>('handwriting.predict', { session: SESSION, pixels: cur.pixels, adapter: store.reader }).done;
+        const { probs: p } = await engine().run('handwriting.predict', { session: SESSION, pixels: cur.pixels, adapter: store.reader }).done;
         if (cur === this.current) {
           const top = argmax(p);
           reading.value = `Reads ${top}, probability ${formatPercent(p[top])}.`;
@@ -104,7 +104,7 @@ class HandwritingPad extends HTMLElement {
           clearMessage(this, 'engine');
         }
         if (cur.naive && cur === this.current) {
-          const n = await engine().run<{ probs: number[] }>('handwriting.predict', { session: SESSION, pixels: cur.naive, adapter: store.reader }).done;
+          const n = await engine().run('handwriting.predict', { session: SESSION, pixels: cur.naive, adapter: store.reader }).done;
           const t = argmax(n.probs);
           if (cur === this.current) naiveReading.value = `Shrunk as it is, without the MNIST steps, it would read ${t}, probability ${formatPercent(n.probs[t])}.`;
         } else if (cur === this.current) naiveReading.value = '';
@@ -192,7 +192,7 @@ class HandwritingPad extends HTMLElement {
     sample.addEventListener('click', async () => {
       this.start();
       try {
-        const s = await engine().run<{ pixels: Uint8Array; label: number; index: number; of: number }>('handwriting.sample', { index: this.sampleIndex }).done;
+        const s = await engine().run('handwriting.sample', { index: this.sampleIndex }).done;
         this.sampleIndex += 37; // a stride through the subset, so successive samples vary
         this.strokes = [];
         sampleShown = document.createElement('canvas');

@@ -10,7 +10,7 @@ import { bindInput, defineState } from '../lib/state';
 import { formatInt } from '../lib/format';
 import { pack, readiness } from '../../src/core/handwriting/drawings';
 import { COPIES } from '../../src/core/handwriting/settings';
-import type { HwTrainEvent, HwTrainResult } from '../../src/worker/jobs/handwriting';
+import type { HwTrainEvent, HwTrainResult } from '../../src/api/handwriting';
 
 class HandwritingTrain extends HTMLElement {
   connectedCallback(): void {
@@ -56,7 +56,7 @@ class HandwritingTrain extends HTMLElement {
       progressBox.hidden = false;
       out('summary').value = `Training on ${train.n} drawings (${formatInt(train.n * COPIES)} with their jittered copies)…`;
       try {
-        const handle = engine().run<HwTrainResult, HwTrainEvent>('handwriting.train',
+        const handle = engine().run('handwriting.train',
           { session: SESSION, train: { images: train.images, labels: train.labels }, heldOut: { images: heldOut.images, labels: heldOut.labels }, rank: Number(rank), steps, seed },
           (e) => {
             if (e.kind === 'step') progress.update(e.step, e.steps);

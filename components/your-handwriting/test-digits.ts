@@ -4,6 +4,6 @@
 // chapter's prose cannot drift from the live figures.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unpackDigits } from '../../src/engine/data';
+import { unpackDigits } from '../../src/core/digits';
 
 export const MNIST_TEST_N = unpackDigits(new Uint8Array(readFileSync(join(process.cwd(), 'public', 'data', 'mnist-test.bin')))).n;

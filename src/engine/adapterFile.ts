@@ -4,7 +4,7 @@
  * 350 GB" at our scale. A file names the base it was trained on, and a file
  * for another base, or one that is damaged, is refused with a reason.
  */
-import { packBinFile, unpackBinFile } from './binfile';
+import { packBinFile, unpackBinFile } from '../core/binfile';
 import { LoraAdapter, type LoraScaling } from './lora';
 import type { BaseModel } from './mlp';
 

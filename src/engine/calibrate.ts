@@ -27,7 +27,8 @@ import { DEFAULT_SIZES, Mlp } from './mlp';
 import { LoraModel } from './lora';
 import { Trainer } from './trainer';
 import { DigitTensors, IMAGE_SIZE, type Digits } from './data';
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../core/rng';
+import { median } from '../core/stats';
 
 export interface Timing {
   name: BackendName;
@@ -85,12 +86,6 @@ export function fastest(timings: readonly Timing[]): BackendName | null {
   let best: Timing | null = null;
   for (const t of timings) if (t.msPerStep !== null && (best === null || t.msPerStep < best.msPerStep!)) best = t;
   return best?.name ?? null;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function randomDigits(n: number): Digits {

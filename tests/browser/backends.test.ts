@@ -118,10 +118,10 @@ describe.each(['webgl', 'webgpu'] as const)('the rest of the engine on %s agrees
     for (const k of ['qlora.logits', 'qlora.grad.A0', 'qlora.grad.B2', 'qlora.losses']) expect(relDiff(v[k], ref()[k]), k).toBeLessThan(REL);
   });
 
-  it('subspace training: tfjs gathers with their explicit gradient, against the JavaScript path on WASM', () => {
-    expect(v['subspace.path']).toEqual([1]); // 'gather' on GPU backends
-    expect(ref()['subspace.path']).toEqual([0]); // 'js' on WASM
-    for (const k of ['subspace.logits', 'subspace.grad', 'subspace.losses']) expect(relDiff(v[k], ref()[k]), k).toBeLessThan(REL);
+  it('intrinsic (subspace) training: tfjs gathers with their explicit gradient, against the JavaScript path on WASM', () => {
+    expect(v['intrinsic.path']).toEqual([1]); // 'gather' on GPU backends
+    expect(ref()['intrinsic.path']).toEqual([0]); // 'js' on WASM
+    for (const k of ['intrinsic.logits', 'intrinsic.grad', 'intrinsic.losses']) expect(relDiff(v[k], ref()[k]), k).toBeLessThan(REL);
   });
 
   it('merge and unmerge: the same outputs, and W₀ restored', () => {

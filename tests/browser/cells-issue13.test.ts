@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { useSite } from './harness';
-import { unpackBinFile } from '../../src/engine/binfile';
+import { unpackBinFile } from '../../src/core/binfile';
 
 const site = useSite();
 

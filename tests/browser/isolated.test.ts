@@ -45,7 +45,7 @@ const RUNS: Record<string, Run> = {
     },
   },
   '/intrinsic-dimension/': {
-    query: '?id.d=50&id.steps=20', family: 'subspace',
+    query: '?id.d=50&id.steps=20', family: 'intrinsic',
     async run(page) {
       await press(page, 'intrinsic-run', 'train');
       await expect.poll(() => output(page, 'intrinsic-run', 'accuracy').textContent(), LONG).toMatch(/^\d+(\.\d)?%$/);

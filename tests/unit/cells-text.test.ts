@@ -3,17 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import { costView } from '../../components/why-peft/cost-view';
 import { fullContextNote } from '../../components/why-peft/prefix-state';
-import { prefixBudget } from '../../src/math/peftCost';
+import { prefixBudget } from '../../src/core/peftCost';
 import { divergedText } from '../../components/alpha-r/alpha-math';
 import { paramView } from '../../components/mlp/param-view';
 import { requantSentence } from '../../components/qalora/compare-text';
 import { SCORED_ON, signedVsBase, trainedText } from '../../components/merge/format';
-import { readD90 } from '../../src/engine/subspace/readout';
+import { readD90 } from '../../src/core/intrinsic';
 import { logCrossing } from '../../components/intrinsic/logic';
 import { bitsPerWeightText } from '../../components/qlora/format-small';
-import { storageBreakdown } from '../../src/engine/quant/doubleQuant';
+import { storageBreakdown } from '../../src/core/quant/doubleQuant';
 import { AdapterFileError, LoraModel, Mlp, parseAdapters, serializeAdapters, tf } from '../../src/engine/index';
-import { packBinFile, unpackBinFile } from '../../src/engine/binfile';
+import { packBinFile, unpackBinFile } from '../../src/core/binfile';
 
 describe('/why-peft/ prefix budget (item 5)', () => {
   it('counts the same l_p + l_i tokens as the trainable count when they overflow the context', () => {

@@ -31,7 +31,7 @@ describe('chapter prose shows no build-tool details', () => {
   });
   it('would catch one', () => {
     expect(BUILD_DETAIL.test('computed ahead of time by `npm run intrinsic-sweep`')).toBe(true);
-    expect(BUILD_DETAIL.test('noted in `src/engine/subspace.ts`')).toBe(true);
+    expect(BUILD_DETAIL.test('noted in `src/engine/intrinsic.ts`')).toBe(true);
     expect(BUILD_DETAIL.test('(in the engine, `LoraModel.swap`)')).toBe(true);
   });
 });

@@ -1,24 +1,22 @@
-// Stands in for src/worker/resources in job tests: a small base the test sets,
-// and task data made from synthetic digits (cached per task and split).
-//   vi.mock('../../src/worker/resources', () => import('./fake-resources'));
+// A context fake for job tests: a small base the test sets, and task data made from synthetic digits
+// (cached per task and split). Jobs read resources through their context, so no module is mocked:
 //   fake.base = Mlp.random([784, 16, 10], 1);
-import { DigitTensors, TASKS, type TaskId } from '../../src/engine/index';
+//   await jobs.train(params, new JobContext(onEvent, new Map(), fake));
+import type { Mlp } from '../../src/engine/index';
+import { taskDataFrom, type Resources } from '../../src/worker/resources';
 import { syntheticDigits } from './helpers';
 
+const digits: Resources['digits'] = async (split) => syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
+const cachedTaskData = taskDataFrom(digits);
+
 /** `taskDataError`: when set, taskData throws it (to test a job's clean-up when its data fails). */
-export const fake = { base: null as unknown, taskDataError: null as Error | null };
-const cache = new Map<string, DigitTensors>();
-
-export async function baseModel() {
-  return { model: fake.base, meta: {} };
-}
-
-export async function taskData(task: TaskId | 'original', split: 'train' | 'test'): Promise<DigitTensors> {
-  if (fake.taskDataError) throw fake.taskDataError;
-  const key = `${task}:${split}`;
-  if (!cache.has(key)) {
-    const pool = syntheticDigits(split === 'train' ? 200 : 100, split === 'train' ? 1 : 2);
-    cache.set(key, new DigitTensors(task === 'original' ? pool : split === 'train' ? TASKS[task].train(pool) : TASKS[task].test(pool)));
-  }
-  return cache.get(key)!;
-}
+export const fake: Resources & { base: Mlp; taskDataError: Error | null } = {
+  base: null as unknown as Mlp,
+  taskDataError: null,
+  baseModel: async () => ({ model: fake.base, meta: {} as never }),
+  digits,
+  taskData: async (task, split) => {
+    if (fake.taskDataError) throw fake.taskDataError;
+    return cachedTaskData(task, split);
+  },
+};

@@ -8,7 +8,7 @@ import { tf } from '../../src/engine/index';
 import { compileGemm, createGemm, fastThreadInfo, setSplitThresholds, setThreadSpawner, type Gemm, type WasmBackend } from '../../src/engine/fast/gemm';
 import { canBlock, cut, sharedMemoryVariant, type Spawn } from '../../src/engine/fast/threads';
 import { GEMM_WASM_BASE64 } from '../../src/engine/fast/wasm/gemm.wasm';
-import { mulberry32 } from '../../src/engine/rng';
+import { mulberry32 } from '../../src/core/rng';
 import { relDiff, useWasm } from './helpers';
 
 type Info = tf.TensorInfo;

@@ -1,17 +1,14 @@
 // The /your-handwriting/ worker jobs on a small base: a personal adapter learns a made-up handwriting
 // (held-out drawings rise), files round-trip, bad files are refused and change nothing, tensors are freed.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Mlp, tf } from '../../src/engine/index';
 import { preprocess } from '../../src/core/handwriting/preprocess';
 import { addDrawing, pack, type Drawing } from '../../src/core/handwriting/drawings';
 import { useWasm } from './helpers';
 import { fake } from './fake-resources';
 import { drawShape } from './handwriting-shapes';
-
-vi.mock('../../src/worker/resources', () => import('./fake-resources'));
-
-const { jobs } = await import('../../src/worker/jobs/handwriting');
-const { JobContext } = await import('../../src/worker/context');
+import { jobs } from '../../src/worker/jobs/handwriting';
+import { JobContext } from '../../src/worker/context';
 
 let set: Drawing[] = [];
 beforeAll(async () => {
@@ -30,7 +27,7 @@ describe('handwriting jobs', () => {
   it('trains a personal adapter: progress streams, held-out drawings rise to all correct, the file size is reported', async () => {
     const session = new Map<string, unknown>();
     const events: { kind: string; step?: number }[] = [];
-    const ctx = new JobContext((e) => events.push(e as never), session);
+    const ctx = new JobContext((e) => events.push(e as never), session, fake);
     const r = await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 4, steps: 60, seed: 0 }, ctx);
     expect(r.examples).toBe(6 * 16);
     expect(r.heldOut.adapter).toEqual({ correct: 3, n: 3 });
@@ -71,7 +68,7 @@ describe('handwriting jobs', () => {
 
   it('rejects bad settings with a reason, stops on request, and frees what it made', async () => {
     const session = new Map<string, unknown>();
-    const ctx = new JobContext(() => {}, session);
+    const ctx = new JobContext(() => {}, session, fake);
     const p = { session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 3, steps: 10, seed: 0 };
     await expect(jobs.train(p, ctx)).rejects.toThrow(/rank must be one of 1, 2, 4, 8, 16/);
     await expect(jobs.train({ ...p, rank: 2, train: pack([], 'train') }, ctx)).rejects.toThrow(/no training drawings/);
@@ -80,7 +77,7 @@ describe('handwriting jobs', () => {
     const before = tf.memory().numTensors;
     const stopCtx = new JobContext((e) => {
       if ((e as { step?: number }).step === 5) stopCtx.control('stop');
-    }, session);
+    }, session, fake);
     await expect(jobs.train({ ...p, rank: 2, steps: 200 }, stopCtx)).rejects.toMatchObject({ name: 'JobStopped' });
     expect(tf.memory().numTensors).toBe(before);
     await jobs.train({ ...p, rank: 2, steps: 10 }, ctx);
@@ -91,7 +88,7 @@ describe('handwriting jobs', () => {
 
   it('frees the new adapter when measuring it fails after training, and keeps the previous one', async () => {
     const session = new Map<string, unknown>();
-    const ctx = new JobContext(() => {}, session);
+    const ctx = new JobContext(() => {}, session, fake);
     const p = { session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 };
     await jobs.train(p, ctx);
     await jobs.table({ session: 's', adapters: ['base'], sets: [] }, ctx); // the test digits, cached before counting
@@ -110,7 +107,7 @@ describe('handwriting jobs', () => {
 
   it('runs jobs on the held adapters one at a time: forgetting a file waits for the table that reads it', async () => {
     const session = new Map<string, unknown>();
-    const ctx = new JobContext(() => {}, session);
+    const ctx = new JobContext(() => {}, session, fake);
     await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
     const saved = await jobs.save({ session: 's' }, ctx);
     const file = await jobs.load({ session: 's', bytes: saved.bytes, name: 'ada.lora' }, ctx);
@@ -127,7 +124,7 @@ describe('handwriting jobs', () => {
 
   it('refuses the same adapter file loaded twice, with the name it is loaded under', async () => {
     const session = new Map<string, unknown>();
-    const ctx = new JobContext(() => {}, session);
+    const ctx = new JobContext(() => {}, session, fake);
     await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
     const saved = await jobs.save({ session: 's' }, ctx);
     await jobs.load({ session: 's', bytes: saved.bytes, name: 'ada.lora' }, ctx);

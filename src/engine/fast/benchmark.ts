@@ -13,7 +13,7 @@ import { DEFAULT_SIZES, Mlp } from '../mlp';
 import { LoraModel } from '../lora';
 import { Trainer } from '../trainer';
 import { mergeAdapters } from '../merge';
-import { mulberry32 } from '../rng';
+import { mulberry32 } from '../../core/rng';
 import { fastPathApplies, fastPathEnabled, setFastPath } from './ops';
 import { setFmaProducts } from './gemm';
 import { countDispatches, profileKernels, type DispatchCount, type KernelProfile } from './kernelProfile';

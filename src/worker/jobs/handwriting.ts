@@ -11,13 +11,12 @@ import {
 } from '../../engine/index';
 import { augment } from '../../core/handwriting/augment';
 import { ALPHA, COPIES, LAYERS, LEARNING_RATE, MAX_STEPS, RANKS } from '../../core/handwriting/settings';
-import { JobStopped, type JobContext } from '../context';
-import { baseModel, digits, taskData } from '../resources';
-
-export interface ImageSet { images: Uint8Array; labels: Uint8Array }
-
-/** 'base', 'mine' (the adapter trained here) or the id of a loaded file. */
-export type AdapterRef = string;
+import type { JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
+import type {
+  AdapterRef, AdapterSummary, HwTrainParams, HwTrainResult, ImageSet, LoadParams, PredictParams, PredictResult,
+  SampleParams, SampleResult, SaveParams, SaveResult, Score, TableParams, TableResult, UnloadParams, UnloadResult,
+} from '../../api/handwriting';
 
 interface Held {
   adapters: (LoraAdapter | null)[];
@@ -26,32 +25,6 @@ interface Held {
   name: string;
   /** A loaded file's bytes, to recognise the same file loaded twice (at rank 16 about 0.43 MB). */
   bytes?: Uint8Array;
-}
-
-export interface AdapterSummary { id: string; name: string; rank: number; params: number; fileBytes: number }
-
-export interface HwTrainParams {
-  session: string;
-  train: ImageSet;
-  heldOut: ImageSet;
-  rank: number;
-  steps: number;
-  seed: number;
-}
-
-export type HwTrainEvent = { kind: 'step'; step: number; steps: number; loss: number } | { kind: 'scoring' };
-
-export interface Score { correct: number; n: number }
-
-export interface HwTrainResult {
-  steps: number;
-  rank: number;
-  params: number;
-  /** Examples trained on: drawings × COPIES. */
-  examples: number;
-  heldOut: { base: Score; adapter: Score };
-  mnist: { base: Score; adapter: Score };
-  fileBytes: number;
 }
 
 function checkSet(s: ImageSet, what: string): number {
@@ -84,7 +57,7 @@ const held = (ctx: JobContext): Map<string, Held> => {
 };
 
 async function modelFor(ref: AdapterRef, ctx: JobContext): Promise<LoraModel> {
-  const { model: base } = await baseModel();
+  const { model: base } = await ctx.resources.baseModel();
   if (ref === 'base') return new LoraModel(base);
   const h = held(ctx).get(ref);
   if (!h) throw new Error(ref === 'mine' ? 'Train your adapter first.' : 'That adapter file is no longer loaded.');
@@ -106,9 +79,9 @@ async function withSet<T>(s: ImageSet, f: (d: DigitTensors) => Promise<T>): Prom
   }
 }
 
-async function tableNow(p: { adapters: AdapterRef[]; sets: ImageSet[] }, ctx: JobContext): Promise<{ rows: { adapter: AdapterRef; sets: Score[]; mnist: Score }[] }> {
+async function tableNow(p: TableParams, ctx: JobContext): Promise<TableResult> {
   await ctx.checkpoint(); // stopped while it waited in the queue: a newer table supersedes it
-  const test = await taskData('original', 'test');
+  const test = await ctx.resources.taskData('original', 'test');
   const tensors = p.sets.map((s) => new DigitTensors({ n: s.labels.length, images: s.images, labels: s.labels }));
   try {
     const rows = [];
@@ -130,7 +103,7 @@ const fileInfo = (rank: number) => ({ kind: 'handwriting', rank, layers: LAYERS.
 
 export const jobs = {
   /** The ten probabilities for one 28×28 image, by the base or with an adapter. */
-  async predict(p: { session: string; pixels: Uint8Array; adapter: AdapterRef }, ctx: JobContext): Promise<{ probs: number[] }> {
+  async predict(p: PredictParams, ctx: JobContext): Promise<PredictResult> {
     if (!(p.pixels instanceof Uint8Array) || p.pixels.length !== IMAGE_SIZE) throw new Error('The image must have 784 pixels.');
     return serialize(ctx, async () => {
       const model = await modelFor(p.adapter, ctx);
@@ -142,47 +115,42 @@ export const jobs = {
   },
 
   /** A digit from the site's MNIST training subset (not the test digits the adapter is measured on). */
-  async sample(p: { index: number }): Promise<{ pixels: Uint8Array; label: number; index: number; of: number }> {
-    const d = await digits('train');
+  async sample(p: SampleParams, ctx: JobContext): Promise<SampleResult> {
+    const d = await ctx.resources.digits('train');
     if (!Number.isInteger(p.index)) throw new Error('The sample number must be a whole number.');
     const i = ((p.index % d.n) + d.n) % d.n;
     return { pixels: d.images.slice(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE), label: d.labels[i], index: i, of: d.n };
   },
 
   /** Trains a fresh personal adapter on the drawings (augmented), then scores base and adapter. */
-  async train(p: HwTrainParams, ctx: JobContext): Promise<HwTrainResult> {
+  async train(p: HwTrainParams, ctx: JobContext<JobEvent<'handwriting.train'>>): Promise<HwTrainResult> {
     const nTrain = checkSet(p.train, 'training drawings');
     checkSet(p.heldOut, 'held-out drawings');
     if (!nTrain) throw new Error('There are no training drawings yet.');
     if (!RANKS.includes(p.rank)) throw new Error(`The rank must be one of ${RANKS.join(', ')} (got ${p.rank}).`);
     if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > MAX_STEPS) throw new Error(`Steps must be a whole number from 1 to ${MAX_STEPS} (got ${p.steps}).`);
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const aug = augment(p.train.images, p.train.labels, COPIES, mulberry32(deriveSeed(p.seed, 'augment')));
     const data = new DigitTensors(aug);
     const model = LoraModel.withAdapters(base, LAYERS, { rank: p.rank, alpha: ALPHA }, p.seed);
     const trainer = new Trainer(model.variables(), (x) => model.forward(x), data, {
       steps: p.steps, learningRate: LEARNING_RATE, batchSize: 64, seed: p.seed, reportEvery: 5,
     });
-    ctx.attach(trainer);
     try {
-      await trainer.run((e) => ctx.emit({ kind: 'step', step: e.step, steps: p.steps, loss: e.loss } satisfies HwTrainEvent));
-      if (ctx.stopped) throw new JobStopped();
-    } catch (e) {
-      model.disposeAdapters();
-      throw e;
+      // A failed or stopped run frees its adapters: nothing else holds them yet.
+      await ctx.runTrainer(trainer, (e) => ctx.emit({ kind: 'step', step: e.step, steps: p.steps, loss: e.loss }),
+        { dispose: true, throwIfStopped: true, discard: () => model.disposeAdapters() });
     } finally {
-      ctx.attach(null);
-      trainer.dispose();
       data.dispose();
     }
     // Training only reads the shared base; measuring and storing the new adapter (which frees the
     // previous 'mine') wait their turn behind any table or predict job still using it.
     return serialize(ctx, async () => {
       try {
-        ctx.emit({ kind: 'scoring' } satisfies HwTrainEvent);
+        ctx.emit({ kind: 'scoring' });
         const plain = new LoraModel(base);
         const heldOut = await withSet(p.heldOut, async (d) => ({ base: await score(plain, d), adapter: await score(model, d) }));
-        const test = await taskData('original', 'test');
+        const test = await ctx.resources.taskData('original', 'test');
         const mnist = { base: await score(plain, test), adapter: await score(model, test) };
         const fileBytes = serializeAdapters(base, model.adapters, fileInfo(p.rank)).length;
         const all = held(ctx);
@@ -199,15 +167,15 @@ export const jobs = {
   },
 
   /** Accuracy of each adapter (and the base) on each set of drawings, and on the MNIST test digits. */
-  async table(p: { session: string; adapters: AdapterRef[]; sets: ImageSet[] }, ctx: JobContext): Promise<{ rows: { adapter: AdapterRef; sets: Score[]; mnist: Score }[] }> {
+  async table(p: TableParams, ctx: JobContext): Promise<TableResult> {
     p.sets.forEach((s, i) => checkSet(s, `drawings of set ${i + 1}`));
     return serialize(ctx, () => tableNow(p, ctx));
   },
 
   /** The personal adapter as file bytes (the site's adapter file format). */
-  async save(_: { session: string }, ctx: JobContext): Promise<{ bytes: Uint8Array; rank: number }> {
+  async save(_: SaveParams, ctx: JobContext): Promise<SaveResult> {
     return serialize(ctx, async () => {
-      const { model: base } = await baseModel();
+      const { model: base } = await ctx.resources.baseModel();
       const h = held(ctx).get('mine');
       if (!h) throw new Error('Train your adapter first.');
       const bytes = serializeAdapters(base, h.adapters, fileInfo(h.rank));
@@ -216,11 +184,11 @@ export const jobs = {
   },
 
   /** Reads a classmate's adapter file for this base; a bad file throws AdapterFileError and nothing changes. */
-  async load(p: { session: string; bytes: Uint8Array; name: string }, ctx: JobContext): Promise<AdapterSummary> {
+  async load(p: LoadParams, ctx: JobContext): Promise<AdapterSummary> {
     if (!(p.bytes instanceof Uint8Array)) throw new Error('No file bytes were given.');
     const bytes = p.bytes.slice(); // kept to recognise a second copy; the caller's buffer may be transferred
     return serialize(ctx, async () => {
-      const { model: base } = await baseModel();
+      const { model: base } = await ctx.resources.baseModel();
       const { adapters } = parseAdapters(bytes, base); // a bad file (or another base's) gets its own reason first
       const all = held(ctx);
       // Two rows of the same numbers would look like two classmates agreeing.
@@ -239,7 +207,7 @@ export const jobs = {
   },
 
   /** Forgets a loaded file's adapter (or the personal one, 'mine'). */
-  async unload(p: { session: string; id: AdapterRef }, ctx: JobContext): Promise<{ numTensors: number }> {
+  async unload(p: UnloadParams, ctx: JobContext): Promise<UnloadResult> {
     return serialize(ctx, async () => {
       const all = held(ctx);
       all.get(p.id)?.adapters.forEach((a) => a?.dispose());

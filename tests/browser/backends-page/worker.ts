@@ -13,7 +13,7 @@ import {
 import { QuantizedMlp } from '../../../src/engine/quantizedBase';
 import { FusedAdam, adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
-import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/engine/analysis/index';
+import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/core/analysis/index';
 import { chooseBackend } from '../../../src/engine/calibrate';
 import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './shared';
 
@@ -153,15 +153,15 @@ async function extras(values: Arrays): Promise<void> {
 
   // Subspace training: θ = θ₀ + P·θ_d; on GPU backends P·θ_d and Pᵀ·g are tfjs gathers with an explicit gradient.
   const sub = new SubspaceModel(base, 60, { seed: 4 });
-  values['subspace.path'] = [sub.path === 'gather' ? 1 : 0];
+  values['intrinsic.path'] = [sub.path === 'gather' ? 1 : 0];
   tf.tidy(() => sub.thetaD.assign(tf.tensor1d(normalArray(60, 0.05, mulberry32(9)))));
-  await readAll(values, 'subspace.', tf.tidy(() => {
+  await readAll(values, 'intrinsic.', tf.tidy(() => {
     const { x, y } = batch(data);
     const { grads } = tf.variableGrads(() => softmaxCrossEntropy(sub.forward(x), y), [sub.thetaD]);
     return { logits: sub.forward(x), grad: grads[sub.thetaD.name] };
   }));
   tf.tidy(() => sub.thetaD.assign(tf.zeros([60])));
-  values['subspace.losses'] = await losses([sub.thetaD], (x) => sub.forward(x), data, 4, 3e-2);
+  values['intrinsic.losses'] = await losses([sub.thetaD], (x) => sub.forward(x), data, 4, 3e-2);
   sub.dispose();
 
   // Merge and unmerge: W₀ + s·BA written into the base, then taken out again.

@@ -5,6 +5,6 @@
  */
 export * from './linalg';
 export * from './lowrank';
-export * from './subspace';
+export * from './similarity';
 export * from './deltaw';
 export * from './budget';

@@ -16,7 +16,7 @@
  * Synthetic data:          seededNormalArray(n, seed).
  */
 export { normalQuantile } from './normal';
-export { NF4, FP4_E2M1, INT4, INT8, DYNAMIC8, normalFloatLevels, symmetricIntLevels, type QuantDataType } from './dtypes';
+export { NF4, FP4_E2M1, INT4, INT8, DYNAMIC8, normalFloatLevels, symmetricIntLevels, QUANT_FORMATS, QUANT_FORMAT_IDS, type QuantDataType, type QuantFormat } from './dtypes';
 export {
   quantizeBlockwise,
   dequantizeBlockwise,

@@ -2,7 +2,7 @@
 // A 4-bit base (codes + block constants + double quantization) and fp32 biases, plus fp32 LoRA
 // factors, their gradients and Adam's two moments; against full fine-tuning in fp32, which keeps
 // weights, gradients and both Adam moments for every parameter (16 bytes each).
-import { storageBreakdown } from '../../src/engine/quant/doubleQuant';
+import { storageBreakdown } from './doubleQuant';
 
 export interface QuantSpec {
   bits: number;

@@ -9,7 +9,7 @@ import {
   ProjectionTensors, SubspaceModel, columnNorms, makeDenseProjection, makeProjection, projectArray, readD90,
   subspaceDimensionProblem,
   type SparseProjection,
-} from '../../src/engine/subspace';
+} from '../../src/engine/intrinsic';
 import { useWasm } from './helpers';
 
 beforeAll(useWasm);

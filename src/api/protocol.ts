@@ -2,7 +2,10 @@
  * Messages between a page and its engine worker. A page has one worker; each
  * cell starts jobs on it and gets a stream of progress events back.
  */
+// Type-only: the backend's names and report are defined next to the code that picks the backend.
 import type { BackendInfo, BackendName } from '../engine/backend';
+
+export type { BackendInfo, BackendName };
 
 export type JobControl = 'pause' | 'resume' | 'stop';
 

@@ -6,7 +6,7 @@
  * no DOM: it runs in Node, in the worker and in tests.
  */
 
-import { jacobiEigen } from '../../math/eigen';
+import { jacobiEigen } from '../eigen';
 
 export interface Mat {
   rows: number;

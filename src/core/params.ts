@@ -35,8 +35,6 @@ export interface ParamSummary {
   fullBytes: { trained: number; adam: number; gradients: number };
 }
 
-export const BYTES_PER_PARAM = { fp32: 4, fp16: 2, int8: 1, int4: 0.5 } as const;
-
 export function paramSummary(sizes: readonly number[], layers: readonly number[], rank: number): ParamSummary {
   const shapes = layerShapes(sizes);
   const perLayer = shapes

@@ -98,3 +98,8 @@ export const DYNAMIC8: QuantDataType = (() => {
   }
   return dataType('dynamic 8-bit', 8, values);
 })();
+
+/** The data types the site quantizes with, by name (the QLoRA cells' choices). */
+export const QUANT_FORMAT_IDS = ['NF4', 'FP4', 'INT4', 'INT8'] as const;
+export type QuantFormat = (typeof QUANT_FORMAT_IDS)[number];
+export const QUANT_FORMATS: Record<QuantFormat, QuantDataType> = { NF4, FP4: FP4_E2M1, INT4, INT8 };
