@@ -9,15 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { GPT_CONFIG, VOCAB, encodeable, foldName, isHeldOut, type CountryWords, type WordsFile } from '../src/engine/gptShapes';
+import { COUNTRIES, GPT_CONFIG, VOCAB, encodeable, foldName, isHeldOut, type CountryWords, type WordsFile } from '../src/engine/gptShapes';
 
 export const WORD_SPLIT = { seed: 17, heldOutPercent: 15 } as const;
-export const COUNTRIES = [
-  { code: 'IT', name: 'Italy' },
-  { code: 'PL', name: 'Poland' },
-  { code: 'FI', name: 'Finland' },
-  { code: 'JP', name: 'Japan' },
-] as const;
 /** Caps that keep the served file small (a few hundred kB). */
 const MAX_TRAIN = 2500;
 const MAX_TEST = 400;

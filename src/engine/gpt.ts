@@ -155,7 +155,7 @@ export class GptLora {
     const pos = tf.tile(W.pos, [B, 1]) as Tensor2D;
     // One-hot times the table rather than tf.gather: gather's gradient (UnsortedSegmentSum)
     // has no WASM kernel, and with 27 characters the product is cheap.
-    let x = tf.add(dense(tf.oneHot(ids, this.base.config.vocab).toFloat() as Tensor2D, W.tok as Tensor2D, null), pos) as Tensor2D; // [B·T, d]
+    let x = tf.add(dense(tf.cast(tf.oneHot(ids, this.base.config.vocab), 'float32') as Tensor2D, W.tok as Tensor2D, null), pos) as Tensor2D; // [B·T, d]
     const split = (t: Tensor2D, perm: number[]) => tf.transpose(tf.reshape(t, [B, T, H, dh]), perm);
     for (let l = 0; l < layers; l++) {
       const h = layerNorm(x, W[`l${l}.ln1.g`], W[`l${l}.ln1.b`]);
@@ -254,7 +254,8 @@ export function sampleWords(model: GptLora, n: number, seed: number, temperature
   for (let t = 0; t < T && done.some((x) => !x); t++) {
     const probs = tf.tidy(() => {
       const logits = model.forward(tf.tensor2d(rows, [n, T], 'int32'));
-      const at = tf.gather(tf.reshape(logits, [n, T, V]), [t], 1).reshape([n, V]);
+      // Chained ops (t.reshape) are not registered in the site's tfjs-core build: functions only.
+      const at = tf.reshape(tf.gather(tf.reshape(logits, [n, T, V]), [t], 1), [n, V]);
       return tf.softmax(tf.div(at, temperature)).dataSync() as Float32Array;
     });
     for (let i = 0; i < n; i++) {

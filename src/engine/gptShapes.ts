@@ -167,6 +167,14 @@ export function isHeldOut(word: string, seed: number, percent: number): boolean 
   return h % 100 < percent;
 }
 
+/** The downstream tasks: place names of countries whose spelling differs clearly from English (ISO codes as in GeoNames). */
+export const COUNTRIES = [
+  { code: 'IT', name: 'Italy' },
+  { code: 'PL', name: 'Poland' },
+  { code: 'FI', name: 'Finland' },
+  { code: 'JP', name: 'Japan' },
+] as const;
+
 /** What scripts/prepare-words.ts writes to public/data/words.json. */
 export interface WordsFile {
   vocab: string;
