@@ -40,3 +40,7 @@ export function taskData(task: TaskId | 'original', split: 'train' | 'test'): Pr
   }
   return p;
 }
+
+// The /attention/ chapter: the tiny character GPT's base and its words (scripts/pretrain-gpt.ts, prepare-words.ts).
+export const gptBase = once(async () => (await import('../engine/gptFile')).loadGpt(await fetchBytes('models/base-gpt.bin')));
+export const wordsFile = once(async () => JSON.parse(new TextDecoder().decode(await fetchBytes('data/words.json'))) as import('../engine/gptShapes').WordsFile);

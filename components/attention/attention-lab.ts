@@ -1,0 +1,242 @@
+// <attention-lab>: trains LoRA adapters on the tiny transformer in the engine worker
+// (jobs attention.train / attention.sample / attention.baseLoss / attention.reset), streams
+// the loss, and shows samples from the base and the adapted model side by side.
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { formatInt, formatMs } from '../lib/format';
+import { whenNear } from '../lib/onscreen';
+import { engine, type JobHandle } from '../lib/engine';
+import { createProgress, type ProgressView } from '../lib/progress';
+import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
+import { renderPlot } from '../lib/plot';
+import { COUNTRIES } from '../../src/engine/gptShapes';
+import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/worker/jobs/attention';
+import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
+
+const SESSION = 'attention-lab';
+const SAMPLES = 8;
+
+class AttentionLab extends HTMLElement {
+  private state!: StateStore<typeof labSchema>;
+  private job: JobHandle<GptTrainResult> | null = null;
+  private progress!: ProgressView;
+  private key: string | null = null;
+  private step = 0;
+  private target = 0;
+  private loss: { step: number; loss: number }[] = [];
+  private heldOut: { step: number; loss: number }[] = [];
+  private baseLoss = NaN;
+  private started = false;
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const prefix = this.dataset.prefix ?? 'al';
+    this.state = defineState(labSchema, { prefix });
+    const { state } = this;
+    showNotes(this, 'url', state.notes);
+    const onNotes = (n: string[]) => showNotes(this, 'input', n);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+      bindInput(state, el.dataset.key as keyof typeof labSchema & string, el, onNotes);
+    }
+    bindInput(state, 'targets', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-targets"]`), onNotes);
+    state.subscribe((_, changed) => {
+      if (changed.some((k) => k !== 'steps' && k !== 'temperature' && k !== 'sampleSeed')) void this.settingsChanged(changed.includes('country'));
+    });
+    this.progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step', onCancel: () => this.job?.stop() });
+    this.button('train').addEventListener('click', () => void this.train());
+    this.button('reset').addEventListener('click', () => void this.reset());
+    this.button('generate').addEventListener('click', () => void this.generate());
+    onBusyChange(() => this.sync());
+    this.sync();
+    this.updateHeads();
+    whenNear(this, () => void this.start());
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private out(role: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+  }
+
+  private get countryName(): string {
+    return COUNTRIES.find((c) => c.code === this.state.get('country'))?.name ?? String(this.state.get('country'));
+  }
+
+  private sync(): void {
+    const busy = !!this.job;
+    const other = busyOwner() && busyOwner() !== SESSION;
+    this.button('train').disabled = busy || !!other;
+    this.button('reset').disabled = busy;
+    this.button('generate').disabled = busy;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
+  }
+
+  private updateHeads(): void {
+    this.querySelector('[data-role="adapted-head"]')!.textContent = `Adapted (${this.countryName})`;
+  }
+
+  private async start(): Promise<void> {
+    this.started = true;
+    engine().backend.then(
+      (b) => (this.out('backend').value = b.name === 'wasm' ? 'WebAssembly' : b.name === 'webgl' ? 'WebGL' : b.name === 'webgpu' ? 'WebGPU' : 'CPU'),
+      (e: Error) => showMessage(this, 'engine', e.message, 'error'),
+    );
+    await this.showBaseLoss();
+    await this.generate();
+  }
+
+  private async showBaseLoss(): Promise<void> {
+    const country = this.state.get('country');
+    try {
+      const r = await engine().run<{ baseLoss: number }>('attention.baseLoss', { country }).done;
+      if (country !== this.state.get('country')) return;
+      this.baseLoss = r.baseLoss;
+      this.out('base-loss').value = `${r.baseLoss.toFixed(3)} nats/char`;
+      if (!this.key) this.out('summary').value = `The English-trained base scores ${r.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
+    } catch (e) {
+      showMessage(this, 'engine', (e as Error).message, 'error');
+    }
+  }
+
+  private async settingsChanged(countryChanged: boolean): Promise<void> {
+    if (this.job) return;
+    this.updateHeads();
+    if (this.key) await this.reset();
+    if (countryChanged && this.started) await this.showBaseLoss();
+  }
+
+  private async train(): Promise<void> {
+    if (this.job) return;
+    const v = this.state.values();
+    if (!v.targets.length) {
+      showMessage(this, 'run', 'Choose at least one matrix to adapt.', 'error');
+      return;
+    }
+    if (!claim(SESSION)) {
+      showMessage(this, 'run', BUSY_MESSAGE);
+      return;
+    }
+    clearMessage(this, 'run');
+    const key = labRunKey(v);
+    if (key !== this.key) {
+      this.key = key;
+      this.step = 0;
+      this.loss = [];
+      this.heldOut = Number.isFinite(this.baseLoss) ? [{ step: 0, loss: this.baseLoss }] : [];
+    }
+    this.target = this.step + v.steps;
+    const params: GptTrainParams = {
+      session: SESSION, country: v.country, targets: v.targets, rank: v.rank, alpha: v.alpha,
+      learningRate: v.lr, steps: this.target, seed: v.seed, evalEvery: evalEveryFor(v.steps),
+    };
+    this.progress.reset();
+    this.progress.update(this.step, this.target);
+    this.job = engine().run<GptTrainResult, GptTrainEvent>('attention.train', params, (e) => this.onEvent(e));
+    this.sync();
+    try {
+      const r = await this.job.done;
+      this.step = r.step;
+      this.baseLoss = r.baseLoss;
+      this.out('trainable').value = formatInt(r.trainableParams);
+      this.out('adapted-loss').value = `${r.heldOut.toFixed(3)} nats/char`;
+      this.out('summary').value = `${this.countryName}, held-out names: ${lossChange(r.baseLoss, r.heldOut)} after ${formatInt(r.step)} steps.`;
+      this.progress.finish(r.stopped ? `Cancelled at step ${formatInt(r.step)}; the adapter keeps what it learned.` : `Trained to step ${formatInt(r.step)}.`);
+    } catch (e) {
+      const err = e as Error;
+      this.progress.finish('Training failed.');
+      showMessage(this, 'run', err.message, 'error');
+      if (err.name === 'TrainingDiverged') this.clearRun();
+    } finally {
+      this.job = null;
+      release(SESSION);
+      this.sync();
+    }
+    void this.generate();
+  }
+
+  private onEvent(e: GptTrainEvent): void {
+    if (e.kind === 'step') {
+      this.step = e.step;
+      this.loss.push({ step: e.step, loss: e.loss });
+      this.out('step').value = formatInt(e.step);
+      this.out('ms').value = formatMs(e.msPerStep);
+      this.progress.update(e.step, e.steps);
+    } else {
+      this.heldOut.push({ step: e.step, loss: e.heldOut });
+      this.out('adapted-loss').value = `${e.heldOut.toFixed(3)} nats/char`;
+    }
+    this.draw();
+  }
+
+  private draw(): void {
+    const steps = Math.max(1, this.target, ...this.loss.map((p) => p.step));
+    const data = [
+      ...this.loss.map((p) => ({ ...p, series: 'training batches' })),
+      ...this.heldOut.map((p) => ({ ...p, series: 'held-out names' })),
+    ];
+    const last = this.heldOut[this.heldOut.length - 1];
+    const label = last ? `Loss against step: held-out loss ${last.loss.toFixed(3)} nats per character at step ${last.step}.` : 'Loss against step: no training yet.';
+    void renderPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!, (Plot, { width, theme }) => Plot.plot({
+      width, height: 220, marginLeft: 48,
+      x: { label: 'step', domain: [0, steps], tickFormat: 'd' },
+      y: { label: 'loss (nats per character)', grid: true, zero: false },
+      color: { domain: ['training batches', 'held-out names'], range: [theme.series[0], theme.series[1]], legend: true },
+      marks: [Plot.line(data, { x: 'step', y: 'loss', stroke: 'series', z: 'series', strokeWidth: 2 })],
+    }), { label });
+  }
+
+  private async generate(): Promise<void> {
+    if (this.job) return;
+    const v = this.state.values();
+    try {
+      const r = await engine().run<{ base: string[]; adapted: string[] | null; step: number }>('attention.sample', {
+        session: SESSION, n: SAMPLES, seed: v.sampleSeed, temperature: v.temperature,
+      }).done;
+      const fill = (role: string, words: string[] | null, empty: string) => {
+        const ol = this.querySelector(`[data-role="${role}"]`)!;
+        ol.replaceChildren(...(words ?? [empty]).map((w) => {
+          const li = document.createElement('li');
+          li.textContent = w || '(empty word)';
+          if (!words) li.className = 'muted';
+          return li;
+        }));
+      };
+      fill('base-samples', r.base, '');
+      fill('adapted-samples', r.adapted, 'Train first.');
+      clearMessage(this, 'sample');
+    } catch (e) {
+      showMessage(this, 'sample', (e as Error).message, 'error');
+    }
+  }
+
+  private clearRun(): void {
+    this.key = null;
+    this.step = 0;
+    this.target = 0;
+    this.loss = [];
+    this.heldOut = [];
+    this.out('step').value = '0';
+    this.out('ms').value = '—';
+    this.out('trainable').value = '—';
+    this.out('adapted-loss').value = '—';
+    this.querySelector('[data-role="adapted-samples"]')!.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Train first.' }));
+    this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
+  }
+
+  private async reset(): Promise<void> {
+    if (this.job) return;
+    try {
+      await engine().run('attention.reset', { session: SESSION }).done;
+    } catch (e) {
+      showMessage(this, 'run', (e as Error).message, 'error');
+    }
+    this.clearRun();
+    this.progress.reset();
+    if (Number.isFinite(this.baseLoss)) this.out('summary').value = `The English-trained base scores ${this.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
+  }
+}
+
+customElements.define('attention-lab', AttentionLab);

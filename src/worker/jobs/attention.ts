@@ -1,0 +1,194 @@
+/**
+ * Jobs for the /attention/ chapter: the tiny character GPT pretrained on
+ * English words, adapted with LoRA on a country's place names. A cell's
+ * session keeps its adapted model between jobs (train more, generate, reset).
+ */
+import { tf, deriveSeed, mulberry32, shuffledIndices, yieldToEventLoop } from '../../engine/index';
+import { GptLora, heldOutLoss, sampleWords, wordTensors } from '../../engine/gpt';
+import { LORA_TARGETS, type LoraTarget } from '../../engine/gptShapes';
+import type { JobContext } from '../context';
+import { gptBase, wordsFile } from '../resources';
+
+export interface GptTrainParams {
+  session: string;
+  country: string;
+  targets: LoraTarget[];
+  rank: number;
+  alpha: number;
+  learningRate: number;
+  /** Train until this many steps in total. */
+  steps: number;
+  seed: number;
+  batchSize?: number;
+  /** Measure the held-out loss every this many steps (0: only at the end). */
+  evalEvery?: number;
+}
+
+export type GptTrainEvent =
+  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
+  | { kind: 'eval'; step: number; heldOut: number };
+
+export interface GptTrainResult {
+  step: number;
+  /** Nats per character on the country's held-out names, base and adapted. */
+  baseLoss: number;
+  heldOut: number;
+  trainableParams: number;
+  msPerStep: number;
+  stopped: boolean;
+}
+
+interface GptRun {
+  key: string;
+  model: GptLora;
+  opt: tf.Optimizer;
+  step: number;
+  order: Int32Array;
+  cursor: number;
+  rand: () => number;
+}
+
+const runKey = (p: GptTrainParams) => JSON.stringify([p.country, [...p.targets].sort(), p.rank, p.alpha, p.learningRate, p.batchSize ?? 32, p.seed]);
+
+function getRun(ctx: JobContext): GptRun | undefined {
+  return ctx.session.get('gpt-run') as GptRun | undefined;
+}
+
+function dropRun(ctx: JobContext): void {
+  const run = getRun(ctx);
+  if (!run) return;
+  run.opt.dispose();
+  run.model.disposeAdapters();
+  ctx.session.delete('gpt-run');
+}
+
+async function country(code: string) {
+  const words = await wordsFile();
+  const c = words.countries.find((x) => x.code === code);
+  if (!c) throw new Error(`There are no place names for "${code}" (choose one of ${words.countries.map((x) => x.name).join(', ')}).`);
+  return c;
+}
+
+const baseLosses = new Map<string, number>();
+async function baseLoss(code: string): Promise<number> {
+  let l = baseLosses.get(code);
+  if (l === undefined) {
+    const { model } = await gptBase();
+    l = heldOutLoss(new GptLora(model), (await country(code)).test);
+    baseLosses.set(code, l);
+  }
+  return l;
+}
+
+function checkParams(p: GptTrainParams): void {
+  if (!p.targets.length) throw new Error('Choose at least one matrix to adapt.');
+  for (const t of p.targets) if (!LORA_TARGETS.includes(t)) throw new Error(`Unknown matrix "${t}".`);
+  if (!Number.isInteger(p.rank) || p.rank < 1 || p.rank > 64) throw new Error(`Rank must be a whole number from 1 to 64 (got ${p.rank}).`);
+  if (!(p.alpha > 0)) throw new Error(`α must be a positive number (got ${p.alpha}).`);
+  if (!(p.learningRate > 0 && p.learningRate <= 1)) throw new Error(`The learning rate must be in (0, 1] (got ${p.learningRate}).`);
+}
+
+export const jobs = {
+  /** The base model's facts and the tasks on offer. */
+  async info(_: unknown) {
+    const [{ meta }, words] = await Promise.all([gptBase(), wordsFile()]);
+    return {
+      meta,
+      backend: tf.getBackend(),
+      english: words.english.length,
+      countries: words.countries.map((c) => ({ code: c.code, name: c.name, train: c.train.length, test: c.test.length, total: c.total, leftOut: c.leftOut, examples: c.examples })),
+    };
+  },
+
+  /** Seeded samples from the base and, if this session has trained, from the adapted model. */
+  async sample(p: { session: string; n: number; seed: number; temperature: number }, ctx: JobContext) {
+    const n = Math.max(1, Math.min(24, Math.round(p.n)));
+    const { model } = await gptBase();
+    const base = sampleWords(new GptLora(model), n, p.seed, p.temperature);
+    const run = getRun(ctx);
+    const adapted = run && run.step > 0 ? sampleWords(run.model, n, p.seed, p.temperature) : null;
+    return { base, adapted, step: run?.step ?? 0 };
+  },
+
+  /** Held-out loss (nats per character) of the base on a country's names. */
+  async baseLoss(p: { country: string }) {
+    return { baseLoss: await baseLoss(p.country) };
+  },
+
+  /** Trains (or continues) this session's adapters up to p.steps steps in total. */
+  async train(p: GptTrainParams, ctx: JobContext): Promise<GptTrainResult> {
+    checkParams(p);
+    const c = await country(p.country);
+    const { model: base } = await gptBase();
+    const before = await baseLoss(p.country);
+    let run = getRun(ctx);
+    if (!run || run.key !== runKey(p)) {
+      dropRun(ctx);
+      const rand = mulberry32(deriveSeed(p.seed, `order:${p.country}`));
+      run = {
+        key: runKey(p),
+        model: GptLora.withAdapters(base, p.targets, { rank: p.rank, alpha: p.alpha }, p.seed),
+        opt: tf.train.adam(p.learningRate),
+        step: 0,
+        order: shuffledIndices(c.train.length, rand),
+        cursor: 0,
+        rand,
+      };
+      ctx.session.set('gpt-run', run);
+    }
+    const r = run;
+    const batch = Math.max(1, Math.min(128, p.batchSize ?? 32));
+    const evalEvery = p.evalEvery ?? 0;
+    let msPerStep = 0;
+    let windowLoss = 0;
+    let windowSteps = 0;
+    let windowStart = performance.now();
+    while (r.step < p.steps && !ctx.stopped) {
+      await ctx.checkpoint().catch(() => undefined); // waits while paused; a stop ends the loop below
+      if (ctx.stopped) break;
+      if (r.cursor + batch > r.order.length) {
+        r.order = shuffledIndices(c.train.length, r.rand);
+        r.cursor = 0;
+      }
+      const words = Array.from(r.order.subarray(r.cursor, r.cursor + batch), (i) => c.train[i]);
+      r.cursor += batch;
+      const t = wordTensors(words);
+      const loss = r.opt.minimize(() => r.model.loss(t.tokens, t.targets, t.mask), true, r.model.variables())!;
+      windowLoss += loss.dataSync()[0];
+      windowSteps++;
+      loss.dispose();
+      t.tokens.dispose();
+      t.targets.dispose();
+      t.mask.dispose();
+      r.step++;
+      if (windowSteps === 5 || r.step === p.steps) {
+        const l = windowLoss / windowSteps;
+        if (!Number.isFinite(l)) {
+          dropRun(ctx);
+          throw Object.assign(new Error('Training diverged: the loss is no longer a finite number. Lower the learning rate or α, then train again.'), { name: 'TrainingDiverged' });
+        }
+        msPerStep = (performance.now() - windowStart) / windowSteps;
+        ctx.emit({ kind: 'step', step: r.step, steps: p.steps, loss: l, msPerStep } satisfies GptTrainEvent);
+        windowLoss = 0;
+        windowSteps = 0;
+        await yieldToEventLoop(); // let a Cancel message in
+        windowStart = performance.now();
+      }
+      if (evalEvery > 0 && r.step % evalEvery === 0 && r.step < p.steps) {
+        ctx.emit({ kind: 'eval', step: r.step, heldOut: heldOutLoss(r.model, c.test) } satisfies GptTrainEvent);
+        windowStart = performance.now();
+      }
+    }
+    const heldOut = heldOutLoss(r.model, c.test);
+    ctx.emit({ kind: 'eval', step: r.step, heldOut } satisfies GptTrainEvent);
+    return {
+      step: r.step, baseLoss: before, heldOut, trainableParams: r.model.adapterParams(), msPerStep, stopped: ctx.stopped,
+    };
+  },
+
+  /** Forgets this session's adapters (the Reset button). */
+  async reset(_: { session: string }, ctx: JobContext) {
+    dropRun(ctx);
+    return { numTensors: tf.memory().numTensors };
+  },
+};
