@@ -85,13 +85,13 @@ const adapterKey = (layer: number, target: LoraTarget) => `${layer}.${target}`;
  * ten times slower (KNOWN-TRAPS.md).
  */
 const swapLast = (t: Tensor) => { const p = t.shape.map((_, i) => i); p.push(p.splice(-2, 1)[0]); return tf.transpose(t, p); };
-const bmm = tf.customGrad((a: Tensor, b: Tensor, save: tf.GradSaveFunc) => {
+const bmm = tf.customGrad(((a: Tensor, b: Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a as Tensor2D, b as Tensor2D),
     gradFunc: (dy: Tensor, saved: Tensor[]) => [tf.matMul(dy as Tensor2D, swapLast(saved[1]) as Tensor2D), tf.matMul(swapLast(saved[0]) as Tensor2D, dy as Tensor2D)],
   };
-}) as (a: Tensor, b: Tensor) => Tensor;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: Tensor, b: Tensor) => Tensor;
 
 function layerNorm(x: Tensor2D, g: Tensor, b: Tensor): Tensor2D {
   const { mean, variance } = tf.moments(x, -1, true);

@@ -22,7 +22,7 @@ function randomiseB(model: GptLora, seed: number): void {
 
 // ---- A plain-JavaScript reference: loops over rows, heads and positions. ----
 type M = Float32Array;
-const mm = (x: number[], w: M, k: number, d: number) => Array.from({ length: d }, (_, j) => x.reduce((s, xi, i) => s + xi * w[i * d + j], 0));
+const mm = (x: number[], w: M, d: number) => Array.from({ length: d }, (_, j) => x.reduce((s, xi, i) => s + xi * w[i * d + j], 0));
 const ln = (x: number[], g: M, b: M) => {
   const mean = x.reduce((s, v) => s + v, 0) / x.length;
   const v = x.reduce((s, y) => s + (y - mean) ** 2, 0) / x.length;
@@ -30,10 +30,10 @@ const ln = (x: number[], g: M, b: M) => {
 };
 function referenceForward(W: GptWeights, c: GptConfig, row: number[], delta: Record<string, M>): number[][] {
   const d = c.dModel, T = c.context, H = c.heads, dh = d / H;
-  const proj = (x: number[], name: string, k: number, out: number) => {
-    const y = mm(x, W[name], k, out);
+  const proj = (x: number[], name: string, _k: number, out: number) => {
+    const y = mm(x, W[name], out);
     const dw = delta[name];
-    return dw ? y.map((v, j) => v + mm(x, dw, k, out)[j]) : y;
+    return dw ? y.map((v, j) => v + mm(x, dw, out)[j]) : y;
   };
   let x = row.map((tok, t) => Array.from({ length: d }, (_, j) => W.tok[tok * d + j] + W.pos[t * d + j]));
   for (let l = 0; l < c.layers; l++) {
@@ -64,7 +64,7 @@ function referenceForward(W: GptWeights, c: GptConfig, row: number[], delta: Rec
   }
   return x.map((r) => {
     const hf = ln(r, W['lnf.g'], W['lnf.b']);
-    return mm(hf, W.head, d, c.vocab).map((y, j) => y + W['head.b'][j]);
+    return mm(hf, W.head, c.vocab).map((y, j) => y + W['head.b'][j]);
   });
 }
 
