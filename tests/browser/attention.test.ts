@@ -68,3 +68,22 @@ describe('/attention/ training cell', () => {
     await context.close();
   }, 300_000);
 });
+
+describe('/attention/ Table 5 cell', () => {
+  it('trains the seven equal-budget configurations and fills every row', async () => {
+    const { page, context, problems } = await site.open('/attention/?ab.steps=5&ab.country=JP');
+    const cell = page.locator('attention-budget');
+    await cell.scrollIntoViewIfNeeded();
+    // Same budget in every row: 2 blocks × 8·(64+64) on one type = 2 × 2 types × 4·(64+64) = 2 × 4 types × 2·(64+64).
+    expect(new Set(await cell.locator('tbody tr td:nth-child(3)').allTextContents())).toEqual(new Set(['2,048']));
+    await cell.locator('button[data-role="run"]').click();
+    await expect.poll(() => cell.locator('.job-progress-status').textContent(), { timeout: 240_000 }).toMatch(/Trained all 7 configurations/);
+    const losses = (await cell.locator('output[data-f="loss"]').allTextContents()).map(Number);
+    expect(losses).toHaveLength(7);
+    for (const l of losses) expect(l).toBeGreaterThan(0);
+    expect(await cell.locator('output[data-role="summary"]').textContent()).toMatch(/^Japan: lowest held-out loss with W[qkvo]/);
+    expect(await cell.locator('[data-role="chart"] svg, [data-role="chart"] figure').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 300_000);
+});

@@ -28,3 +28,13 @@ describe('attention cells', () => {
     expect(evalEveryFor(20)).toBe(10);
   });
 });
+
+describe('Table 5 configurations', () => {
+  it('are the paper’s seven, each at the same budget', async () => {
+    const { BUDGET_CONFIGS, parseWeights } = await import('../../components/attention/budget-state');
+    const { loraCount } = await import('../../src/engine/gptShapes');
+    expect(BUDGET_CONFIGS.map((c) => c.targets.join(''))).toEqual(['q', 'k', 'v', 'o', 'qk', 'qv', 'qkvo']);
+    expect(new Set(BUDGET_CONFIGS.map((c) => loraCount(c.targets, c.rank).adapter))).toEqual(new Set([2048]));
+    expect(() => parseWeights('W_x')).toThrow(/Not an attention matrix/);
+  });
+});

@@ -88,6 +88,20 @@ function checkParams(p: GptTrainParams): void {
   if (!(p.learningRate > 0 && p.learningRate <= 1)) throw new Error(`The learning rate must be in (0, 1] (got ${p.learningRate}).`);
 }
 
+export interface BudgetParams {
+  country: string;
+  /** The configurations to compare: matrices and rank each (the page passes the paper's Table 5). */
+  configs: { targets: LoraTarget[]; rank: number }[];
+  steps: number;
+  seed: number;
+  alpha?: number;
+  learningRate?: number;
+}
+
+export type BudgetEvent =
+  | { kind: 'step'; config: number; step: number; steps: number }
+  | { kind: 'config'; config: number; heldOut: number; params: number; msPerStep: number };
+
 export const jobs = {
   /** The base model's facts and the tasks on offer. */
   async info(_: unknown) {
@@ -184,6 +198,50 @@ export const jobs = {
     return {
       step: r.step, baseLoss: before, heldOut, trainableParams: r.model.adapterParams(), msPerStep, stopped: ctx.stopped,
     };
+  },
+
+  /**
+   * Table 5, live: a fresh adapter per configuration, each trained for the same steps on
+   * the same batches (same seed), then measured on the held-out names. Stop ends the sweep
+   * between steps; finished configurations are kept by the page.
+   */
+  async budget(p: BudgetParams, ctx: JobContext): Promise<{ baseLoss: number; done: number }> {
+    const c = await country(p.country);
+    const { model: base } = await gptBase();
+    const before = await baseLoss(p.country);
+    const steps = Math.max(1, Math.min(1000, Math.round(p.steps)));
+    let done = 0;
+    for (const [i, cfg] of p.configs.entries()) {
+      checkParams({ session: '', country: p.country, targets: cfg.targets, rank: cfg.rank, alpha: p.alpha ?? 8, learningRate: p.learningRate ?? 0.01, steps, seed: p.seed });
+      const model = GptLora.withAdapters(base, cfg.targets, { rank: cfg.rank, alpha: p.alpha ?? 8 }, p.seed);
+      const opt = tf.train.adam(p.learningRate ?? 0.01);
+      const rand = mulberry32(deriveSeed(p.seed, `order:${p.country}`));
+      let order = shuffledIndices(c.train.length, rand);
+      let cursor = 0;
+      const started = performance.now();
+      try {
+        for (let s = 1; s <= steps; s++) {
+          await ctx.checkpoint();
+          if (cursor + 32 > order.length) { order = shuffledIndices(c.train.length, rand); cursor = 0; }
+          const t = wordTensors(Array.from(order.subarray(cursor, cursor + 32), (j) => c.train[j]));
+          cursor += 32;
+          opt.minimize(() => model.loss(t.tokens, t.targets, t.mask), false, model.variables());
+          t.tokens.dispose(); t.targets.dispose(); t.mask.dispose();
+          if (s % 5 === 0 || s === steps) {
+            ctx.emit({ kind: 'step', config: i, step: s, steps } satisfies BudgetEvent);
+            await yieldToEventLoop();
+          }
+        }
+        const heldOut = heldOutLoss(model, c.test);
+        if (!Number.isFinite(heldOut)) throw new Error(`Training ${cfg.targets.join(', ')} at rank ${cfg.rank} diverged; lower the learning rate.`);
+        ctx.emit({ kind: 'config', config: i, heldOut, params: model.adapterParams(), msPerStep: (performance.now() - started) / steps } satisfies BudgetEvent);
+        done++;
+      } finally {
+        opt.dispose();
+        model.disposeAdapters();
+      }
+    }
+    return { baseLoss: before, done };
   },
 
   /** Forgets this session's adapters (the Reset button). */
