@@ -3,18 +3,19 @@
 // the loss, and shows samples from the base and the adapted model side by side.
 import { defineState, bindInput, type StateStore } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
-import { formatInt, formatMs } from '../lib/format';
+import { formatBytes, formatInt, formatMs } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
 import { createProgress, type ProgressView } from '../lib/progress';
 import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
 import { renderPlot } from '../lib/plot';
-import { COUNTRIES } from '../../src/engine/gptShapes';
+import { COUNTRIES, gptParamCount } from '../../src/engine/gptShapes';
 import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/worker/jobs/attention';
 import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
 
 const SESSION = 'attention-lab';
 const SAMPLES = 8;
+const BASE_PARAMS = gptParamCount();
 
 class AttentionLab extends HTMLElement {
   private state!: StateStore<typeof labSchema>;
@@ -47,6 +48,7 @@ class AttentionLab extends HTMLElement {
     this.button('train').addEventListener('click', () => void this.train());
     this.button('reset').addEventListener('click', () => void this.reset());
     this.button('generate').addEventListener('click', () => void this.generate());
+    this.button('keep').addEventListener('click', () => void this.keep());
     onBusyChange(() => this.sync());
     this.sync();
     this.updateHeads();
@@ -71,6 +73,7 @@ class AttentionLab extends HTMLElement {
     this.button('train').disabled = busy || !!other;
     this.button('reset').disabled = busy;
     this.button('generate').disabled = busy;
+    this.button('keep').disabled = busy || this.step === 0;
     for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
   }
 
@@ -205,11 +208,52 @@ class AttentionLab extends HTMLElement {
         }));
       };
       fill('base-samples', r.base, '');
+      await this.sampleKept();
       fill('adapted-samples', r.adapted, 'Train first.');
       clearMessage(this, 'sample');
     } catch (e) {
       showMessage(this, 'sample', (e as Error).message, 'error');
     }
+  }
+
+  private kept = 0;
+
+  /** Moves the trained adapter to the kept set (task switching) and starts the next run afresh. */
+  private async keep(): Promise<void> {
+    if (this.job || this.step === 0) return;
+    const name = this.countryName;
+    try {
+      const r = await engine().run<{ kept: { code: string }[] }>('attention.keep', { session: SESSION }).done;
+      this.kept = r.kept.length;
+      this.clearRun();
+      this.progress.reset();
+      showMessage(this, 'run', `Kept the ${name} adapter. Train another country and keep it too to switch between them.`);
+      await this.sampleKept();
+    } catch (e) {
+      showMessage(this, 'run', (e as Error).message, 'error');
+    }
+    this.sync();
+  }
+
+  private async sampleKept(): Promise<void> {
+    if (!this.kept) return;
+    const v = this.state.values();
+    const r = await engine().run<{ adapters: { code: string; params: number; step: number; words: string[] }[] }>('attention.sampleKept', {
+      session: SESSION, n: SAMPLES, seed: v.sampleSeed, temperature: v.temperature,
+    }).done;
+    const box = this.querySelector('[data-role="kept"]')!;
+    box.replaceChildren(...r.adapters.map((a) => {
+      const div = document.createElement('div');
+      const h = document.createElement('h4');
+      h.textContent = `${COUNTRIES.find((c) => c.code === a.code)?.name ?? a.code} adapter`;
+      const ol = document.createElement('ol');
+      ol.append(...a.words.map((w) => Object.assign(document.createElement('li'), { textContent: w || '(empty word)' })));
+      div.append(h, ol);
+      return div;
+    }));
+    const params = r.adapters.map((a) => a.params);
+    const each = new Set(params).size === 1 ? `each ${formatInt(params[0])} parameters (${formatBytes(4 * params[0])} in fp32)` : `${params.map(formatInt).join(', ')} parameters`;
+    this.out('kept-summary').value = `${r.adapters.length} adapter${r.adapters.length === 1 ? '' : 's'} on one frozen base of ${formatInt(BASE_PARAMS)} parameters (${formatBytes(4 * BASE_PARAMS)} in fp32): ${each}.`;
   }
 
   private clearRun(): void {
@@ -224,6 +268,7 @@ class AttentionLab extends HTMLElement {
     this.out('adapted-loss').value = '—';
     this.querySelector('[data-role="adapted-samples"]')!.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Train first.' }));
     this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
+    this.sync();
   }
 
   private async reset(): Promise<void> {

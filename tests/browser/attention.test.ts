@@ -64,6 +64,14 @@ describe('/attention/ training cell', () => {
     expect(adaptedWords).not.toEqual(baseWords);
     // The base column is unchanged by training (the base is frozen).
     expect(await page.locator(`${L} [data-role="base-samples"] li`).allTextContents()).toEqual(baseWords);
+
+    // Task switching: keep the adapter; it is sampled on the same base, and the next run starts afresh.
+    await page.locator(`${L} button[data-role="keep"]`).click();
+    await expect.poll(() => page.locator(`${L} [data-role="kept"] h4`).allTextContents(), { timeout: 60_000 }).toEqual(['Poland adapter']);
+    expect(await page.locator(`${L} [data-role="kept"] li`).allTextContents()).toEqual(adaptedWords);
+    expect(await out(page, L, 'kept-summary').textContent()).toMatch(/^1 adapter on one frozen base of 104,091 parameters .*: each 4,096 parameters/);
+    expect(await out(page, L, 'step').textContent()).toBe('0');
+    expect(await page.locator(`${L} button[data-role="keep"]`).isDisabled()).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   }, 300_000);

@@ -244,6 +244,32 @@ export const jobs = {
     return { baseLoss: before, done };
   },
 
+  /**
+   * Task switching: keeps the trained adapters under their country's name and starts the next
+   * run afresh. Kept adapters share the one frozen base; only their A and B are stored.
+   */
+  async keep(_: { session: string }, ctx: JobContext) {
+    const run = getRun(ctx);
+    if (!run || run.step === 0) throw new Error('Train an adapter first, then keep it.');
+    const code = (JSON.parse(run.key) as unknown[])[0] as string;
+    const kept = (ctx.session.get('gpt-kept') as Map<string, { model: GptLora; step: number }> | undefined) ?? new Map();
+    kept.get(code)?.model.disposeAdapters();
+    kept.set(code, { model: run.model, step: run.step });
+    ctx.session.set('gpt-kept', kept);
+    run.opt.dispose();
+    ctx.session.delete('gpt-run'); // the adapters now belong to `kept`
+    return { kept: [...kept].map(([c, k]) => ({ code: c, params: k.model.adapterParams(), step: k.step })) };
+  },
+
+  /** Samples (same seed for all) from the base and from each kept adapter, swapped in on the one base. */
+  async sampleKept(p: { session: string; n: number; seed: number; temperature: number }, ctx: JobContext) {
+    const n = Math.max(1, Math.min(24, Math.round(p.n)));
+    const kept = (ctx.session.get('gpt-kept') as Map<string, { model: GptLora; step: number }> | undefined) ?? new Map();
+    return {
+      adapters: [...kept].map(([code, k]) => ({ code, params: k.model.adapterParams(), step: k.step, words: sampleWords(k.model, n, p.seed, p.temperature) })),
+    };
+  },
+
   /** Forgets this session's adapters (the Reset button). */
   async reset(_: { session: string }, ctx: JobContext) {
     dropRun(ctx);
