@@ -8,16 +8,22 @@ import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/en
 import { renderPlot } from '../lib/plot';
 import { COUNTRIES } from '../../src/engine/gptShapes';
 import type { BudgetEvent, BudgetParams } from '../../src/worker/jobs/attention';
-import { BUDGET_CONFIGS, budgetSchema } from './budget-state';
+import { budgetSchemaFor, configsFor, type PaperTable } from './budget-state';
 
 const SESSION = 'attention-budget';
 
 class AttentionBudget extends HTMLElement {
   private job: JobHandle<{ baseLoss: number; done: number }> | null = null;
+  private table: PaperTable = 5;
+  private configs = configsFor(5);
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
     this.dataset.ready = '1';
+    this.table = this.dataset.table === '6' ? 6 : 5;
+    this.configs = configsFor(this.table);
+    const BUDGET_CONFIGS = this.configs;
+    const budgetSchema = budgetSchemaFor(this.table);
     const state = defineState(budgetSchema, { prefix: this.dataset.prefix ?? 'ab' });
     showNotes(this, 'url', state.notes);
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
@@ -75,11 +81,12 @@ class AttentionBudget extends HTMLElement {
   }
 
   private render(losses: (number | null)[], baseLoss: number, country: string): void {
+    const BUDGET_CONFIGS = this.configs;
     const done = losses.map((l, i) => ({ l, i })).filter((x): x is { l: number; i: number } => x.l !== null);
     if (!done.length) return;
     const best = done.reduce((a, b) => (b.l < a.l ? b : a));
     this.querySelectorAll('tr[data-config]').forEach((tr, i) => tr.classList.toggle('best', i === best.i));
-    const label = (i: number) => BUDGET_CONFIGS[i].label.replace(/W_([qkvo])/g, 'W$1');
+    const label = (i: number) => `${BUDGET_CONFIGS[i].label.replace(/W_([qkvo])/g, 'W$1')}${this.table === 6 ? `, r = ${BUDGET_CONFIGS[i].rank}` : ''}`;
     const paperBest = Math.max(...BUDGET_CONFIGS.map((c) => c.wikiSql));
     const paperTop = BUDGET_CONFIGS.map((c, i) => ({ c, i })).filter((x) => x.c.wikiSql === paperBest).map((x) => label(x.i));
     this.querySelector<HTMLOutputElement>('output[data-role="summary"]')!.value =
@@ -88,7 +95,7 @@ class AttentionBudget extends HTMLElement {
       `The paper's best on WikiSQL: ${paperTop.join(' and ')}.`;
     const data = done.map((x) => ({ config: label(x.i), loss: x.l }));
     void renderPlot(this.querySelector<HTMLElement>('[data-role="chart"]')!, (Plot, { width, theme }) => Plot.plot({
-      width, height: 40 + 28 * BUDGET_CONFIGS.length, marginLeft: 110,
+      width, height: 40 + 24 * BUDGET_CONFIGS.length, marginLeft: this.table === 6 ? 150 : 110,
       x: { label: 'held-out loss (nats per character)', grid: true, zero: false },
       y: { label: null, domain: BUDGET_CONFIGS.map((_, i) => label(i)) },
       marks: [Plot.dot(data, { x: 'loss', y: 'config', fill: theme.series[0], r: 5 })],

@@ -80,7 +80,7 @@ describe('/attention/ training cell', () => {
 describe('/attention/ Table 5 cell', () => {
   it('trains the seven equal-budget configurations and fills every row', async () => {
     const { page, context, problems } = await site.open('/attention/?ab.steps=5&ab.country=JP');
-    const cell = page.locator('attention-budget');
+    const cell = page.locator('attention-budget[data-table="5"]');
     await cell.scrollIntoViewIfNeeded();
     // Same budget in every row: 2 blocks × 8·(64+64) on one type = 2 × 2 types × 4·(64+64) = 2 × 4 types × 2·(64+64).
     expect(new Set(await cell.locator('tbody tr td:nth-child(3)').allTextContents())).toEqual(new Set(['2,048']));
@@ -91,6 +91,26 @@ describe('/attention/ Table 5 cell', () => {
     for (const l of losses) expect(l).toBeGreaterThan(0);
     expect(await cell.locator('output[data-role="summary"]').textContent()).toMatch(/^Japan: lowest held-out loss with W[qkvo]/);
     expect(await cell.locator('[data-role="chart"] svg, [data-role="chart"] figure').count()).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
+
+describe('/attention/ Table 6 cell', () => {
+  it('trains fifteen rank configurations and fills every row', async () => {
+    const { page, context, problems } = await site.open('/attention/?ar.steps=5&ar.country=IT');
+    const cell = page.locator('attention-budget[data-table="6"]');
+    await cell.scrollIntoViewIfNeeded();
+    // r(d+k) per matrix per block: W_q alone at r = 1 is 2·1·128; all four at r = 64 is 2·4·64·128.
+    const params = await cell.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(params).toHaveLength(15);
+    expect(params[0]).toBe('256');
+    expect(params[14]).toBe('65,536');
+    await cell.locator('button[data-role="run"]').click();
+    await expect.poll(() => cell.locator('.job-progress-status').textContent(), { timeout: 240_000 }).toMatch(/Trained all 15 configurations/);
+    const losses = (await cell.locator('output[data-f="loss"]').allTextContents()).map(Number);
+    for (const l of losses) expect(l).toBeGreaterThan(0);
+    expect(await cell.locator('output[data-role="summary"]').textContent()).toMatch(/^Italy: lowest held-out loss with W[qkvo].*, r = \d+/);
     expect(problems).toEqual([]);
     await context.close();
   }, 300_000);

@@ -38,3 +38,13 @@ describe('Table 5 configurations', () => {
     expect(() => parseWeights('W_x')).toThrow(/Not an attention matrix/);
   });
 });
+
+describe('Table 6 configurations', () => {
+  it('are ranks 1, 2, 4, 8, 64 on the paper’s three choices, with its numbers', async () => {
+    const { RANK_CONFIGS } = await import('../../components/attention/budget-state');
+    expect(RANK_CONFIGS).toHaveLength(15);
+    expect(RANK_CONFIGS.map((c) => c.rank).slice(0, 5)).toEqual([1, 2, 4, 8, 64]);
+    expect(RANK_CONFIGS[0]).toMatchObject({ targets: ['q'], wikiSql: 68.8, multiNli: 90.7 });
+    expect(RANK_CONFIGS[14]).toMatchObject({ targets: ['q', 'k', 'v', 'o'], rank: 64, wikiSql: 73.9, multiNli: 91.4 });
+  });
+});
