@@ -42,13 +42,15 @@ class AttentionLab extends HTMLElement {
     }
     bindInput(state, 'targets', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-targets"]`), onNotes);
     state.subscribe((_, changed) => {
-      if (changed.some((k) => k !== 'steps' && k !== 'temperature' && k !== 'sampleSeed')) void this.settingsChanged(changed.includes('country'));
+      const viewOnly = ['steps', 'temperature', 'sampleSeed', 'block', 'head'];
+      if (changed.some((k) => !viewOnly.includes(k))) void this.settingsChanged(changed.includes('country'));
     });
     this.progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step', onCancel: () => this.job?.stop() });
     this.button('train').addEventListener('click', () => void this.train());
     this.button('reset').addEventListener('click', () => void this.reset());
     this.button('generate').addEventListener('click', () => void this.generate());
     this.button('keep').addEventListener('click', () => void this.keep());
+    this.button('inside').addEventListener('click', () => void this.inside());
     onBusyChange(() => this.sync());
     this.sync();
     this.updateHeads();
@@ -74,6 +76,7 @@ class AttentionLab extends HTMLElement {
     this.button('reset').disabled = busy;
     this.button('generate').disabled = busy;
     this.button('keep').disabled = busy || this.step === 0;
+    this.button('inside').disabled = busy;
     for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
   }
 
@@ -216,6 +219,46 @@ class AttentionLab extends HTMLElement {
     }
   }
 
+  /** One head's attention for the reader's word, base beside adapted (job attention.attention). */
+  private async inside(): Promise<void> {
+    if (this.job) return;
+    const word = this.querySelector<HTMLInputElement>('input[data-role="word"]')!.value.trim().toLowerCase();
+    if (!/^[a-z]{1,15}$/.test(word)) {
+      showMessage(this, 'inside', `Type a word of 1 to 15 letters a–z (this model's alphabet) to look inside; “${word}” is not one.`, 'error');
+      return;
+    }
+    clearMessage(this, 'inside');
+    const v = this.state.values();
+    try {
+      const r = await engine().run<{ chars: string[]; base: number[][]; adapted: number[][] | null }>('attention.attention', {
+        session: SESSION, word, layer: v.block - 1, head: v.head - 1,
+      }).done;
+      this.heatmap('att-base', r.chars, r.base, `Base, block ${v.block}, head ${v.head}`);
+      this.querySelector('[data-role="att-adapted-head"]')!.textContent = `Adapted (${this.countryName})`;
+      if (r.adapted) this.heatmap('att-adapted', r.chars, r.adapted, `Adapted, block ${v.block}, head ${v.head}`);
+      else this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
+    } catch (e) {
+      showMessage(this, 'inside', (e as Error).message, 'error');
+    }
+  }
+
+  private heatmap(role: string, chars: string[], m: number[][], title: string): void {
+    // Positions are numbered so repeated letters stay apart on the axes.
+    const names = chars.map((c, i) => `${i}${c}`);
+    const data = m.flatMap((row, i) => row.map((w, j) => ({ reads: names[i], from: names[j], w, masked: j > i })));
+    const strongest = m.map((row, i) => `${chars[i]}→${chars[row.indexOf(Math.max(...row))]}`).join(', ');
+    void renderPlot(this.querySelector<HTMLElement>(`[data-role="${role}"]`)!, (Plot, { width, theme }) => Plot.plot({
+      width: Math.min(width, 320), height: Math.min(width, 320), marginLeft: 36, marginBottom: 36,
+      x: { label: 'reads position', domain: names, tickFormat: (d: string) => d.replace(/^\d+/, '') },
+      y: { label: 'position', domain: names, tickFormat: (d: string) => d.replace(/^\d+/, '') },
+      color: { type: 'linear', domain: [0, 1], range: [theme.bg, theme.series[0]] },
+      marks: [
+        Plot.cell(data.filter((d) => !d.masked), { x: 'from', y: 'reads', fill: 'w', inset: 0.5 }),
+        Plot.frame({ stroke: theme.border }),
+      ],
+    }), { label: `${title}: attention of each position to earlier ones; strongest ${strongest}.` });
+  }
+
   private kept = 0;
 
   /** Moves the trained adapter to the kept set (task switching) and starts the next run afresh. */
@@ -268,6 +311,7 @@ class AttentionLab extends HTMLElement {
     this.out('adapted-loss').value = '—';
     this.querySelector('[data-role="adapted-samples"]')!.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Train first.' }));
     this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
+    this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
     this.sync();
   }
 

@@ -1,5 +1,5 @@
 // The training cell's settings (kept in the URL, prefix "al"), DOM-free so they can be unit-tested.
-import { COUNTRIES, LORA_TARGETS } from '../../src/engine/gptShapes';
+import { COUNTRIES, GPT_CONFIG, LORA_TARGETS } from '../../src/engine/gptShapes';
 
 export const labSchema = {
   country: { kind: 'enum', options: COUNTRIES.map((c) => c.code), default: 'IT', label: 'Country' },
@@ -11,9 +11,14 @@ export const labSchema = {
   seed: { kind: 'int', min: 0, max: 999_999, default: 0, label: 'Seed' },
   temperature: { kind: 'number', min: 0.1, max: 2, default: 0.8, label: 'Temperature' },
   sampleSeed: { kind: 'int', min: 0, max: 999_999, default: 1, label: 'Sample seed' },
+  block: { kind: 'int', min: 1, max: GPT_CONFIG.layers, default: GPT_CONFIG.layers, label: 'Block' },
+  head: { kind: 'int', min: 1, max: GPT_CONFIG.heads, default: 1, label: 'Head' },
 } as const;
 
 /** Settings that define a run: changing one starts a fresh adapter. */
+/** The word the "Look inside" view starts with (a plain field, not kept in the URL: a half-typed word is not an error). */
+export const INSIDE_WORD = 'szczecin';
+
 export function labRunKey(v: { country: string; targets: readonly string[]; rank: number; alpha: number; lr: number; seed: number }): string {
   return JSON.stringify([v.country, [...v.targets].sort(), v.rank, v.alpha, v.lr, v.seed]);
 }

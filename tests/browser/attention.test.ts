@@ -65,6 +65,19 @@ describe('/attention/ training cell', () => {
     // The base column is unchanged by training (the base is frozen).
     expect(await page.locator(`${L} [data-role="base-samples"] li`).allTextContents()).toEqual(baseWords);
 
+    // Look inside: one head's attention, base beside adapted, for a word typed key by key.
+    const word = page.locator(`${L} input[data-role="word"]`);
+    await word.fill('');
+    await word.pressSequentially('Łódź');
+    await page.locator(`${L} button[data-role="inside"]`).click();
+    await expect.poll(() => page.locator(`${L} .cell-messages`).textContent()).toMatch(/1 to 15 letters a–z/);
+    await word.fill('');
+    await word.pressSequentially('gdansk');
+    await page.locator(`${L} button[data-role="inside"]`).click();
+    await expect.poll(() => page.locator(`${L} [data-role="att-adapted"] [role="img"]`).count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator(`${L} [data-role="att-base"] [role="img"]`).getAttribute('aria-label')).toMatch(/^Base, block 2, head 1: .*strongest ·→·, g→/);
+    expect(await page.locator(`${L} .cell-messages`).textContent()).not.toMatch(/letters a–z/);
+
     // Task switching: keep the adapter; it is sampled on the same base, and the next run starts afresh.
     await page.locator(`${L} button[data-role="keep"]`).click();
     await expect.poll(() => page.locator(`${L} [data-role="kept"] h4`).allTextContents(), { timeout: 60_000 }).toEqual(['Poland adapter']);

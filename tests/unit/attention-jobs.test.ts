@@ -69,3 +69,17 @@ describe('attention jobs', () => {
     for (const e of done) expect(e.heldOut).toBeGreaterThan(0);
   });
 });
+
+describe('attention pattern job', () => {
+  it('returns causal rows that sum to 1, and refuses a bad word', async () => {
+    const r = await jobs.attention({ session: 'x', word: 'Lodz', layer: 1, head: 2 }, ctx());
+    expect(r.chars).toEqual(['·', 'l', 'o', 'd', 'z']);
+    expect(r.adapted).toBeNull();
+    r.base.forEach((row, i) => {
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      for (let j = i + 1; j < row.length; j++) expect(row[j]).toBe(0);
+    });
+    await expect(jobs.attention({ session: 'x', word: 'łódź', layer: 0, head: 0 }, ctx())).rejects.toThrow(/letters a–z/);
+    await expect(jobs.attention({ session: 'x', word: 'abc', layer: 5, head: 0 }, ctx())).rejects.toThrow(/no block 6/);
+  });
+});

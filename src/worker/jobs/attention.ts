@@ -5,7 +5,7 @@
  */
 import { tf, deriveSeed, mulberry32, shuffledIndices, yieldToEventLoop } from '../../engine/index';
 import { GptLora, heldOutLoss, sampleWords, wordTensors } from '../../engine/gpt';
-import { LORA_TARGETS, type LoraTarget } from '../../engine/gptShapes';
+import { LORA_TARGETS, encodeable, type LoraTarget } from '../../engine/gptShapes';
 import type { JobContext } from '../context';
 import { gptBase, wordsFile } from '../resources';
 
@@ -268,6 +268,35 @@ export const jobs = {
     return {
       adapters: [...kept].map(([code, k]) => ({ code, params: k.model.adapterParams(), step: k.step, words: sampleWords(k.model, n, p.seed, p.temperature) })),
     };
+  },
+
+  /**
+   * Look inside: one head's attention probabilities for one word, base and (after training)
+   * adapted. Row i is the position reading, column j the position read; rows sum to 1.
+   */
+  async attention(p: { session: string; word: string; layer: number; head: number }, ctx: JobContext) {
+    const { model } = await gptBase();
+    const cfg = model.config;
+    const word = String(p.word ?? '').trim().toLowerCase();
+    if (!encodeable(word, cfg)) throw new Error(`Type a word of 1–${cfg.context - 1} letters a–z (got "${p.word}").`);
+    if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= cfg.layers) throw new Error(`There is no block ${p.layer + 1}.`);
+    if (!Number.isInteger(p.head) || p.head < 0 || p.head >= cfg.heads) throw new Error(`There is no head ${p.head + 1}.`);
+    const n = word.length + 1; // the start mark plus each letter
+    const pattern = (m: GptLora): number[][] => {
+      const maps: tf.Tensor[] = [];
+      const t = wordTensors([word], cfg);
+      try {
+        tf.tidy(() => { m.forward(t.tokens, maps); });
+        const a = maps[p.layer].dataSync(); // [1, H, T, T]
+        const T = cfg.context;
+        return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => a[(p.head * T + i) * T + j]));
+      } finally {
+        maps.forEach((x) => x.dispose());
+        t.tokens.dispose(); t.targets.dispose(); t.mask.dispose();
+      }
+    };
+    const run = getRun(ctx);
+    return { chars: ['·', ...word], base: pattern(new GptLora(model)), adapted: run && run.step > 0 ? pattern(run.model) : null };
   },
 
   /** Forgets this session's adapters (the Reset button). */
