@@ -7,6 +7,7 @@ import rehypeKatex from 'rehype-katex';
 import siteIntegration from './src/site/integration.ts';
 import { CSP_DIRECTIVES, CSP_SCRIPT_RESOURCES, CSP_STYLE_RESOURCES } from './src/site/csp.ts';
 import { THEME_BOOTSTRAP } from './src/site/theme-bootstrap.ts';
+import { tfjsWasmThreads } from './src/site/tfjs-threads.ts';
 import { createHash } from 'node:crypto';
 
 /** @param {string} text @returns {`sha256-${string}`} */
@@ -33,6 +34,7 @@ export default defineConfig({
     },
   },
   devToolbar: { enabled: false },
-  // ES-module workers, so the engine worker can load job modules on demand.
-  vite: { worker: { format: 'es' } },
+  // ES-module workers, so the engine worker can load job modules on demand. tfjsWasmThreads keeps
+  // tfjs's threaded WebAssembly working after minification (cross-origin isolated pages; see the file).
+  vite: { plugins: [tfjsWasmThreads()], worker: { format: 'es', plugins: () => [tfjsWasmThreads()] } },
 });

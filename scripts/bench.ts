@@ -8,8 +8,12 @@
  *   npm run bench -- --browser             # headless Chromium: wasm, webgl, cpu (see bench-browser.ts)
  *   npm run bench -- --json=bench.json     # also write the raw samples
  *   npm run bench -- --kernels                # also time each kernel of the fast LoRA r=4 step
+ *   npm run bench -- --dispatches             # also count kernels and reads per LoRA r=4 step
  *   npm run bench -- --paths=reference,fast-xnn,fast
  *                                          # stock tfjs / fast path without the WASM FMA products / all of it
+ *   npm run bench -- --browser --isolated --threads=1,2
+ *                                          # the fast path's products on 1 and 2 threads (cross-origin isolated
+ *                                          # Chromium only: tfjs's WASM memory is shared only there)
  *
  * Network 784→1000→2000→10, batch 64. Figures: ms per training step for LoRA
  * (r = 1, 4, 16, 64 on all three layers) and full fine-tuning, ms for a forward
@@ -37,6 +41,9 @@ async function main(): Promise<void> {
     return;
   }
   const opts = parseArgs(argv);
+  if (argv.some((a) => a.startsWith('--threads='))) {
+    console.log("--threads applies with --browser --isolated only: in Node tfjs's WASM memory is not shared, so the products run on one thread.");
+  }
   if (!argv.includes('--liftoff')) setFlagsFromString('--no-liftoff'); // before tfjs compiles its WASM
   console.log(`Node ${process.version}; ${machineLine()}${argv.includes('--liftoff') ? '' : '; V8 --no-liftoff'}`);
   const results: BenchResult[] = [];
@@ -47,7 +54,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`\nbackend ${tf.getBackend()}: running (${opts.reps} timed runs after ${opts.warmup} warm-up; slow figures on cpu: ${opts.slowReps})…`);
-    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined, kernels: opts.kernels });
+    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined, kernels: opts.kernels, dispatches: opts.dispatches });
     results.push(result);
     console.log(formatTable(result));
   }

@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { packDigits, selectDigits } from '../src/engine/data';
-import { mulberry32, shuffledIndices } from '../src/engine/rng';
+import { mulberry32, shuffledIndices } from '../src/core/rng';
 import { mnistTest, mnistTrain } from './mnist';
 
 export const SUBSETS = { train: 4000, test: 1000, seed: 2024 } as const;

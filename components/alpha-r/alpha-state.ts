@@ -1,5 +1,5 @@
 // URL state of the /alpha-r/ cells.
-import { TASK_OPTIONS } from '../delta-w/delta-state';
+import { TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
 
 export const RANKS = ['1', '4', '16', '64'] as const;
 

@@ -6,10 +6,10 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatNumber, formatRatio } from '../lib/format';
-import type { AlphaRunEvent, AlphaRunResult } from '../../src/worker/jobs/alphar';
+import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { sweepSchema } from './alpha-state';
-import { finalLoss } from './alpha-math';
-import { give, holder, onLockChange, take } from './lock';
+import { earlyLoss, finalLoss } from './alpha-math';
+import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 
 type Scaling = 'alpha/r' | 'alpha/sqrt(r)';
 const SCALINGS: Scaling[] = ['alpha/r', 'alpha/sqrt(r)'];
@@ -39,7 +39,7 @@ class AlphaSweep extends HTMLElement {
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
     let saved: string | null = null; // our own progress line while the other cell trains
     const syncButtons = () => {
-      const other = holder() !== null && holder() !== ME;
+      const other = busyOwner() !== null && busyOwner() !== ME;
       runBtn.disabled = this.job !== null || other;
       stopBtn.disabled = this.job === null;
       if (other && !this.job && saved === null) {
@@ -50,7 +50,7 @@ class AlphaSweep extends HTMLElement {
         saved = null;
       }
     };
-    onLockChange(syncButtons);
+    onBusyChange(syncButtons);
     whenNear(this, () => { this.near = true; this.draw(); });
 
     runBtn.addEventListener('click', async () => {
@@ -60,7 +60,7 @@ class AlphaSweep extends HTMLElement {
         showMessage(this, 'error', 'Choose at least one rank.', 'error');
         return;
       }
-      if (!take(ME)) return;
+      if (!claim(ME)) return;
       clearMessage(this, 'error');
       this.stopping = false;
       this.runs = SCALINGS.flatMap((scaling) => ranks.map((rank) => ({ scaling, rank, losses: [], result: null })));
@@ -70,7 +70,7 @@ class AlphaSweep extends HTMLElement {
         for (const [i, run] of this.runs.entries()) {
           if (this.stopping) break;
           progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}…`;
-          this.job = engine().run<AlphaRunResult, AlphaRunEvent>('alphar.train', {
+          this.job = engine().run('alphar.train', {
             task: v.task, layers: [0, 1, 2], rank: run.rank, alpha: v.alpha, scaling: run.scaling, optimizer: 'adam',
             learningRate: Number(v.lr), steps: v.steps, seed: v.seed,
           }, (e) => {
@@ -93,7 +93,7 @@ class AlphaSweep extends HTMLElement {
         progress.value = 'Stopped by an error. Change the settings and press Run to start again.';
       } finally {
         this.job = null;
-        give(ME);
+        release(ME);
         syncButtons();
       }
     });
@@ -145,16 +145,19 @@ class AlphaSweep extends HTMLElement {
       out.value = ranks.length < 2 ? 'Choose at least two ranks to compare them.' : '';
       return;
     }
+    // The chapter's prediction is about the first steps, so that comes first; then the final loss and ‖ΔW‖.
     const parts = pairs.map(([s, a, b]) =>
-      `under ${NAME[s]}, ‖ΔW‖ at r = ${hi} was ${formatRatio(b!.totalNorm / a!.totalNorm)} that at r = ${lo}, `
-      + `and the final loss went from ${formatNumber(finalLoss(a!.losses), 3)} to ${formatNumber(finalLoss(b!.losses), 3)}`);
+      `under ${NAME[s]}, the mean loss over the first 10 steps was ${formatNumber(earlyLoss(a!.losses), 3)} at r = ${lo} `
+      + `and ${formatNumber(earlyLoss(b!.losses), 3)} at r = ${hi}, the final loss went from ${formatNumber(finalLoss(a!.losses), 3)} `
+      + `to ${formatNumber(finalLoss(b!.losses), 3)}, and ‖ΔW‖ at r = ${hi} was ${formatRatio(b!.totalNorm / a!.totalNorm)} that at r = ${lo}`);
     out.value = `In your run, ${parts.join('; ')}.`;
   }
 
   private draw(all = true): void {
     if (!this.near || !this.runs.length) return;
     const points = this.runs.flatMap((r) => r.losses.map((l) => ({ ...l, rank: `r = ${r.rank}`, scaling: NAME[r.scaling] })));
-    const ranks = [...new Set(this.runs.map((r) => `r = ${r.rank}`))];
+    // One colour per rank in both charts (the second used to colour the scalings with the same colours).
+    const ranks = [...new Set(this.runs.map((r) => r.rank))].sort((a, b) => a - b).map((r) => `r = ${r}`);
     void renderPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!, (Plot, { width, theme }) => Plot.plot({
       width, height: 260, marginLeft: 50,
       fx: { label: null, domain: SCALINGS.map((s) => NAME[s]) },
@@ -167,16 +170,21 @@ class AlphaSweep extends HTMLElement {
       ],
     }), { label: `Training loss against step for each rank, under α/r (left) and α/√r (right). ${this.runs.filter((r) => r.result).map((r) => `${NAME[r.scaling]}, r = ${r.rank}: final loss ${formatNumber(finalLoss(r.losses), 3)}`).join('; ')}.` });
     if (!all) return;
-    const norms = this.runs.filter((r) => r.result).map((r) => ({ rank: r.rank, norm: r.result!.totalNorm, scaling: NAME[r.scaling] }));
+    const norms = this.runs.filter((r) => r.result).map((r) => ({ rank: r.rank, norm: r.result!.totalNorm, scaling: NAME[r.scaling], r: `r = ${r.rank}` }));
     if (!norms.length) return;
     void renderPlot(this.querySelector<HTMLElement>('[data-role="norms"]')!, (Plot, { width, theme }) => Plot.plot({
-      width: Math.min(width, 560), height: 240, marginLeft: 55,
+      width: Math.min(width, 560), height: 240, marginLeft: 55, marginRight: 48,
       x: { type: 'log', base: 2, label: 'rank r (log scale)', ticks: [1, 2, 4, 8, 16, 32, 64] },
       y: { label: '‖ΔW‖_F after training', grid: true, zero: true },
-      color: { domain: SCALINGS.map((s) => NAME[s]), range: [theme.series[1], theme.series[0]], legend: true },
+      // Colour is the rank, as in the chart above; the scaling is the line's pattern and the point's shape, named at the line's end.
+      color: { domain: ranks, range: theme.series },
+      symbol: { domain: SCALINGS.map((s) => NAME[s]), range: ['circle', 'square'], legend: true },
       marks: [
-        Plot.line(norms, { x: 'rank', y: 'norm', stroke: 'scaling', strokeWidth: 2 }),
-        Plot.dot(norms, { x: 'rank', y: 'norm', fill: 'scaling', r: 4 }),
+        ...SCALINGS.map((s, i) => Plot.line(norms.filter((n) => n.scaling === NAME[s]), {
+          x: 'rank', y: 'norm', stroke: theme.fg, strokeOpacity: 0.7, strokeWidth: 1.5, strokeDasharray: i === 0 ? undefined : '5,4',
+        })),
+        Plot.dot(norms, { x: 'rank', y: 'norm', fill: 'r', symbol: 'scaling', r: 5 }),
+        Plot.text(norms, Plot.selectLast({ x: 'rank', y: 'norm', z: 'scaling', text: 'scaling', dx: 8, textAnchor: 'start', fill: theme.fg })),
       ],
     }), { label: `Size of the update after training against rank: ${norms.map((n) => `${n.scaling}, r = ${n.rank}: ${formatNumber(n.norm, 3)}`).join('; ')}.` });
   }

@@ -6,8 +6,8 @@ import { engine, type JobHandle } from '../lib/engine';
 import { createProgress } from '../lib/progress';
 import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
 import { renderPlot } from '../lib/plot';
-import { COUNTRIES } from '../../src/engine/gptShapes';
-import type { BudgetEvent, BudgetParams } from '../../src/worker/jobs/attention';
+import { COUNTRIES } from '../../src/core/gpt';
+import type { BudgetEvent, BudgetParams } from '../../src/api/attention';
 import { budgetSchemaFor, configsFor, type PaperTable } from './budget-state';
 
 const SESSION = 'attention-budget';
@@ -51,7 +51,7 @@ class AttentionBudget extends HTMLElement {
       progress.reset();
       progress.update(0, total);
       let baseLoss = NaN;
-      void engine().run<{ baseLoss: number }>('attention.baseLoss', { country: v.country }).done.then((r) => (baseLoss = r.baseLoss), () => undefined);
+      void engine().run('attention.baseLoss', { country: v.country }).done.then((r) => (baseLoss = r.baseLoss), () => undefined);
       const params: BudgetParams = { country: v.country, configs: BUDGET_CONFIGS.map((c) => ({ targets: c.targets, rank: c.rank })), steps: v.steps, seed: v.seed };
       this.job = engine().run('attention.budget', params, (e: BudgetEvent) => {
         if (e.kind === 'step') progress.update(e.config * e.steps + e.step, total);

@@ -9,8 +9,8 @@ import { engine, type JobHandle } from '../lib/engine';
 import { createProgress, type ProgressView } from '../lib/progress';
 import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
 import { renderPlot } from '../lib/plot';
-import { COUNTRIES, gptParamCount } from '../../src/engine/gptShapes';
-import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/worker/jobs/attention';
+import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
+import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/api/attention';
 import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
 
 const SESSION = 'attention-lab';
@@ -97,7 +97,7 @@ class AttentionLab extends HTMLElement {
   private async showBaseLoss(): Promise<void> {
     const country = this.state.get('country');
     try {
-      const r = await engine().run<{ baseLoss: number }>('attention.baseLoss', { country }).done;
+      const r = await engine().run('attention.baseLoss', { country }).done;
       if (country !== this.state.get('country')) return;
       this.baseLoss = r.baseLoss;
       this.out('base-loss').value = `${r.baseLoss.toFixed(3)} nats/char`;
@@ -140,7 +140,7 @@ class AttentionLab extends HTMLElement {
     };
     this.progress.reset();
     this.progress.update(this.step, this.target);
-    this.job = engine().run<GptTrainResult, GptTrainEvent>('attention.train', params, (e) => this.onEvent(e));
+    this.job = engine().run('attention.train', params, (e) => this.onEvent(e));
     this.sync();
     try {
       const r = await this.job.done;
@@ -198,7 +198,7 @@ class AttentionLab extends HTMLElement {
     if (this.job) return;
     const v = this.state.values();
     try {
-      const r = await engine().run<{ base: string[]; adapted: string[] | null; step: number }>('attention.sample', {
+      const r = await engine().run('attention.sample', {
         session: SESSION, n: SAMPLES, seed: v.sampleSeed, temperature: v.temperature,
       }).done;
       const fill = (role: string, words: string[] | null, empty: string) => {
@@ -230,7 +230,7 @@ class AttentionLab extends HTMLElement {
     clearMessage(this, 'inside');
     const v = this.state.values();
     try {
-      const r = await engine().run<{ chars: string[]; base: number[][]; adapted: number[][] | null }>('attention.attention', {
+      const r = await engine().run('attention.attention', {
         session: SESSION, word, layer: v.block - 1, head: v.head - 1,
       }).done;
       this.heatmap('att-base', r.chars, r.base, `Base, block ${v.block}, head ${v.head}`);
@@ -266,7 +266,7 @@ class AttentionLab extends HTMLElement {
     if (this.job || this.step === 0) return;
     const name = this.countryName;
     try {
-      const r = await engine().run<{ kept: { code: string }[] }>('attention.keep', { session: SESSION }).done;
+      const r = await engine().run('attention.keep', { session: SESSION }).done;
       this.kept = r.kept.length;
       this.clearRun();
       this.progress.reset();
@@ -281,7 +281,7 @@ class AttentionLab extends HTMLElement {
   private async sampleKept(): Promise<void> {
     if (!this.kept) return;
     const v = this.state.values();
-    const r = await engine().run<{ adapters: { code: string; params: number; step: number; words: string[] }[] }>('attention.sampleKept', {
+    const r = await engine().run('attention.sampleKept', {
       session: SESSION, n: SAMPLES, seed: v.sampleSeed, temperature: v.temperature,
     }).done;
     const box = this.querySelector('[data-role="kept"]')!;

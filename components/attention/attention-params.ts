@@ -1,7 +1,7 @@
 // <attention-params>: recounts the LoRA parameters when the reader changes the rank or the ticked matrices.
 import { defineState, bindInput } from '../lib/state';
 import { showNotes } from '../lib/messages';
-import { LORA_TARGETS, type LoraTarget } from '../../src/engine/gptShapes';
+import { LORA_TARGETS, type LoraTarget } from '../../src/core/gpt';
 import { paramsView } from './params-view';
 
 class AttentionParams extends HTMLElement {

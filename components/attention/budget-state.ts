@@ -1,7 +1,7 @@
 // Table 5 of the LoRA paper, live: the same budget of trainable parameters spent on different
 // attention matrices. The configurations and the paper's numbers come from components/which-rank/paper.ts.
 import { TABLE_5, TABLE_6, TABLE_6_RANKS } from '../which-rank/paper';
-import { COUNTRIES, type LoraTarget } from '../../src/engine/gptShapes';
+import { COUNTRIES, type LoraTarget } from '../../src/core/gpt';
 
 export interface BudgetConfig {
   /** As the paper prints it, e.g. "W_q, W_v". */

@@ -1,5 +1,5 @@
 // The training cell's settings (kept in the URL, prefix "al"), DOM-free so they can be unit-tested.
-import { COUNTRIES, GPT_CONFIG, LORA_TARGETS } from '../../src/engine/gptShapes';
+import { COUNTRIES, GPT_CONFIG, LORA_TARGETS } from '../../src/core/gpt';
 
 export const labSchema = {
   country: { kind: 'enum', options: COUNTRIES.map((c) => c.code), default: 'IT', label: 'Country' },

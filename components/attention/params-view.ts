@@ -1,5 +1,5 @@
 // DOM-free: the rows the parameter counter shows, for the ticked matrices and a rank.
-import { GPT_CONFIG, LORA_TARGETS, gptParamCount, loraCount, targetShape, type LoraTarget } from '../../src/engine/gptShapes';
+import { GPT_CONFIG, LORA_TARGETS, gptParamCount, loraCount, targetShape, type LoraTarget } from '../../src/core/gpt';
 
 export const TARGET_LABELS: Record<LoraTarget, string> = {
   q: 'W_q', k: 'W_k', v: 'W_v', o: 'W_o', fc1: 'MLP up (W₁)', fc2: 'MLP down (W₂)',

@@ -15,6 +15,10 @@ let blocks: HTMLElement[] = [];
 let assigned: number[] = [];
 let count = 0;
 let current = 0;
+/** The scale that fits the current slide on the screen (1: it fits as it is). */
+let scale = 1;
+let watcher: ResizeObserver | null = null;
+let fitFrame = 0;
 
 function classify(el: HTMLElement): Block {
   if (el.matches('.chapter-tools, .present-bar, .chapter-nav, script, style')) return 'skip';
@@ -58,12 +62,57 @@ function show(i: number, focus = true): void {
   bar?.querySelector<HTMLButtonElement>('[data-role="prev"]')?.toggleAttribute('disabled', current === 0);
   bar?.querySelector<HTMLButtonElement>('[data-role="next"]')?.toggleAttribute('disabled', current === count - 1);
   window.scrollTo(0, 0);
+  watchSlide();
   const target = first as HTMLElement | null;
   if (focus && target) {
     if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
     target.focus({ preventScroll: true });
   }
   writeUrl();
+}
+
+/**
+ * Scale the slide so that all of it shows on the screen it is projected on, above the slide bar:
+ * a cell with its controls and charts can be taller than a 720 px screen at presentation type
+ * size. The slide shrinks (around its top centre, with a transform: nothing reflows, so a chart
+ * keeps its layout) just enough, and is measured again whenever its content changes size (a chart
+ * drawn, a result shown) or the window does.
+ */
+function fit(): void {
+  if (!main || !bar || !presenting()) return;
+  const on = blocks.filter((_, k) => assigned[k] === current && !blocks[k].classList.contains('slide-off'));
+  if (!on.length) return;
+  const rects = on.map((el) => el.getBoundingClientRect());
+  const mainRect = main.getBoundingClientRect();
+  // Sizes as laid out, before this scale: rectangles include the current transform.
+  const bottom = (Math.max(...rects.map((r) => r.bottom)) - mainRect.top) / scale;
+  const width = Math.max(...rects.map((r) => r.width)) / scale;
+  const barTop = bar.getBoundingClientRect().top;
+  const room = barTop - 12 - mainRect.top; // the slide ends above the bar, so the bar covers nothing
+  const next = Math.min(1, room / bottom, (document.documentElement.clientWidth - 16) / width);
+  if (Math.abs(next - scale) < 0.005) return;
+  scale = next;
+  main.style.transform = scale < 1 ? `scale(${scale})` : '';
+  main.style.transformOrigin = 'top center';
+}
+
+function scheduleFit(): void {
+  cancelAnimationFrame(fitFrame);
+  fitFrame = requestAnimationFrame(fit);
+}
+
+function watchSlide(): void {
+  watcher?.disconnect();
+  watcher = new ResizeObserver(scheduleFit);
+  blocks.forEach((el, k) => { if (assigned[k] === current) watcher!.observe(el); });
+  fit();
+}
+
+function unfit(): void {
+  watcher?.disconnect();
+  watcher = null;
+  scale = 1;
+  if (main) main.style.transform = main.style.transformOrigin = '';
 }
 
 function enter(start = 0): void {
@@ -73,12 +122,15 @@ function enter(start = 0): void {
   document.documentElement.classList.add('presenting');
   bar.hidden = false;
   if (toggle) toggle.checked = true;
+  document.dispatchEvent(new CustomEvent('presentchange'));
   show(start);
 }
 
 function exit(): void {
   if (!presenting()) return;
   document.documentElement.classList.remove('presenting');
+  unfit();
+  document.dispatchEvent(new CustomEvent('presentchange'));
   blocks.forEach((el) => el.classList.remove('slide-off'));
   if (bar) bar.hidden = true;
   if (toggle) toggle.checked = false;
@@ -97,6 +149,9 @@ function usesKeys(t: EventTarget | null): boolean {
 }
 
 if (main && bar && toggle) {
+  // The bar is position: fixed; inside a scaled <main> it would be scaled and moved with the slide.
+  document.body.append(bar);
+  window.addEventListener('resize', scheduleFit);
   toggle.addEventListener('change', () => (toggle.checked ? enter(0) : exit()));
   bar.addEventListener('click', (e) => {
     const role = (e.target as HTMLElement).closest('button')?.dataset.role;

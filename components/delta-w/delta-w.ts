@@ -5,10 +5,12 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
+import { backendLine } from '../lib/backend-line';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
-import type { DeltaAnalysis } from '../../src/worker/jobs/deltaw';
-import type { TrainResult } from '../../src/worker/jobs/lora';
-import { deltaSchema, LAYER_D, LAYER_K } from './delta-state';
+import type { DeltaAnalysis } from '../../src/api/deltaw';
+import type { TrainParams } from '../../src/api/lora';
+import { deltaSchema, LAYER_D, LAYER_K, timingText, timingsDiffer } from './delta-state';
+import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'dw';
 const CHUNK = 10;
@@ -22,6 +24,8 @@ class DeltaWCell extends HTMLElement {
   private history: { step: number; norm: number }[] = [];
   private last: DeltaAnalysis | null = null;
   private near = false;
+  /** Train, Reset and a setting's change run one at a time, in the order asked (see cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'error', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -53,11 +57,11 @@ class DeltaWCell extends HTMLElement {
     const busy = (on: boolean) => {
       trainBtn.disabled = on;
       pauseBtn.disabled = !on;
-      resetBtn.disabled = on;
+      // Reset stays available while training, as in /mlp/: it stops the run, then resets.
       mergeBtn.disabled = on || !this.last || this.last.step === 0;
       this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]').forEach((el) => (el.disabled = on));
     };
-    const params = (steps: number) => {
+    const params = (steps: number): TrainParams => {
       const v = state.values();
       return {
         session: SESSION, task: v.task, mode: 'lora', layers: [Number(v.layer) - 1], rank: v.r, alpha: v.r,
@@ -66,7 +70,7 @@ class DeltaWCell extends HTMLElement {
     };
 
     const analyse = async () => {
-      const a = await engine().run<DeltaAnalysis>('deltaw.analyse', { session: SESSION, layer: Number(state.get('layer')) - 1, rank: state.get('r') }).done;
+      const a = await engine().run('deltaw.analyse', { session: SESSION, layer: Number(state.get('layer')) - 1, rank: state.get('r') }).done;
       this.last = a;
       if (!this.history.length || this.history[this.history.length - 1].step !== a.step) this.history.push({ step: a.step, norm: a.frobenius });
       out('step', String(a.step));
@@ -77,7 +81,11 @@ class DeltaWCell extends HTMLElement {
       return a;
     };
 
-    const reset = async (why: string) => {
+    const reset = (why: string) => this.actions.reset(() => {
+      this.pausing = true;
+      this.job?.stop();
+    }, async () => {
+      clearMessage(this, 'error');
       this.history = [];
       this.last = null;
       out('loss', '—');
@@ -87,60 +95,72 @@ class DeltaWCell extends HTMLElement {
       progress.value = why;
       await analyse();
       busy(false);
-    };
+    });
 
-    trainBtn.addEventListener('click', async () => {
+    const train = async (current: () => boolean) => {
+      if (!current()) return;
       clearMessage(this, 'error');
       this.pausing = false;
       busy(true);
       const target = (this.last?.step ?? 0) + state.get('steps');
       try {
         let step = this.last?.step ?? 0;
-        while (step < target && !this.pausing) {
+        while (step < target && !this.pausing && current()) {
           const next = Math.min(target, step + CHUNK);
           progress.value = `Training: step ${step} of ${target}…`;
-          const job = engine().run<TrainResult, { kind: string; loss?: number; step: number }>('lora.train', params(next), (e) => {
+          const job = engine().run('lora.train', params(next), (e) => {
             if (e.kind === 'step' && e.loss !== undefined) out('loss', formatNumber(e.loss, 3));
           });
           this.job = job;
           const r = await job.done;
+          this.job = null;
+          if (!current()) return; // a Reset came: it runs next and redraws
           step = r.step;
           out('score', formatPercent(r.evaluation.score, 1));
           await analyse();
         }
         const b = await engine().backend;
-        progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${b.name}. Press Train for ${state.get('steps')} more steps.`;
+        if (current()) progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${backendLine(b)}. Press Train for ${state.get('steps')} more steps.`;
       } catch (e) {
-        const err = e as Error;
-        showMessage(this, 'error', err.name === 'TrainingDiverged' ? `${err.message}` : `Training failed: ${err.message}`, 'error');
-        progress.value = 'Stopped. Reset to start again.';
+        const text = trainingFailure(e as Error);
+        if (text && current()) {
+          console.warn('delta-w training failed:', e);
+          showMessage(this, 'error', text, 'error');
+          progress.value = 'Stopped. Reset to start again.';
+        }
       } finally {
         this.job = null;
         busy(false);
       }
-    });
+    };
+    trainBtn.addEventListener('click', () => this.actions.train(train));
     pauseBtn.addEventListener('click', () => {
       this.pausing = true;
       this.job?.stop(); // the run stops after its current step and keeps what it learnt
     });
     resetBtn.addEventListener('click', () => void reset('Reset: B = 0 again, so ΔW = 0.'));
-    mergeBtn.addEventListener('click', async () => {
+    // Queued like Train, so a Reset waits for it instead of disposing the adapter it is merging.
+    mergeBtn.addEventListener('click', () => this.actions.train(async (current) => {
+      if (!current()) return;
       clearMessage(this, 'error');
       busy(true);
       progress.value = 'Merging into a copy and timing both versions…';
       try {
-        const m = await engine().run<{ maxAbsDiff: number; maxAbs: number; unmergedMs: number; mergedMs: number; batch: number }>(
+        const m = await engine().run(
           'deltaw.merge', { session: SESSION, batch: 64, samples: 20 }).done;
         out('diff', `${m.maxAbsDiff.toExponential(1)} (logits up to ${formatNumber(m.maxAbs, 1)} in size)`);
-        out('unmerged-ms', formatMs(m.unmergedMs));
-        out('merged-ms', formatMs(m.mergedMs));
-        progress.value = `Merged and compared on ${m.batch} test digits (median of 20 timings each).`;
+        out('unmerged-ms', timingText(m.unmergedMs, m.unmergedQuartiles, formatMs));
+        out('merged-ms', timingText(m.mergedMs, m.mergedQuartiles, formatMs));
+        progress.value = `Merged and compared on ${m.batch} test digits (median of ${m.samples} timings each). `
+          + (timingsDiffer(m.unmergedQuartiles, m.mergedQuartiles)
+            ? `The merged pass was ${m.mergedMs < m.unmergedMs ? 'faster' : 'slower'}, by more than the timings scatter.`
+            : 'The middle halves of the two sets of timings overlap: on this device the difference is within the noise.');
       } catch (e) {
         showMessage(this, 'error', (e as Error).message, 'error');
       } finally {
         busy(false);
       }
-    });
+    }));
 
     state.subscribe((_, changed) => {
       if (changed.includes('layer')) showNotes(this, 'input', fitRank([]));
@@ -160,8 +180,10 @@ class DeltaWCell extends HTMLElement {
     const hist = this.history;
     void renderPlot(this.querySelector<HTMLElement>('[data-role="history"]')!, (Plot, { width, theme }) => Plot.plot({
       width, height: 200, marginLeft: 60,
-      x: { label: 'training step' },
-      y: { label: '‖ΔW‖_F', grid: true, zero: true },
+      // A lone point at step 0 made a [0, 0] domain with one tick, "0.000000": steps are whole numbers from 0.
+      x: { label: 'training step', domain: [0, Math.max(10, ...hist.map((h) => h.step))], tickFormat: (v: number) => formatNumber(v, 0) },
+      // Before training every norm is 0: keep a [0, 1] axis then rather than a degenerate one.
+      y: { label: '‖ΔW‖_F', grid: true, zero: true, ...(hist.some((h) => h.norm > 0) ? {} : { domain: [0, 1], ticks: [0, 0.5, 1] }) },
       marks: [
         Plot.line(hist, { x: 'step', y: 'norm', stroke: theme.series[0], strokeWidth: 2 }),
         Plot.dot(hist, { x: 'step', y: 'norm', fill: theme.series[0], r: 3 }),

@@ -6,13 +6,14 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/worker/jobs/subspace';
+import { backendLine } from '../lib/backend-line';
+import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/api/subspace';
 import { D, progressText, runSchema, shareOfD } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
+import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'intrinsic-run';
-const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (WASM)', cpu: 'CPU (plain JavaScript)' };
 
 class IntrinsicRun extends HTMLElement {
   private state!: StateStore<typeof runSchema>;
@@ -23,6 +24,8 @@ class IntrinsicRun extends HTMLElement {
   /** Steps the worker's network has taken, and the (d, seed) it was made with. */
   private step = 0;
   private key: string | null = null;
+  /** Train and Reset run one at a time, in the order asked (see cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -40,7 +43,7 @@ class IntrinsicRun extends HTMLElement {
       }
     });
     this.showDims();
-    this.button('train').addEventListener('click', () => void this.train());
+    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
     this.button('pause').addEventListener('click', () => this.togglePause());
     this.button('stop').addEventListener('click', () => this.job?.stop());
     this.button('reset').addEventListener('click', () => void this.reset());
@@ -48,7 +51,7 @@ class IntrinsicRun extends HTMLElement {
     this.sync();
     whenNear(this, () => {
       engine().backend.then(
-        (b) => (this.out('backend').value = BACKENDS[b.name] ?? b.name),
+        (b) => (this.out('backend').value = backendLine(b)),
         (e: Error) => showMessage(this, 'engine', e.message, 'error'),
       );
     });
@@ -86,8 +89,8 @@ class IntrinsicRun extends HTMLElement {
     else clearMessage(this, 'busy');
   }
 
-  private async train(): Promise<void> {
-    if (this.job || this.starting) return;
+  private async train(current: () => boolean): Promise<void> {
+    if (this.job || this.starting || !current()) return;
     if (!claim(SESSION)) return this.sync();
     this.starting = true;
     clearMessage(this, 'run');
@@ -102,9 +105,10 @@ class IntrinsicRun extends HTMLElement {
     this.out('accuracy').value = '—';
     this.out('summary').value = `Training θ_d (${formatInt(d)} numbers) from step ${formatInt(this.step)}…`;
     try {
-      this.job = engine().run<SubspaceResult, SubspaceEvent>('subspace.train', params, (e) => {
+      this.job = engine().run('subspace.train', params, (e) => {
         if (e.kind === 'step') {
           this.step = e.step;
+          this.out('step').value = formatInt(e.step);
           bar.value = e.step;
           this.out('progress').value = this.userPaused ? `Paused at step ${formatInt(e.step)} of ${formatInt(e.steps)}` : progressText(e.step, e.steps, e.msPerStep);
           this.out('loss').value = formatNumber(e.loss, 3);
@@ -119,15 +123,17 @@ class IntrinsicRun extends HTMLElement {
       if (this.autoPaused) this.job.pause();
       const r = await this.job.done;
       this.step = r.step;
+      this.out('step').value = formatInt(r.step);
       bar.value = r.step;
       this.out('progress').value = r.step < target ? `Stopped at step ${formatInt(r.step)} of ${formatInt(target)}` : `Done: ${formatInt(r.step)} steps`;
       this.out('accuracy').value = formatPercent(r.accuracy, 1);
       this.out('summary').value = `After ${formatInt(r.step)} steps in a ${formatInt(r.d)}-dimensional random subspace (${shareOfD(r.d)} of D): ${formatPercent(r.accuracy, 1)} test accuracy.`;
       document.dispatchEvent(new CustomEvent<RunResultDetail>(RUN_RESULT_EVENT, { detail: { d: r.d, steps: r.step, seed, accuracy: r.accuracy } }));
     } catch (e) {
-      const err = e as Error;
-      if (err.name !== 'JobStopped') {
-        showMessage(this, 'run', `${err.message} Reset to start again.`, 'error');
+      const text = trainingFailure(e as Error);
+      if (text) {
+        console.warn('subspace.train failed:', e);
+        showMessage(this, 'run', text, 'error');
         this.out('progress').value = 'Stopped by an error';
       }
     } finally {
@@ -156,9 +162,11 @@ class IntrinsicRun extends HTMLElement {
     else this.job.pause();
   }
 
-  private async reset(): Promise<void> {
-    this.job?.stop();
-    while (this.job || this.starting) await new Promise((r) => setTimeout(r, 20));
+  private reset(): Promise<void> {
+    return this.actions.reset(() => this.job?.stop(), () => this.forget());
+  }
+
+  private async forget(): Promise<void> {
     try {
       await engine().run('subspace.reset', { session: SESSION, what: 'run' }).done;
     } catch (e) {
@@ -166,6 +174,7 @@ class IntrinsicRun extends HTMLElement {
       return;
     }
     this.step = 0;
+    this.out('step').value = '0';
     this.key = null;
     clearMessage(this, 'run');
     const bar = this.querySelector<HTMLProgressElement>('progress[data-role="bar"]')!;

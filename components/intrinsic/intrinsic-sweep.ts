@@ -4,13 +4,13 @@
 // runs from <intrinsic-run> as they finish.
 import { defineState, bindInput, type StateStore } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
-import { formatInt, formatPercent } from '../lib/format';
+import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { onVisibilityChange, whenNear } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/subspace';
-import { readD90, type SweepPoint } from '../../src/engine/subspace/readout';
+import type { SweepParams, SweepResult } from '../../src/api/subspace';
+import { readD90, type SweepPoint } from '../../src/core/intrinsic';
 import sweep from '../../src/generated/intrinsic-sweep.json';
-import { SWEEP_LISTS, listText, sweepProgressText, sweepSchema, type SweepList } from './logic';
+import { SWEEP_LISTS, listText, logCrossing, sweepProgressText, sweepSchema, type SweepList } from './logic';
 import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
 import { drawSweep, type ChartData } from './sweep-chart';
@@ -127,13 +127,14 @@ class IntrinsicSweep extends HTMLElement {
       return;
     }
     const r = readD90(b.points, b.baseline);
+    const crossing = logCrossing(b.points, r);
     b.threshold = r.threshold;
     b.d90 = r.firstReaching;
     this.out('threshold').value = formatPercent(r.threshold, 1);
     this.out('d90').value = r.firstReaching === null
       ? `not reached (largest d so far: ${formatInt(Math.max(...b.points.map((p) => p.d)))})`
-      : r.interpolated === null ? formatInt(r.firstReaching)
-        : `${formatInt(r.firstReaching)} (crossing near ${formatInt(r.interpolated)})`;
+      : crossing === null ? formatInt(r.firstReaching)
+        : `${formatInt(r.firstReaching)} (crossing near ${formatInt(crossing)})`;
   }
 
   private async run(): Promise<void> {
@@ -153,12 +154,14 @@ class IntrinsicSweep extends HTMLElement {
     this.redraw();
     let msPerStep = 0;
     try {
-      this.job = engine().run<SweepResult, SweepEvent>('subspace.sweep', params, (e) => {
+      this.job = engine().run('subspace.sweep', params, (e) => {
         if (e.kind === 'start') {
+          this.out('loss').value = '—';
           bar.value = e.index * steps;
           this.out('progress').value = sweepProgressText(e.index, e.total, 0, steps, msPerStep);
         } else if (e.kind === 'step') {
           msPerStep = e.msPerStep;
+          if (Number.isFinite(e.loss)) this.out('loss').value = formatNumber(e.loss, 3);
           bar.value = e.index * steps + e.step;
           this.out('progress').value = sweepProgressText(e.index, e.total, e.step, steps, msPerStep);
         } else {
@@ -207,6 +210,7 @@ class IntrinsicSweep extends HTMLElement {
     clearMessage(this, 'run');
     this.data.browser = { points: [], baseline: null, threshold: null, d90: null };
     this.data.singles = [];
+    this.out('loss').value = '—';
     const bar = this.querySelector<HTMLProgressElement>('progress[data-role="bar"]')!;
     bar.value = 0;
     this.out('progress').value = 'Your sweep has not run yet.';

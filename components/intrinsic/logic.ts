@@ -1,7 +1,7 @@
 // Pure helpers for the /intrinsic-dimension/ cells: URL schemas, the sweep's
 // d lists, progress text. No DOM, so they are unit-tested in Node.
-import { baseParamCount } from '../../src/engine/params';
-import { PAPER_FC_SIZES } from '../../src/engine/subspace/readout';
+import { baseParamCount } from '../../src/core/params';
+import { PAPER_FC_SIZES, type D90, type SweepPoint } from '../../src/core/intrinsic';
 import { DASH, formatInt, formatNumber, formatPercent } from '../lib/format';
 
 /** Parameters of the 784-200-200-10 network: 199,210. */
@@ -68,4 +68,19 @@ export function sweepProgressText(index: number, total: number, step: number, st
   const remaining = (total - index) * steps - step;
   const base = `Run ${formatInt(index + 1)} of ${formatInt(total)}, ${label}: step ${formatInt(step)} of ${formatInt(steps)}`;
   return msPerStep > 0 ? `${base} · ${left(remaining * msPerStep)} in the sweep` : base;
+}
+
+/**
+ * Where the chart's line crosses the 90 % threshold. The chart's d axis is logarithmic, so its
+ * straight segments are straight in log d, and the crossing is read in log d too (a straight line
+ * in d would put it elsewhere than the line the reader sees). Null where readD90 has no crossing.
+ */
+export function logCrossing(points: readonly SweepPoint[], r: D90): number | null {
+  if (r.firstReaching === null || r.interpolated === null) return null;
+  const sorted = [...points].filter((p) => Number.isFinite(p.accuracy) && p.d > 0).sort((a, b) => a.d - b.d);
+  const i = sorted.findIndex((p) => p.d === r.firstReaching);
+  if (i <= 0) return r.interpolated;
+  const [a, b] = [sorted[i - 1], sorted[i]];
+  const t = (r.threshold - a.accuracy) / (b.accuracy - a.accuracy);
+  return Math.exp(Math.log(a.d) + t * (Math.log(b.d) - Math.log(a.d)));
 }

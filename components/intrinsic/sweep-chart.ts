@@ -2,7 +2,7 @@
 // sweep, and the reader's single runs, each with its 90 % line and d₉₀ mark.
 import { renderPlot } from '../lib/plot';
 import { formatInt, formatPercent } from '../lib/format';
-import type { SweepPoint } from '../../src/engine/subspace/readout';
+import type { SweepPoint } from '../../src/core/intrinsic';
 
 export interface Series {
   points: SweepPoint[];

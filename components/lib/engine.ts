@@ -2,13 +2,13 @@
 // first use (so tfjs is only downloaded when a live cell actually computes);
 // every cell starts jobs on it and gets a handle to follow and control them.
 //
-//   const job = engine().run<TrainResult, TrainEvent>('lora.train', params, (e) => draw(e));
+//   const job = engine().run('lora.train', params, (e) => draw(e));   // params, e and the result typed by the name
 //   pauseButton.onclick = () => job.pause();
 //   const result = await job.done;          // rejects with .name 'JobStopped', 'TrainingDiverged', …
 //
 // `?backend=wasm|webgl|webgpu|cpu` in the page URL overrides the automatic choice.
-import type { BackendInfo, BackendName } from '../../src/engine/backend';
-import type { FromWorker, JobControl, ToWorker } from '../../src/worker/protocol';
+import type { BackendInfo, BackendName, FromWorker, JobControl, ToWorker } from '../../src/api/protocol';
+import type { JobEvent, JobName, JobParams, JobResult } from '../../src/api/jobs';
 
 export interface JobHandle<R> {
   readonly id: number;
@@ -58,9 +58,10 @@ class Engine {
     this.worker.postMessage(m, transfer);
   }
 
-  run<R, E = unknown>(job: string, params: unknown, onEvent?: (e: E) => void, transfer: Transferable[] = []): JobHandle<R> {
+  /** Starts a job; its parameters, events and result are the contract's for that name (src/api/jobs.ts). */
+  run<N extends JobName>(job: N, params: JobParams<N>, onEvent?: (e: JobEvent<N>) => void, transfer: Transferable[] = []): JobHandle<JobResult<N>> {
     const id = this.nextId++;
-    const done = new Promise<R>((resolve, reject) => {
+    const done = new Promise<JobResult<N>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent: onEvent as (e: unknown) => void });
     });
     this.post({ type: 'start', id, job, params }, transfer);
@@ -70,9 +71,20 @@ class Engine {
 }
 
 let instance: Engine | null = null;
+const backendListeners: ((b: BackendInfo) => void)[] = [];
 /** The page's engine (created on first call). */
 export function engine(): Engine {
-  return (instance ??= new Engine());
+  if (!instance) {
+    instance = new Engine();
+    for (const cb of backendListeners.splice(0)) instance.backend.then(cb, () => {});
+  }
+  return instance;
+}
+
+/** Call `cb` with the backend once some cell has started the engine (this does not start it). */
+export function onEngineBackend(cb: (b: BackendInfo) => void): void {
+  if (instance) instance.backend.then(cb, () => {});
+  else backendListeners.push(cb);
 }
 
 export type { Engine };

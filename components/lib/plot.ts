@@ -26,6 +26,9 @@ export function themeColors(el: Element = document.documentElement): PlotTheme {
   };
 }
 
+/** How much larger charts are drawn in presentation mode (components/classroom/present.ts). */
+const PRESENT_ZOOM = 1.5;
+
 const active = new WeakMap<HTMLElement, () => void>();
 const generation = new WeakMap<HTMLElement, number>();
 
@@ -46,10 +49,14 @@ export async function renderPlot(
   container.classList.add('plot-container');
   let lastWidth = -1;
   const draw = (force: boolean) => {
-    const width = Math.max(240, Math.floor(container.clientWidth));
+    // In presentation mode the prose is set large; a chart drawn at the container's full width
+    // would keep its 10 px labels. It is drawn narrower and enlarged to the same width instead.
+    const zoom = document.documentElement.classList.contains('presenting') ? PRESENT_ZOOM : 1;
+    const width = Math.max(240, Math.floor(container.clientWidth / zoom));
     if (!force && width === lastWidth) return;
     lastWidth = width;
     const el = build(Plot, { width, theme: themeColors(container) });
+    if (zoom !== 1) el.style.zoom = String(zoom);
     // The whole figure is one image with one name; Plot's per-mark labels on <g>
     // elements are not permitted ARIA there (axe: aria-prohibited-attr).
     el.querySelectorAll('[aria-label], [aria-description]').forEach((n) => {
@@ -75,10 +82,12 @@ export async function renderPlot(
   ro.observe(container);
   const onTheme = () => draw(true);
   document.addEventListener('themechange', onTheme);
+  document.addEventListener('presentchange', onTheme);
   const dispose = () => {
     ro.disconnect();
     cancelAnimationFrame(frame);
     document.removeEventListener('themechange', onTheme);
+    document.removeEventListener('presentchange', onTheme);
     active.delete(container);
   };
   active.set(container, dispose);

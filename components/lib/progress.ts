@@ -4,7 +4,7 @@
 //   const progress = createProgress(cell.querySelector('[data-role="progress"]')!, {
 //     label: 'Training', unit: 'step', onCancel: () => job.stop(),
 //   });
-//   const job = engine().run<R, E>('lora.train', params, (e) => progress.update(e.step, total));
+//   const job = engine().run('lora.train', params, (e) => progress.update(e.step, total));
 //   try { await job.done; progress.finish('Trained 200 steps.'); }
 //   catch (err) { progress.finish(err.name === 'JobStopped' ? 'Cancelled.' : 'Failed: …'); }
 //

@@ -3,8 +3,9 @@
 // a bad one is refused with the engine's reason.
 import { clearMessage, showMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatPercent } from '../lib/format';
+import { SCORED_ON } from './format';
 import { engine } from '../lib/engine';
-import type { SlotSummary } from '../../src/worker/jobs/merge';
+import type { SlotSummary } from '../../src/api/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
 import { COLUMNS, SESSION, adapterFileName, type AdapterSlot, type Column } from './settings';
 import { onSlots, refreshSlots, useSlot } from './switch-client';
@@ -40,10 +41,10 @@ class AdapterFiles extends HTMLElement {
       if (!slot) return;
       save.disabled = true;
       try {
-        const r = await engine().run<{ bytes: Uint8Array; task: string; rank: number; steps: number }>('merge.save', { session: SESSION, slot }).done;
+        const r = await engine().run('merge.save', { session: SESSION, slot }).done;
         if (this.url) URL.revokeObjectURL(this.url);
         this.url = URL.createObjectURL(new Blob([new Uint8Array(r.bytes)], { type: 'application/octet-stream' }));
-        const name = adapterFileName(r.task, r.rank, r.steps);
+        const name = adapterFileName(r.task ?? 'adapter', r.rank, r.steps ?? 0);
         const a = Object.assign(document.createElement('a'), { href: this.url, download: name, textContent: `Download ${name}` });
         out('link').replaceChildren(a, ` (${formatBytes(r.bytes.length)})`);
         out('adapter-bytes').value = `${formatInt(r.bytes.length)} bytes`;
@@ -55,24 +56,34 @@ class AdapterFiles extends HTMLElement {
       }
     });
 
+    const loadMessages = this.querySelector<HTMLElement>('[data-role="load-messages"]')!;
+    const loadError = (text: string | null) => {
+      if (text === null) return loadMessages.replaceChildren();
+      const p = document.createElement('p');
+      p.className = 'cell-msg';
+      p.dataset.key = 'load';
+      p.dataset.tone = 'error';
+      p.textContent = text;
+      loadMessages.replaceChildren(p);
+    };
     file.addEventListener('change', async () => {
       const f = file.files?.[0];
       if (!f) return;
-      clearMessage(this, 'load');
+      loadError(null);
       out('loaded').value = `reading ${f.name}…`;
       out('loaded-scores').value = '—';
       try {
         if (f.size > 50_000_000) throw new Error(`${f.name} is ${formatBytes(f.size)}: far too large for an adapter of this network.`);
         const bytes = new Uint8Array(await f.arrayBuffer());
-        const info = await engine().run<SlotSummary & { bytes: number }>('merge.load', { session: SESSION, bytes, name: f.name }).done;
-        out('loaded').value = `${f.name}: ${info.task ? `trained on ${TASK_LABEL[info.task].toLowerCase()}` : 'task not named in the file'}, rank ${info.rank}, ${formatInt(info.params)} parameters, ${formatInt(info.bytes)} bytes.`;
+        const info = await engine().run('merge.load', { session: SESSION, bytes, name: f.name }).done;
+        out('loaded').value = `${f.name}: ${info.task ? `trained on ${SCORED_ON[info.task as keyof typeof SCORED_ON] ?? info.task}` : 'task not named in the file'}, rank ${info.rank}, ${formatInt(info.params)} parameters, ${formatInt(info.bytes)} bytes.`;
         await refreshSlots();
         const used = await useSlot('uploaded');
         out('loaded-scores').value = COLUMNS.map((c) => `${COL[c]} ${formatPercent(used.row[c] ?? NaN, 1)}`).join(' · ');
       } catch (e) {
         const err = e as Error;
         out('loaded').value = `${f.name} was not loaded.`;
-        showMessage(this, 'load', err.name === 'AdapterFileError' ? `${f.name}: ${err.message}` : `Could not load ${f.name}: ${err.message}`, 'error');
+        loadError(err.name === 'AdapterFileError' ? `${f.name}: ${err.message}` : `Could not load ${f.name}: ${err.message}`);
       } finally {
         file.value = '';
       }

@@ -4,9 +4,11 @@
 import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatMs, formatPercent } from '../lib/format';
-import type { LatencyEvent, LatencyResult, Timing } from '../../src/worker/jobs/merge';
+import type { Timing } from '../../src/api/merge';
 import { Runner } from '../which-rank/runner';
-import { backendLabel, formatDiff } from './format';
+import { backendLabel, formatDiff, signedVsBase } from './format';
+import { backendLine } from '../lib/backend-line';
+import { engine } from '../lib/engine';
 
 const schema = {
   steps: { kind: 'enum', options: ['25', '50', '100', '200'], default: '50', label: 'Training steps' },
@@ -36,7 +38,7 @@ class MergeLatency extends HTMLElement {
       bar.max = steps + 2 * repeats;
       bar.value = 0;
       out('progress').value = 'Starting…';
-      const outcome = await runner.run<LatencyResult, LatencyEvent>('merge.latency', { session: 'merge-latency', task: 'rotated', steps, repeats, seed: state.get('seed') }, (e) => {
+      const outcome = await runner.run('merge.latency', { session: 'merge-latency', task: 'rotated', steps, repeats, seed: state.get('seed') }, (e) => {
         if (e.kind === 'step') {
           bar.value = e.step;
           out('progress').value = `Training: step ${e.step} of ${e.steps}`;
@@ -58,22 +60,19 @@ class MergeLatency extends HTMLElement {
         for (const m of ['base', 'unmerged', 'merged'] as const) {
           const x: Timing = t[m];
           out(m, row).value = formatMs(x.median);
-          const vsBase = m === 'base' ? '' : ` · ${signed(x.median / t.base.median - 1)}`;
+          const vsBase = m === 'base' ? '' : ` · ${signedVsBase(x.median / t.base.median - 1)}`;
           row.querySelector<HTMLElement>(`[data-spread="${m}"]`)!.textContent = `spread ${formatMs(x.q1).replace(/ m?s$/, '')}–${formatMs(x.q3)}${vsBase}`;
         }
       }
       out('diff').value = formatDiff(r.check.mergedVsUnmerged);
       out('restored').value = formatDiff(r.check.restoredWeights);
       out('score').value = `${formatPercent(r.score.unmerged, 1)} / ${formatPercent(r.score.merged, 1)}`;
-      out('backend').value = backendLabel(r.backend);
+      // The page's engine, with its thread count (the timings depend on it); the job's own name if they differ.
+      const info = await engine().backend.catch(() => null);
+      out('backend').value = info && info.name === r.backend ? backendLine(info) : backendLabel(r.backend);
     });
   }
 }
 
-/** +12% / −3% relative to the base. */
-function signed(x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  return `${x >= 0 ? '+' : '−'}${formatPercent(Math.abs(x), 0)} vs base`;
-}
 
 if (!customElements.get('merge-latency')) customElements.define('merge-latency', MergeLatency);

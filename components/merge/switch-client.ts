@@ -3,7 +3,7 @@
 // cell and every change of adapters is announced on `document`, so the matrix
 // fills whichever cell started the work.
 import { engine } from '../lib/engine';
-import type { SlotSummary, SwitchEvent } from '../../src/worker/jobs/merge';
+import type { SlotSummary } from '../../src/api/merge';
 import { ADAPTERS_EVENT, SESSION, type AdapterSlot, type Column } from './settings';
 
 export const CELL_EVENT = 'lora-switch-cell';
@@ -16,7 +16,7 @@ const announce = <T>(name: string, detail: T) => document.dispatchEvent(new Cust
 
 /** Swap a slot's adapters into the shared base and evaluate every column. */
 export async function useSlot(slot: AdapterSlot): Promise<UseResult> {
-  const r = await engine().run<UseResult, SwitchEvent>('merge.use', { session: SESSION, slot }, (e) => {
+  const r = await engine().run('merge.use', { session: SESSION, slot }, (e) => {
     if (e.kind === 'cell') announce<CellDetail>(CELL_EVENT, { row: e.row, column: e.column, value: e.value });
   }).done;
   announce<UseResult>(ACTIVE_EVENT, r);
@@ -25,7 +25,7 @@ export async function useSlot(slot: AdapterSlot): Promise<UseResult> {
 
 /** Ask the worker which adapters the session holds, and tell every cell. */
 export async function refreshSlots(): Promise<SlotSummary[]> {
-  const slots = await engine().run<SlotSummary[]>('merge.list', { session: SESSION }).done;
+  const slots = await engine().run('merge.list', { session: SESSION }).done;
   announce<SlotSummary[]>(ADAPTERS_EVENT, slots);
   return slots;
 }

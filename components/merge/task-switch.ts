@@ -3,11 +3,11 @@
 import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatPercent } from '../lib/format';
-import { formatSwapMs } from './format';
+import { SCORED_ON, formatSwapMs, trainedText } from './format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
-import type { TaskId } from '../../src/engine/data';
-import type { SlotSummary, SwitchEvent } from '../../src/worker/jobs/merge';
+import type { TaskId } from '../../src/core/tasks';
+import type { SlotSummary } from '../../src/api/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
 import { Runner } from '../which-rank/runner';
 import { SESSION, SWITCH_STEP_CHOICES, SWITCH_TASKS, type AdapterSlot } from './settings';
@@ -52,7 +52,7 @@ class TaskSwitch extends HTMLElement {
       for (const r of radios) r.checked = r.value === slot;
       this.querySelectorAll('tr[data-row]').forEach((tr) => tr.classList.toggle('active', (tr as HTMLElement).dataset.row === slot));
       const task = slot === 'none' || slot === 'uploaded' ? null : slot;
-      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatSwapMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${TASK_LABEL[task].toLowerCase()}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
+      inUse.value = `${SLOT_NAME[slot]} (swapped in ${formatSwapMs(swapMs)})${task ? `: ${formatPercent(scores[task] ?? NaN, 1)} on ${SCORED_ON[task]}` : `: ${formatPercent(scores.original ?? NaN, 1)} on plain digits`}.`;
     });
     onSlots((slots: SlotSummary[]) => {
       const have = new Set<string>(['none', ...slots.map((s) => s.slot)]);
@@ -82,7 +82,7 @@ class TaskSwitch extends HTMLElement {
       bar.value = 0;
       for (const [i, task] of tasks.entries()) {
         clearRow(task);
-        const outcome = await runner.run<SlotSummary, SwitchEvent>('merge.train', { session: SESSION, task, steps, seed: state.get('seed') }, (e) => {
+        const outcome = await runner.run('merge.train', { session: SESSION, task, steps, seed: state.get('seed') }, (e) => {
           if (e.kind !== 'step') return;
           bar.value = i * steps + e.step;
           progress.value = `Adapter ${i + 1} of ${tasks.length} (${TASK_LABEL[task]}): step ${e.step} of ${steps}`;
@@ -97,7 +97,7 @@ class TaskSwitch extends HTMLElement {
         await use(task);
       }
       bar.value = bar.max;
-      progress.value = `Done: ${tasks.map((t) => TASK_LABEL[t]).join(', ')} trained for ${steps} steps each.`;
+      progress.value = trainedText(tasks.map((t) => TASK_LABEL[t]), steps);
     };
     for (const b of trainButtons) {
       b.addEventListener('click', () => void train(b.dataset.train === 'all' ? SWITCH_TASKS : [b.dataset.train as TaskId]));

@@ -5,7 +5,7 @@ import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
 import { engine, type JobHandle } from '../lib/engine';
 import { whenNear } from '../lib/onscreen';
-import type { TaskEvaluation, TrainParams, TrainResult } from '../../src/worker/jobs/lora';
+import type { TaskEvaluation, TrainParams, TrainResult } from '../../src/api/lora';
 import { compareSchema } from './train-state';
 import { scoreLabel, type TaskName } from './train-logic';
 import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
@@ -69,7 +69,7 @@ class MlpCompare extends HTMLElement {
   private async showBase(task: TaskName): Promise<TaskEvaluation | null> {
     for (const col of ['full', 'lora'] as const) for (const row of ['trainable', 'ms', 'bytes', 'score', 'accuracy']) this.cell(row, col).textContent = '—';
     try {
-      const base = await engine().run<TaskEvaluation>('lora.evaluate', { session: `${OWNER}-base`, task }).done;
+      const base = await engine().run('lora.evaluate', { session: `${OWNER}-base`, task }).done;
       this.fill('base', base);
       return base;
     } catch (e) {
@@ -102,7 +102,7 @@ class MlpCompare extends HTMLElement {
           learningRate: 0.001, steps: v.steps, seed: v.seed, evalEvery: 0,
         };
         progress.value = `${name}: starting…`;
-        this.job = engine().run<TrainResult, { kind: string; step?: number }>('lora.train', params, (e) => {
+        this.job = engine().run('lora.train', params, (e) => {
           if (e.kind === 'step') progress.value = `${name}: step ${formatInt(e.step ?? 0)} of ${formatInt(v.steps)}`;
         });
         const r = await this.job.done;

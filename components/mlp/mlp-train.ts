@@ -5,20 +5,16 @@ import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear, onVisibilityChange } from '../lib/onscreen';
 import { engine, type JobHandle } from '../lib/engine';
-import type { TaskEvaluation, TrainEvent, TrainParams, TrainResult } from '../../src/worker/jobs/lora';
+import type { TaskEvaluation, TrainEvent, TrainResult } from '../../src/api/lora';
 import { trainSchema } from './train-state';
-import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, type TaskName } from './train-logic';
+import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, trainParams, type TaskName } from './train-logic';
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
 import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
-import { backendName } from './backend-name';
+import { median } from '../../src/core/stats';
+import { backendLine, backendNote } from '../lib/backend-line';
+import { CellActions } from '../lib/cell-actions';
 
 const SESSION = 'mlp-train';
-
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 class MlpTrain extends HTMLElement {
   private state!: StateStore<typeof trainSchema>;
@@ -45,6 +41,8 @@ class MlpTrain extends HTMLElement {
   /** The step the current (or last) run was heading for. */
   private target = 0;
   private frame = 0;
+  /** Train, Step and Reset run one at a time, in the order asked (see cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'engine', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -65,7 +63,7 @@ class MlpTrain extends HTMLElement {
     });
     this.out('rank').value = String(state.get('rank'));
     this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(this.task)}`;
-    this.button('train').addEventListener('click', () => void this.train(state.get('steps'), evalEveryFor(state.get('steps'))));
+    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(state.get('steps'), evalEveryFor(state.get('steps')), current)));
     this.button('step').addEventListener('click', () => void this.singleStep());
     this.button('pause').addEventListener('click', () => this.togglePause());
     this.button('reset').addEventListener('click', () => void this.reset());
@@ -92,8 +90,8 @@ class MlpTrain extends HTMLElement {
     this.started = true;
     engine().backend.then(
       (b) => {
-        this.out('backend').value = backendName(b.name);
-        this.querySelector('[data-role="backend-why"]')!.textContent = b.reason;
+        this.out('backend').value = backendLine(b);
+        this.querySelector('[data-role="backend-why"]')!.textContent = backendNote(b);
       },
       (e: Error) => showMessage(this, 'engine', e.message, 'error'),
     );
@@ -104,7 +102,7 @@ class MlpTrain extends HTMLElement {
   private async baseEval(task: TaskName): Promise<TaskEvaluation> {
     let e = this.base.get(task);
     if (!e) {
-      e = await engine().run<TaskEvaluation>('lora.evaluate', { session: `${SESSION}-base`, task }).done;
+      e = await engine().run('lora.evaluate', { session: `${SESSION}-base`, task }).done;
       this.base.set(task, e);
     }
     return e;
@@ -144,8 +142,8 @@ class MlpTrain extends HTMLElement {
   }
 
   /** Trains `extra` more steps (a new run if the settings changed since the last one). */
-  private async train(extra: number, evalEvery: number): Promise<void> {
-    if (this.job || this.starting || this.diverged) return;
+  private async train(extra: number, evalEvery: number, current: () => boolean): Promise<void> {
+    if (this.job || this.starting || this.diverged || !current()) return;
     const s = this.settings();
     if (!s.layers.length) {
       showMessage(this, 'run', 'Choose at least one layer to adapt.', 'error');
@@ -175,11 +173,8 @@ class MlpTrain extends HTMLElement {
         this.nowStep = 0;
         this.key = key;
       }
-      const params: TrainParams = {
-        session: SESSION, task: s.task, mode: 'lora', layers: s.layers.map((l) => Number(l) - 1),
-        rank: s.rank, alpha: s.alpha, learningRate: s.lr, steps: target, seed: s.seed, evalEvery,
-      };
-      this.job = engine().run<TrainResult, TrainEvent>('lora.train', params, (e) => this.onEvent(e));
+      if (!current()) return; // a Reset was pressed meanwhile: it runs next
+      this.job = engine().run('lora.train', trainParams(s, SESSION, target, evalEvery), (e) => this.onEvent(e));
       this.starting = false;
       this.syncButtons();
       const r = await this.job.done;
@@ -192,6 +187,7 @@ class MlpTrain extends HTMLElement {
     } catch (e) {
       const err = e as Error;
       if (err.name !== 'JobStopped') {
+        console.warn('lora.train failed:', err);
         const f = failureText(err);
         showMessage(this, 'run', f.text, 'error');
         if (f.mustReset) this.diverged = true;
@@ -226,15 +222,10 @@ class MlpTrain extends HTMLElement {
     this.frame = requestAnimationFrame(() => this.render());
   }
 
-  private async singleStep(): Promise<void> {
-    if (this.job) {
-      // Paused mid-run: end that run where it is, then take one more step.
-      const job = this.job;
-      job.stop();
-      await job.done.catch(() => undefined);
-      while (this.job) await new Promise((r) => setTimeout(r, 10));
-    }
-    await this.train(1, 0);
+  private singleStep(): void {
+    // Paused mid-run: end that run where it is, then (queued behind it) take one more step.
+    this.job?.stop();
+    this.actions.train((current) => this.train(1, 0, current), true);
   }
 
   private togglePause(): void {
@@ -267,12 +258,11 @@ class MlpTrain extends HTMLElement {
     this.render();
   }
 
-  private async reset(): Promise<void> {
-    if (this.job) {
-      const job = this.job;
-      job.stop();
-      await job.done.catch(() => undefined);
-    }
+  private reset(): Promise<void> {
+    return this.actions.reset(() => this.job?.stop(), () => this.forget());
+  }
+
+  private async forget(): Promise<void> {
     try {
       await engine().run('lora.reset', { session: SESSION }).done;
     } catch (e) {
@@ -305,7 +295,7 @@ class MlpTrain extends HTMLElement {
     clearMessage(this, 'adapter');
     try {
       const task = this.task;
-      this.now = await engine().run<TaskEvaluation>('lora.evaluate', { session: SESSION, task, adapter: on }).done;
+      this.now = await engine().run('lora.evaluate', { session: SESSION, task, adapter: on }).done;
       this.nowKind = on ? 'trained' : 'off';
       this.render();
     } catch (e) {

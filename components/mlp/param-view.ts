@@ -2,7 +2,7 @@
 // (W₀ ∈ R^{d×k}, B ∈ R^{d×r}, A ∈ R^{r×k}), adapter sizes, totals and fp32 training
 // memory for LoRA and for full fine-tuning. DOM-free and tfjs-free, so the same
 // strings are rendered on the server (before any script runs) and on every change.
-import { paramSummary, layerShapes } from '../../src/engine/params';
+import { paramSummary, layerShapes } from '../../src/core/params';
 import { formatBytes, formatInt, formatPercent, formatRatio } from '../lib/format';
 
 export interface LayerRow {
@@ -63,8 +63,8 @@ export function paramView(sizes: readonly number[], layers1: readonly number[], 
     adapter: formatInt(s.adapter),
     total: formatInt(s.total),
     trainable: s.adapter === 0
-      ? 'nothing: no layer has an adapter'
-      : `${formatPercent(s.trainablePercent / 100)} of ${formatInt(s.total)}`,
+      ? 'nothing, since no layer has an adapter.'
+      : `${formatPercent(s.trainablePercent / 100)} of the adapted model’s ${formatInt(s.total)} parameters.`,
     memory: [
       row('Frozen weights', frozen, 0),
       row('Trained weights', lora.trained, full.trained),

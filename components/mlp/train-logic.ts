@@ -1,8 +1,11 @@
 // DOM-free pieces of the training cell: which settings make a run, how often to
 // measure accuracy, and the sentences that sum up a per-digit change.
 import { formatPercent } from '../lib/format';
+import { runKey as trainRunKey, type TrainParams } from '../../src/api/lora';
+import { trainingFailure } from '../lib/cell-actions';
 
-export type TaskName = 'fours' | 'rotated' | 'inverted';
+export type { TaskId as TaskName } from '../../src/core/tasks';
+import type { TaskId as TaskName } from '../../src/core/tasks';
 
 export interface RunSettings {
   task: TaskName;
@@ -13,9 +16,16 @@ export interface RunSettings {
   seed: number;
 }
 
-/** Two settings with the same key continue the same run; anything else starts a new one. */
-export const runKey = (s: RunSettings) =>
-  JSON.stringify([s.task, s.rank, s.alpha, s.lr, [...s.layers].sort(), s.seed]);
+/** The `lora.train` job for these settings, training until `steps` steps in all. */
+export function trainParams(s: RunSettings, session: string, steps: number, evalEvery: number): TrainParams {
+  return {
+    session, task: s.task, mode: 'lora', layers: s.layers.map((l) => Number(l) - 1),
+    rank: s.rank, alpha: s.alpha, learningRate: s.lr, steps, seed: s.seed, evalEvery,
+  };
+}
+
+/** Two settings with the same key continue the same run; anything else starts a new one (the job's own key). */
+export const runKey = (s: RunSettings) => trainRunKey(trainParams(s, '', 0, 0));
 
 /** About eight accuracy measurements per run (each costs one pass over the 1,000 test digits). */
 export function evalEveryFor(steps: number): number {
@@ -53,8 +63,7 @@ export function changeSummary(task: TaskName, base: Snapshot, now: Snapshot): st
   return `${parts.join('; ')}.`;
 }
 
-/** The words for a failed job; a run that diverged can only be reset. */
+/** The words for a failed job (never tfjs's own message); a run that diverged can only be reset. */
 export function failureText(err: { name?: string; message?: string }): { text: string; mustReset: boolean } {
-  if (err.name === 'TrainingDiverged') return { text: `${err.message} Press Reset to start again.`, mustReset: true };
-  return { text: err.message || 'The engine reported an error.', mustReset: false };
+  return { text: trainingFailure(err) ?? 'Stopped.', mustReset: err.name === 'TrainingDiverged' };
 }

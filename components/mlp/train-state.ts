@@ -1,7 +1,8 @@
 // URL state of the training cell (prefix "mt") and of the comparison cell (prefix "mc").
 import type { Schema } from '../lib/state';
 
-export const TASK_OPTIONS = ['fours', 'rotated', 'inverted'] as const;
+export { TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
+import { TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
 
 export const trainSchema = {
   task: { kind: 'enum', options: TASK_OPTIONS, default: 'fours', label: 'Task' },

@@ -5,9 +5,10 @@ import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear, onVisibilityChange } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
-import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/worker/jobs/qlora';
+import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/api/qlora';
 import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
-import { groupSizesFor } from '../../src/engine/qaLoraGroups';
+import { groupSizesFor } from '../../src/core/quant/qalora';
+import { requantSentence, signedPoints } from './compare-text';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 import { formatSmall } from '../qlora/format-small';
 
@@ -102,12 +103,12 @@ class QaLoraCompare extends HTMLElement {
     };
     const progress = this.querySelector<HTMLProgressElement>('progress')!;
     progress.max = 2 * v.steps;
-    this.job = engine().run<CompareResult, CompareEvent>('qlora.compare', params, (e) => this.onEvent(e, params));
+    this.job = engine().run('qlora.compare', params, (e) => this.onEvent(e, params));
     this.sync();
     try {
       const r = await this.job.done;
       const drop = r.lora.beforeMerge.score - r.lora.afterMerge.score;
-      this.out('status').value = `Done. Re-quantizing changed the LoRA model’s score by ${signedPoints(-drop)}; `
+      this.out('status').value = `Done. ${requantSentence(-drop)}; `
         + `QA-LoRA’s merged model scores ${formatPercent(r.qalora.afterMerge.score)}, exactly as before merging, with every weight still on the INT${params.bits} grid.`;
     } catch (e) {
       const err = e as Error;
@@ -170,11 +171,5 @@ function scoreText(s: Score): string {
   return formatPercent(s.score);
 }
 
-/** A change in accuracy in percentage points: “+1.2 points”, “−0.3 points”, “no change”. */
-function signedPoints(delta: number): string {
-  const pts = Math.round(delta * 1000) / 10;
-  if (pts === 0) return 'no change';
-  return `${pts > 0 ? '+' : '−'}${Math.abs(pts).toFixed(1)} points`;
-}
 
 if (!customElements.get('qalora-compare')) customElements.define('qalora-compare', QaLoraCompare);

@@ -5,10 +5,11 @@ import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from '..
 import { whenNear, onVisibilityChange } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
-import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/worker/jobs/qlora';
+import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/api/qlora';
 import { TASK_OPTIONS, QLORA_BASE } from './settings';
-import { qloraMemory } from './memory';
+import { qloraMemory } from '../../src/core/quant/memory';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
+import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'qlora-train';
 const SIZES = [784, 1000, 2000, 10];
@@ -41,6 +42,8 @@ class QloraTrain extends HTMLElement {
   private points: Point[] = [];
   private start: { fp32: Score; nf4: Score } | null = null;
   private near = false;
+  /** Train and Reset (and a setting's change) run one at a time, in the order asked (see cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'engine', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -55,7 +58,7 @@ class QloraTrain extends HTMLElement {
       this.showMemory();
       if (changed.some((k) => k !== 'steps')) void this.discard();
     });
-    this.button('train').addEventListener('click', () => void this.train());
+    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
     this.button('pause').addEventListener('click', () => this.togglePause());
     this.button('reset').addEventListener('click', () => void this.discard());
     onBusyChange(() => this.sync());
@@ -102,7 +105,7 @@ class QloraTrain extends HTMLElement {
     const task = this.state.get('task') as Task;
     this.querySelector('[data-role="score-name"]')!.textContent = SCORE_NAME[task];
     try {
-      const r = await engine().run<{ fp32: Score; nf4: Score; now: Score | null; step: number }>('qlora.evaluate', { session: SESSION, task }).done;
+      const r = await engine().run('qlora.evaluate', { session: SESSION, task }).done;
       if (task !== this.state.get('task')) return;
       this.start = r;
       this.out('fp32').value = formatPercent(r.fp32.score);
@@ -118,20 +121,23 @@ class QloraTrain extends HTMLElement {
     }
   }
 
-  private async train(): Promise<void> {
+  /** Queued by `actions`; `current()` is false once a Reset was pressed after this Train. */
+  private async train(current: () => boolean): Promise<void> {
     if (this.job) return;
+    if (!this.start) await this.showStart();
+    if (!current()) return;
     if (!claim(SESSION)) {
       showMessage(this, 'run', BUSY_MESSAGE);
       return;
     }
     clearMessage(this, 'run');
+    // Read after every await above: the target counts from the step the worker's run is really at.
     const v = this.state.values();
     const params: QloraTrainParams = {
       session: SESSION, task: v.task as Task, rank: v.rank, seed: v.seed,
       steps: this.step + v.steps, evalEvery: Math.max(10, Math.round(v.steps / 5)),
     };
-    if (!this.start) await this.showStart();
-    this.job = engine().run<QloraResult, QloraEvent>('qlora.train', params, (e) => this.onEvent(e));
+    this.job = engine().run('qlora.train', params, (e) => this.onEvent(e));
     this.paused = false;
     this.sync();
     try {
@@ -142,8 +148,11 @@ class QloraTrain extends HTMLElement {
       this.out('measured').value = `Measured in tfjs for this run: ${formatBytes(m.tfjsRunBytes)} for ${formatInt(m.adapterParams)} adapter parameters and Adam’s two moments, `
         + `next to the ${formatBytes(m.baseWeights)} of stored NF4 weights. Within each step tfjs also holds the dequantized fp32 weight matrices (${formatBytes(m.transientBytes)}) from the forward pass until the backward pass has used them, and frees them when the step ends.`;
     } catch (e) {
-      const err = e as Error;
-      if (err.name !== 'JobStopped') showMessage(this, 'run', err.name === 'TrainingDiverged' ? `${err.message}` : `Training failed: ${err.message}`, 'error');
+      const text = trainingFailure(e as Error);
+      if (text) {
+        console.warn('qlora.train failed:', e);
+        showMessage(this, 'run', text, 'error');
+      }
     } finally {
       this.job = null;
       this.paused = this.autoPaused = false;
@@ -188,25 +197,23 @@ class QloraTrain extends HTMLElement {
     this.sync();
   }
 
-  /** Reset, or a setting changed: stop any run and forget the adapters. */
-  private async discard(): Promise<void> {
-    const hadRun = this.step > 0 || this.job !== null;
-    if (this.job) {
-      const job = this.job;
-      job.stop();
-      await job.done.catch(() => undefined);
-    }
+  /** Reset, or a setting changed: stop any run and forget the adapters, after any Train queued before. */
+  private discard(): Promise<void> {
+    return this.actions.reset(() => this.job?.stop(), () => this.forget());
+  }
+
+  private async forget(): Promise<void> {
     this.step = 0;
+    clearMessage(this, 'run');
     this.points = [];
     this.out('step').value = '0';
     this.out('ms').value = '—';
     this.out('measured').value = 'After training, this line reports what tfjs actually allocated for the run.';
-    if (hadRun) {
-      try {
-        await engine().run('qlora.reset', { session: SESSION }).done;
-      } catch (e) {
-        showMessage(this, 'engine', (e as Error).message, 'error');
-      }
+    // Always: a run stopped before its first step still left a model in the worker's session.
+    try {
+      await engine().run('qlora.reset', { session: SESSION }).done;
+    } catch (e) {
+      showMessage(this, 'engine', (e as Error).message, 'error');
     }
     this.start = null;
     if (this.near) await this.showStart();

@@ -5,7 +5,7 @@ import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
-import type { SweepCell, SweepEvent, SweepParams, SweepResult } from '../../src/worker/jobs/qlora';
+import type { SweepCell, SweepParams, SweepResult } from '../../src/api/qlora';
 import { FORMAT_OPTIONS, SWEEP_BLOCKS, blockValue } from './settings';
 import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
 
@@ -66,7 +66,7 @@ class QuantAccuracy extends HTMLElement {
     const progress = this.querySelector<HTMLProgressElement>('progress')!;
     const params: SweepParams = { formats: [...FORMAT_OPTIONS], blocks: SWEEP_BLOCKS.map(blockValue), doubleQuant: dq };
     status.value = 'Loading the base and the test digits…';
-    this.job = engine().run<SweepResult, SweepEvent>('qlora.sweep', params, (e) => {
+    this.job = engine().run('qlora.sweep', params, (e) => {
       if (e.kind === 'fp32') {
         this.out('output[data-role="fp32"]').value = `${formatPercent(e.accuracy)} of ${formatInt(e.n)}`;
       } else {

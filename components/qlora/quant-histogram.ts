@@ -2,11 +2,11 @@
 import { defineState, bindInput } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatNumber, formatPercent, formatRatio } from '../lib/format';
-import { formatSigned, formatSmall } from './format-small';
+import { bitsPerWeightText, formatSigned, formatSmall } from './format-small';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine } from '../lib/engine';
-import type { LayerResult } from '../../src/worker/jobs/qlora';
+import type { LayerResult } from '../../src/api/qlora';
 import { BLOCK_OPTIONS, FORMAT_OPTIONS, blockValue, type BlockOption } from './settings';
 
 const schema = {
@@ -42,7 +42,7 @@ class QuantHistogram extends HTMLElement {
     status.value = 'Quantizing…';
     status.classList.add('pending');
     try {
-      const r = await engine().run<LayerResult>('qlora.layer', { layer: Number(v.layer) - 1, format: v.format, blockSize: blockValue(v.block) }).done;
+      const r = await engine().run('qlora.layer', { layer: Number(v.layer) - 1, format: v.format, blockSize: blockValue(v.block) }).done;
       if (seq !== this.seq) return; // a newer setting is on its way
       clearMessage(this, 'engine');
       this.show(r);
@@ -60,8 +60,8 @@ class QuantHistogram extends HTMLElement {
     this.out('max').value = formatSmall(r.error.maxAbs);
     this.out('rel').value = formatPercent(r.error.relativeFrobenius, 2);
     this.out('blocks').value = `${formatInt(r.blocks)} of ${formatInt(r.blockSize)} weights; median absmax ${formatSmall(r.absmax.median)}`;
-    this.out('bits').value = `${formatNumber(r.storage.plain.bitsPerParameter, 4)} (${r.format === 'INT8' ? 8 : 4} + ${formatNumber(r.storage.plain.constantBitsPerParameter, 4)} for constants)`;
-    this.out('bits-dq').value = `${formatNumber(r.storage.dq.bitsPerParameter, 4)} (constants ${formatNumber(r.storage.dq.constantBitsPerParameter, 4)})`;
+    this.out('bits').value = bitsPerWeightText(r.storage.plain);
+    this.out('bits-dq').value = bitsPerWeightText(r.storage.dq);
     this.out('fp32').value = formatBytes(r.model.fp32Bytes);
     this.out('size').value = `${formatBytes(r.model.plainBytes)}, or ${formatBytes(r.model.dqBytes)} with double quantization (${formatRatio(r.model.fp32Bytes / r.model.dqBytes)} smaller)`;
     this.out('levels').value = r.levels.length > 20

@@ -1,10 +1,12 @@
-// Settings shared by the /qlora/ and /qa-lora/ cells and their worker jobs (plain data, no tfjs).
-import type { TaskId } from '../../src/engine/data';
+// Settings of the /qlora/ and /qa-lora/ cells (plain data, no tfjs). What the worker's jobs also use is
+// defined in src/core (tasks, learning rates, α, data types) and src/api/qlora.ts (QLoRA's base), and
+// re-exported here.
+export { ALPHA, LEARNING_RATE, TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
+export { QLORA_BASE } from '../../src/api/qlora';
+import { QUANT_FORMAT_IDS } from '../../src/core/quant/dtypes';
 
-export const TASK_OPTIONS = ['fours', 'rotated', 'inverted'] as const satisfies readonly TaskId[];
-
-/** The data types the histogram and accuracy cells offer (names as in src/engine/quantizedBase). */
-export const FORMAT_OPTIONS = ['NF4', 'FP4', 'INT4', 'INT8'] as const;
+/** The data types the histogram and accuracy cells offer (src/core/quant/dtypes.ts). */
+export const FORMAT_OPTIONS = QUANT_FORMAT_IDS;
 export type FormatOption = (typeof FORMAT_OPTIONS)[number];
 
 /** Block sizes: powers of two from 16 to 4096, or one block for the whole matrix. */
@@ -14,18 +16,6 @@ export const blockValue = (b: BlockOption): number | 'tensor' => (b === 'tensor'
 
 /** The accuracy table's columns. */
 export const SWEEP_BLOCKS = ['64', '256', '1024', '4096', 'tensor'] as const satisfies readonly BlockOption[];
-
-/**
- * Adam learning rates per task (as the /which-rank/ cells use): "fix the 4s" trains on 4s
- * only and at a larger rate soon calls every digit a 4, so it gets a gentle one.
- */
-export const LEARNING_RATE: Record<TaskId, number> = { fours: 1e-4, rotated: 2e-3, inverted: 2e-3 };
-
-/** α is held fixed while the rank varies (scale α/r), as in the LoRA paper. */
-export const ALPHA = 8;
-
-/** QLoRA's base: NF4, blocks of 64, double quantization (Dettmers et al. 2023). */
-export const QLORA_BASE = { format: 'NF4', blockSize: 64, doubleQuant: true } as const;
 
 /** QA-LoRA group-size targets; each layer uses the largest divisor of its input size not above it. */
 export const GROUP_TARGETS = ['8', '16', '32', '64', '128'] as const;

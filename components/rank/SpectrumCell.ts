@@ -6,8 +6,8 @@ import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { engine } from '../lib/engine';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
-import { lowRankErrors, numericalRank, rankRApproximation } from '../../src/math/eigen';
-import type { DigitSpectrum, WeightSpectrum } from '../../src/worker/jobs/spectrum';
+import { lowRankErrors, numericalRank, rankRApproximation } from '../../src/core/eigen';
+import type { DigitSpectrum } from '../../src/api/spectrum';
 import { SPECTRUM_MATRICES, spectrumSchema, type SpectrumMatrix } from './SpectrumState';
 
 interface Loaded {
@@ -80,16 +80,16 @@ class SpectrumCell extends HTMLElement {
       if (!p) {
         const m = matrix();
         p = m.id === 'digit'
-          ? engine().run<DigitSpectrum>('spectrum.digit', { index: state.get('digit') }).done.then((d) => {
+          ? engine().run('spectrum.digit', { index: state.get('digit') }).done.then((d) => {
             const floor = d.sigma[0] * 1e-7;
             const rank = numericalRank(d.sigma, floor);
             return {
               key, matrix: m, sigma: d.sigma, errors: lowRankErrors(d.sigma), digit: d, floor, rank,
-              note: `Test digit no. ${d.index}, a ${d.label}, has rank ${rank}`
+              note: `Test digit no. ${d.index}, ${d.label === 8 ? 'an' : 'a'} ${d.label}, has rank ${rank}`
                 + `${rank < 28 ? `: the other ${28 - rank} singular values are 0 up to rounding` : ''}.`,
             };
           })
-          : engine().run<WeightSpectrum>('spectrum.weights', { layer: m.layer }).done.then((w) => ({
+          : engine().run('spectrum.weights', { layer: m.layer }).done.then((w) => ({
             key, matrix: m, sigma: w.sigma, errors: lowRankErrors(w.sigma),
             floor: w.sigma[0] * 1e-3, rank: numericalRank(w.sigma, w.sigma[0] * 1e-3),
             note: `W₀ of layer ${w.layer + 1} is ${formatInt(w.d)}×${formatInt(w.k)}: ${formatInt(w.sigma.length)} singular values, `
@@ -158,9 +158,10 @@ function drawSpectrum(el: HTMLElement, data: Loaded, r: number) {
   const label = `Singular values σ₁ … σ${pts.length} on a log scale, from ${formatNumber(pts[0].s, 3)} down to ${formatNumber(pts[pts.length - 1].s, 4)}`
     + `${zeros ? `; ${zeros} more are 0 up to rounding and not drawn` : ''}; the first ${r} are kept.`;
   return renderPlot(el, (Plot, { width, theme }) => Plot.plot({
-    width: Math.min(width, 520), height: 240, marginLeft: 55,
+    width: Math.min(width, 760), height: 260, marginLeft: 64,
     x: { label: 'i', ...(data.sigma.length > 100 ? { type: 'log' } : { domain: [0, data.sigma.length + 1] }) },
-    y: { type: 'log', label: 'singular value σᵢ', grid: true, ticks: 5 },
+    // Plain decimals ('~g': 0.01, 0.0001): SI prefixes ("10m", "100µ") read as units here.
+    y: { type: 'log', label: 'singular value σᵢ', grid: true, ticks: 5, tickFormat: '~g' },
     color: { domain: ['kept', 'dropped'], range: [theme.series[0], theme.muted], legend: true },
     marks: [
       Plot.dot(pts, { x: 'i', y: 's', fill: 'kept', r: pts.length > 100 ? 1.5 : 3 }),
@@ -173,7 +174,7 @@ function drawErrors(el: HTMLElement, data: Loaded, r: number) {
   const pts = Array.from(data.errors, (e, rr) => ({ r: rr, e }));
   const label = `Relative error of the best rank-r approximation against r: 100% at r = 0, ${formatPercent(data.errors[r], 2)} at r = ${r}, 0 at r = ${pts.length - 1}.`;
   return renderPlot(el, (Plot, { width, theme }) => Plot.plot({
-    width: Math.min(width, 520), height: 240, marginLeft: 55,
+    width: Math.min(width, 760), height: 240, marginLeft: 64,
     x: { label: 'rank r' },
     y: { label: 'relative error', domain: [0, 1], grid: true, tickFormat: (v: number) => `${Math.round(v * 100)}%` },
     marks: [

@@ -8,7 +8,7 @@ import { renderRref, renderDependencies } from './matrix-view';
 import { encodeMatrix, decodeMatrix } from './codec';
 import { preset, type PresetName } from './presets';
 
-type Exact = typeof import('../../src/math/exactRank');
+type Exact = typeof import('../../src/core/exactRank');
 
 class MatrixRank extends HTMLElement {
   connectedCallback(): void {
@@ -62,7 +62,9 @@ class MatrixRank extends HTMLElement {
 
     // Initial matrix from the URL, repairing mismatched sizes (with a visible note if the link gave entries).
     const decoded = decodeMatrix(state.get('m'), state.get('rows'), state.get('cols'));
-    const linkHadEntries = new URLSearchParams(location.search).has(paramName(state.prefix, 'm'));
+    // Notes about the link's entries only when they were read (a rejected value shows the default's).
+    const linkEntries = new URLSearchParams(location.search).get(paramName(state.prefix, 'm'));
+    const linkHadEntries = linkEntries !== null && linkEntries === state.get('m');
     showNotes(this, 'url', [...state.notes, ...(linkHadEntries ? decoded.notes : [])]);
     load(decoded.grid);
 
@@ -85,7 +87,7 @@ class MatrixRank extends HTMLElement {
         load(preset(b.dataset.preset as PresetName, state.get('rows'), state.get('cols')));
       }));
 
-    loadWhenNear(this, () => import('../../src/math/exactRank'))
+    loadWhenNear(this, () => import('../../src/core/exactRank'))
       .then((mod) => { exact = mod; compute(); })
       .catch((err) => showMessage(this, 'load', `Could not load the exact arithmetic: ${err}`, 'error'));
   }

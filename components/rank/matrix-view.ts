@@ -1,5 +1,5 @@
 // Read-only views for the rank cell: the RREF table and the list of dependencies.
-import type { RankResult } from '../../src/math/exactRank';
+import type { RankResult } from '../../src/core/exactRank';
 
 type Fmt = (f: RankResult['rref'][number][number]) => string;
 

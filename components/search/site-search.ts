@@ -2,10 +2,14 @@
 // `astro build`) on first use, searches as the reader types, and lists matching
 // chapters with an excerpt and links to the matching sections.
 // ArrowDown moves from the box into the results; Escape closes them.
-export {};
+import { answersQuery } from './relevance';
+
 interface PagefindResult {
   url: string;
   excerpt: string;
+  /** The page's indexed text; `locations` are word indices into it (split on white space). */
+  content?: string;
+  locations?: number[];
   meta: { title?: string };
   sub_results?: { url: string; title: string; excerpt: string }[];
 }
@@ -79,9 +83,12 @@ async function search(query: string): Promise<void> {
   }
   const found = await pf.debouncedSearch(q, {}, 150);
   if (found === null || input?.value.trim() !== q) return; // a newer search replaced this one
-  const data = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
-  list.replaceChildren(...data.map(item));
-  const n = found.results.length;
+  // Pagefind's loose matches ("banana" → the "BA" of ΔW = BA) are dropped: see relevance.ts.
+  const all = await Promise.all(found.results.map((r) => r.data()));
+  if (input?.value.trim() !== q) return;
+  const data = all.filter((r) => answersQuery(q, r.content ?? '', r.locations ?? []));
+  list.replaceChildren(...data.slice(0, MAX_RESULTS).map(item));
+  const n = data.length;
   statusEl.textContent = n === 0 ? `No chapter mentions “${q}”.`
     : `${n} ${n === 1 ? 'chapter matches' : 'chapters match'} “${q}”.`;
 }

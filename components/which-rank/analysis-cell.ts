@@ -2,7 +2,8 @@
 // controls, Run/Pause/Stop with a progress bar, and one job per run.
 import { defineState, bindInput, type StateStore } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
-import type { AnalysisEvent, AnalysisParams } from '../../src/worker/jobs/whichrank';
+import type { AnalysisParams } from '../../src/api/whichrank';
+import type { JobEvent, JobResult } from '../../src/api/jobs';
 import { analysisParams, analysisSchema, trainProgressText } from './analysis-state';
 import { Runner } from './runner';
 
@@ -12,7 +13,7 @@ export interface AnalysisCell {
   progress: HTMLOutputElement;
 }
 
-export function setupAnalysisCell<R>(cell: HTMLElement, job: string, onResult: (r: R, p: AnalysisParams) => void, onChange: () => void): AnalysisCell {
+export function setupAnalysisCell<N extends 'whichrank.subspace' | 'whichrank.deltaw'>(cell: HTMLElement, job: N, onResult: (r: JobResult<N>, p: AnalysisParams) => void, onChange: () => void): AnalysisCell {
   const state = defineState(analysisSchema, { prefix: cell.dataset.prefix });
   showNotes(cell, 'url', state.notes);
   for (const el of cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
@@ -36,7 +37,7 @@ export function setupAnalysisCell<R>(cell: HTMLElement, job: string, onResult: (
     bar.value = 0;
     progress.value = 'Starting…';
     let trained = 0;
-    const outcome = await runner.run<R, AnalysisEvent>(job, p, (e) => {
+    const outcome = await runner.run(job, p, (e: JobEvent<'whichrank.subspace'>) => {
       trained = Math.max(trained, e.index + 1);
       bar.max = e.total * e.steps;
       bar.value = e.index * e.steps + e.step;

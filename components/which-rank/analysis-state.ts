@@ -1,8 +1,8 @@
 // Settings shared by the subspace and ΔW-vs-W cells: both train their adapters in
 // one worker session, so adapters one cell trained are reused by the other
 // when the task, layer, steps and seed agree.
-import type { TaskId } from '../../src/engine/data';
-import type { AnalysisEvent, AnalysisParams } from '../../src/worker/jobs/whichrank';
+import type { TaskId } from '../../src/core/tasks';
+import type { AnalysisEvent, AnalysisParams } from '../../src/api/whichrank';
 
 export const ANALYSIS_SESSION = 'which-rank-analysis';
 

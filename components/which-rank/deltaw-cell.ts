@@ -1,7 +1,7 @@
 // <deltaw-cell>: trains (or reuses) r = 4 and r = 64 adapters on one layer and
 // measures how ΔW relates to the frozen W (the LoRA paper's §7.3).
 import { formatNumber, formatPercent, formatRatio } from '../lib/format';
-import type { DeltaWResult } from '../../src/worker/jobs/whichrank';
+import type { DeltaWResult } from '../../src/api/whichrank';
 import { setupAnalysisCell } from './analysis-cell';
 
 const fmt = (x: number) => formatNumber(x, x < 1 ? 3 : 2);
@@ -37,7 +37,7 @@ class DeltaWCell extends HTMLElement {
       out('wNorm')!.value = r ? fmt(r.wNorm) : '—';
       out('reading')!.value = r ? reading(r) : '';
     };
-    setupAnalysisCell<DeltaWResult>(this, 'whichrank.deltaw', (r) => show(r), () => show(null));
+    setupAnalysisCell(this, 'whichrank.deltaw', (r) => show(r), () => show(null));
   }
 }
 

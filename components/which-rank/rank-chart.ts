@@ -4,7 +4,7 @@
 // dashed line for the accuracy on all ten digits.
 import { renderPlot } from '../lib/plot';
 import { formatPercent } from '../lib/format';
-import type { TaskId } from '../../src/engine/data';
+import type { TaskId } from '../../src/core/tasks';
 import { SWEEP_RANKS } from './settings';
 import { SCORE_LABEL, TASK_LABEL, type SweepPoint } from './sweep-logic';
 

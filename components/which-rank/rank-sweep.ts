@@ -6,17 +6,16 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
-import type { TaskId } from '../../src/engine/data';
-import type { RunResult, SweepEvent } from '../../src/worker/jobs/whichrank';
+import { TASK_IDS, type TaskId } from '../../src/core/tasks';
+import type { RunResult } from '../../src/api/whichrank';
 import { SWEEP_RANKS, STEP_CHOICES } from './settings';
 import { TASK_LABEL, progressText, rankPoints, rankSweepRuns, saturationRank } from './sweep-logic';
 import { drawRankCharts, type Baseline } from './rank-chart';
 import { Runner } from './runner';
 
-const TASKS = ['fours', 'rotated', 'inverted'] as const;
 const schema = {
   ranks: { kind: 'set', options: SWEEP_RANKS.map(String), default: SWEEP_RANKS.map(String), label: 'Ranks' },
-  tasks: { kind: 'set', options: TASKS, default: ['fours', 'rotated'], label: 'Tasks' },
+  tasks: { kind: 'set', options: TASK_IDS, default: ['fours', 'rotated'], label: 'Tasks' },
   steps: { kind: 'enum', options: STEP_CHOICES.map(String), default: '100', label: 'Steps per run' },
   seed: { kind: 'int', min: 0, max: 9999, default: 1, label: 'Seed' },
 } as const;
@@ -68,7 +67,7 @@ class RankSweep extends HTMLElement {
       for (const task of tasks()) {
         if (this.baselines.has(task)) continue;
         try {
-          this.baselines.set(task, await engine().run<Baseline>('whichrank.baseline', { task }).done);
+          this.baselines.set(task, await engine().run('whichrank.baseline', { task }).done);
         } catch (e) {
           showMessage(this, 'baseline', `Could not measure the base model: ${(e as Error).message}`, 'error');
           return;
@@ -89,7 +88,7 @@ class RankSweep extends HTMLElement {
       if (!runs.length) return showMessage(this, 'run', 'Every chosen point is already on the chart. Change the steps or the seed to measure new ones.');
       bar.max = runs.length * steps();
       bar.value = 0;
-      const outcome = await runner.run<RunResult[], SweepEvent>('whichrank.sweep', { session: 'rank-sweep', runs, steps: steps(), seed }, (e) => {
+      const outcome = await runner.run('whichrank.sweep', { session: 'rank-sweep', runs, steps: steps(), seed }, (e) => {
         const run = runs[e.index];
         const what = `${TASK_LABEL[run.task]}, r = ${run.rank}`;
         if (e.kind === 'start') out('progress').value = progressText(e.index, e.total, what, 0, steps());

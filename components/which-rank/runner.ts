@@ -2,6 +2,7 @@
 // buttons follow the job, the cell's inputs are locked while it runs, and the
 // job pauses by itself while the cell is off screen (or the tab hidden).
 import { engine, type JobHandle } from '../lib/engine';
+import type { JobEvent, JobName, JobParams, JobResult } from '../../src/api/jobs';
 import { onVisibilityChange } from '../lib/onscreen';
 
 export interface RunnerParts {
@@ -46,9 +47,9 @@ export class Runner {
   }
 
   /** Starts a job (one at a time); resolves with its outcome, never rejects. */
-  async run<R, E>(job: string, params: unknown, onEvent: (e: E) => void): Promise<Outcome<R>> {
+  async run<N extends JobName>(job: N, params: JobParams<N>, onEvent: (e: JobEvent<N>) => void): Promise<Outcome<JobResult<N>>> {
     if (this.job) return { ok: false, stopped: false, error: new Error('Another run of this cell is still going.') };
-    const handle = engine().run<R, E>(job, params, onEvent);
+    const handle = engine().run(job, params, onEvent);
     this.job = handle as JobHandle<unknown>;
     if (this.offscreen) handle.pause();
     this.sync();

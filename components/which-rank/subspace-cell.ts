@@ -3,7 +3,7 @@
 import { formatNumber, formatPercent } from '../lib/format';
 import { renderPlot } from '../lib/plot';
 import { showMessage } from '../lib/messages';
-import type { SubspaceResult } from '../../src/worker/jobs/whichrank';
+import type { SubspaceResult } from '../../src/api/whichrank';
 import { setupAnalysisCell } from './analysis-cell';
 
 const phi = (grid: number[], cols: number, i: number, j: number) => grid[(i - 1) * cols + (j - 1)];
@@ -52,7 +52,7 @@ class SubspaceCell extends HTMLElement {
         heatmap(slot('random'), r.random, r.large, r.large, 'Two random subspaces'),
       ]).catch((e: Error) => showMessage(this, 'chart', `The heatmaps could not be drawn: ${e.message}`, 'error'));
     };
-    setupAnalysisCell<SubspaceResult>(this, 'whichrank.subspace', (r) => show(r), () => {
+    setupAnalysisCell(this, 'whichrank.subspace', (r) => show(r), () => {
       if (this.last) show(null);
     });
   }

@@ -1,11 +1,11 @@
 // DOM-free logic of the two sweep cells: which runs to start, how to describe
 // progress, and the rows the charts and tables draw.
-import type { TaskId } from '../../src/engine/data';
-import type { RunResult, SweepRun } from '../../src/worker/jobs/whichrank';
-import { rankForBudget, budgetOf, type BudgetChoice } from '../../src/engine/analysis/budget';
+import { TASK_LABEL, type TaskId } from '../../src/core/tasks';
+import type { RunResult, SweepRun } from '../../src/api/whichrank';
+import { rankForBudget, budgetOf, type BudgetChoice } from '../../src/core/analysis/budget';
 import { RANK_SWEEP_LAYERS, TARGETS } from './settings';
 
-export const TASK_LABEL: Record<TaskId, string> = { fours: 'Fix the 4s', rotated: 'Rotated digits', inverted: 'Inverted digits' };
+export { TASK_LABEL };
 /** What a task's score measures, for axis labels and tables. */
 export const SCORE_LABEL: Record<TaskId, string> = { fours: 'accuracy on 4s', rotated: 'accuracy', inverted: 'accuracy' };
 

@@ -7,14 +7,14 @@ import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
 import { renderPlot } from '../lib/plot';
 import baseFacts from '../../src/generated/base-model.json';
-import type { TaskId } from '../../src/engine/data';
-import type { RunResult, SweepEvent } from '../../src/worker/jobs/whichrank';
+import { TASK_IDS, type TaskId } from '../../src/core/tasks';
+import type { RunResult } from '../../src/api/whichrank';
 import { STEP_CHOICES } from './settings';
 import { SCORE_LABEL, TASK_LABEL, progressText, targetRows, type TargetRow } from './sweep-logic';
 import { Runner } from './runner';
 
 const schema = {
-  task: { kind: 'enum', options: ['fours', 'rotated', 'inverted'], default: 'rotated', label: 'Task' },
+  task: { kind: 'enum', options: TASK_IDS, default: 'rotated', label: 'Task' },
   budget: { kind: 'enum', options: ['1', '2', '4', '8'], default: '4', label: 'Budget rank' },
   steps: { kind: 'enum', options: STEP_CHOICES.map(String), default: '100', label: 'Steps per run' },
   seed: { kind: 'int', min: 0, max: 9999, default: 1, label: 'Seed' },
@@ -73,7 +73,7 @@ class TargetSweep extends HTMLElement {
       const runs = todo.map((r) => ({ key: r.key, task, layers: r.choice.layers, rank: r.choice.rank }));
       bar.max = runs.length * steps;
       bar.value = 0;
-      const outcome = await runner.run<RunResult[], SweepEvent>('whichrank.sweep', { session: 'target-sweep', runs, steps, seed }, (e) => {
+      const outcome = await runner.run('whichrank.sweep', { session: 'target-sweep', runs, steps, seed }, (e) => {
         const what = `${todo[e.index].label.toLowerCase()}, r = ${todo[e.index].choice.rank}`;
         if (e.kind === 'start') progress.value = progressText(e.index, e.total, what, 0, steps);
         else if (e.kind === 'step') {
@@ -105,7 +105,7 @@ class TargetSweep extends HTMLElement {
   private async loadBaseline(task: TaskId, then: () => void): Promise<void> {
     if (this.baselines.has(task)) return;
     try {
-      const b = await engine().run<{ score: number }>('whichrank.baseline', { task }).done;
+      const b = await engine().run('whichrank.baseline', { task }).done;
       this.baselines.set(task, b.score);
       then();
     } catch (e) {

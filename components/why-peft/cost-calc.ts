@@ -29,7 +29,7 @@ class CostCalc extends HTMLElement {
       q<HTMLFieldSetElement>('[data-role="mats"]').hidden = v.kind !== 'transformer';
       q<HTMLFieldSetElement>('[data-role="layers"]').hidden = v.kind !== 'mlp';
       set(q('[data-role="r"]'), String(state.get('r')));
-      set(q('[data-role="ntasks"]'), String(state.get('tasks')));
+      set(q('[data-role="tasks-label"]'), v.tasksLabel);
       set(q('[data-role="shape"]'), v.shape);
       set(q('[data-role="source"]'), v.source);
       set(q('[data-role="reduction"]'), v.reduction);
@@ -40,6 +40,8 @@ class CostCalc extends HTMLElement {
       }
       if (v.problem) showMessage(this, 'selection', v.problem, 'error');
       else clearMessage(this, 'selection');
+      if (v.rankNote) showMessage(this, 'rank', v.rankNote);
+      else clearMessage(this, 'rank');
       if (near) void drawChart(q('[data-role="chart"]'), v);
     };
     state.subscribe(update);

@@ -1,5 +1,5 @@
 // URL state of the cost calculator (shared by its markup and its script).
-import { PRESET_IDS } from '../../src/math/peftCost';
+import { PRESET_IDS } from '../../src/core/peftCost';
 
 export const costSchema = {
   model: { kind: 'enum', options: PRESET_IDS, default: 'gpt3', label: 'Model' },

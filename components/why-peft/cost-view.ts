@@ -1,6 +1,6 @@
 // What the cost calculator shows, as text, for given control values. DOM-free, so the
 // Astro markup can render the defaults and the script can update them alike.
-import { costSummary, presetById, toMiB, type AttentionMatrix, type Precision } from '../../src/math/peftCost';
+import { costSummary, presetById, toMiB, type AttentionMatrix, type Precision } from '../../src/core/peftCost';
 import { DASH, formatBytes, formatInt, formatNumber, formatPercent, formatRatio } from '../lib/format';
 
 export interface CostValues { model: string; r: number; mats: string[]; layers: string[]; prec: string; tasks: number }
@@ -12,6 +12,10 @@ export interface CostView {
   shape: string;
   rows: { key: string; full: string; lora: string }[];
   reduction: string;
+  /** The storage row's name: "Storage for 1 task", "Storage for 100 tasks". */
+  tasksLabel: string;
+  /** Set when r is above the rank an adapted d×k matrix can have, min(d, k). */
+  rankNote: string | null;
   /** Numbers for the chart (bytes), or null when nothing is adapted. */
   bars: { what: string; method: 'Full fine-tuning' | 'LoRA'; bytes: number }[] | null;
 }
@@ -55,5 +59,15 @@ export function costView(v: CostValues): CostView {
     { what: 'Adam moments', method: 'Full fine-tuning' as const, bytes: c.adamFullBytes },
     { what: 'Adam moments', method: 'LoRA' as const, bytes: c.adamLoraBytes },
   ];
-  return { kind: preset.kind, problem, source: preset.source, shape, rows, reduction, bars };
+  // A d×k matrix has rank at most min(d, k): a larger r adds r·(d + k) numbers and nothing BA can express.
+  const shapes = preset.kind === 'transformer'
+    ? (empty ? [] : [{ name: 'each adapted matrix', d: preset.dModel, k: preset.dModel }])
+    : v.layers.map((l) => Number(l)).sort((a, b) => a - b).map((l) => ({ name: `layer ${l}`, d: preset.sizes[l], k: preset.sizes[l - 1] }));
+  const over = shapes.filter((m) => v.r > Math.min(m.d, m.k));
+  const rankNote = over.length
+    ? `r = ${formatInt(v.r)} is more than ${over.map((m) => `${m.name} (${formatInt(m.d)}×${formatInt(m.k)}) can use: its rank is at most min(d, k) = ${formatInt(Math.min(m.d, m.k))}`).join('; ')}. `
+      + `Its ΔW = BA still has rank ≤ min(d, k), while the counts below are for r = ${formatInt(v.r)}, r·(d + k) numbers per matrix.`
+    : null;
+  const tasksLabel = `Storage for ${formatInt(v.tasks)} task${v.tasks === 1 ? '' : 's'}`;
+  return { kind: preset.kind, problem, source: preset.source, shape, rows, reduction, tasksLabel, rankNote, bars };
 }

@@ -4,15 +4,15 @@ import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
+import { backendLabel } from '../lib/backend-line';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatMs, formatNumber } from '../lib/format';
-import type { LatencyResult, Variant } from '../../src/worker/jobs/peft';
+import type { LatencyResult, Variant } from '../../src/api/peft';
 
 const BATCHES = [1, 64];
 const NAMES: Record<Variant, string> = {
   base: 'base', adapter: 'bottleneck adapter', lora: 'LoRA, not merged', merged: 'LoRA, merged',
 };
-const BACKENDS: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
 
 const schema = {
   after: { kind: 'enum', options: ['1', '2'], default: '1', label: 'After layer' },
@@ -46,24 +46,27 @@ class LatencyCell extends HTMLElement {
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
     let near = false;
     whenNear(this, () => (near = true));
+    // Results belong to the settings they were measured with: a change (or a new run) clears them,
+    // so a table from another m or layer is never shown as if it were the current one.
+    state.subscribe(() => { if (!this.job) this.clear('Settings changed: press Measure.'); });
 
     runBtn.addEventListener('click', async () => {
       if (this.job) return;
       clearMessage(this, 'error');
       runBtn.disabled = true;
       stopBtn.disabled = false;
-      const backend = engine().backend.then((b) => BACKENDS[b.name] ?? b.name, () => 'an unknown backend');
+      const backend = engine().backend.then((b) => backendLabel(b.name), () => 'an unknown backend');
       let lastBackend = 'this device';
       void backend.then((b) => (lastBackend = b));
-      progress.value = 'Starting the engine…';
+      this.clear('Starting the engine…');
       const v = state.values();
-      this.job = engine().run<LatencyResult, { done: number; total: number }>('peft.latency', {
+      this.job = engine().run('peft.latency', {
         after: Number(v.after) - 1, bottleneck: Number(v.m), batches: BATCHES, samples: v.samples, seed: 1,
       }, (e) => { progress.value = `Measuring on ${lastBackend}: sample ${e.done} of ${e.total}…`; });
       try {
         const r = await this.job.done;
         const name = await backend;
-        progress.value = `Measured on ${name}: ${v.samples} samples per model and batch size, after a warm-up.`;
+        progress.value = `Measured on ${name} with a bottleneck of m = ${v.m} after layer ${v.after}: ${v.samples} samples per model and batch size, after a warm-up.`;
         this.show(r, name, near);
       } catch (e) {
         const err = e as Error;
@@ -79,6 +82,14 @@ class LatencyCell extends HTMLElement {
       }
     });
     stopBtn.addEventListener('click', () => this.job?.stop());
+  }
+
+  /** Empty the table, the summary and the chart. */
+  private clear(status: string): void {
+    for (const el of this.querySelectorAll('tr[data-variant] [data-f]')) el.textContent = el.getAttribute('data-f')!.startsWith('rel') ? '' : '—';
+    this.querySelector<HTMLOutputElement>('[data-role="summary"]')!.value = '';
+    this.querySelector<HTMLElement>('[data-role="chart"]')!.replaceChildren();
+    this.querySelector<HTMLOutputElement>('[data-role="progress"]')!.value = status;
   }
 
   private show(r: LatencyResult, backend: string, drawNow: boolean): void {
@@ -109,10 +120,12 @@ function drawChart(el: HTMLElement, r: LatencyResult) {
   const label = `Every timed sample, in milliseconds per forward pass, for each model at batch 1 and batch 64. Medians: ${r.rows
     .map((row) => `${NAMES[row.variant]} at batch ${row.batch}, ${formatMs(row.medianMs)}`).join('; ')}.`;
   return renderPlot(el, (Plot, { width, theme }) => Plot.plot({
-    width, height: 260, marginLeft: 130,
+    width, height: 260, marginLeft: 130, marginRight: 72, // room for the facet labels "batch 64"
+
     fy: { label: null },
     facet: { data: points, y: 'batch' },
-    x: { type: 'log', label: 'ms per forward pass (log scale)', grid: true },
+    // '~g': 0.4, 2, 10 — milliseconds, not SI prefixes ("400m" would read as 400 ms).
+    x: { type: 'log', label: 'ms per forward pass (log scale)', grid: true, tickFormat: '~g' },
     y: { label: null, domain: Object.values(NAMES) },
     marks: [
       Plot.dot(points, { x: 'ms', y: 'variant', fy: 'batch', stroke: theme.series[0], strokeOpacity: 0.5, r: 2.5 }),

@@ -4,8 +4,8 @@ import { showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { formatInt } from '../lib/format';
-import { prefixBudget } from '../../src/math/peftCost';
-import { prefixSchema, TABLE15_LORA_QV8, TABLE15_PREFIX_EMBED, TRANSFORMERS } from './prefix-state';
+import { prefixBudget } from '../../src/core/peftCost';
+import { fullContextNote, prefixSchema, TABLE15_LORA_QV8, TABLE15_PREFIX_EMBED, TRANSFORMERS } from './prefix-state';
 
 class PrefixBudget extends HTMLElement {
   connectedCallback(): void {
@@ -45,8 +45,8 @@ class PrefixBudget extends HTMLElement {
       q('[data-role="task-bar"]').style.width = `${100 * (1 - b.reservedFraction)}%`;
       q('[data-role="bar"]').setAttribute('aria-label',
         `${formatInt(b.reserved)} of ${formatInt(m.context)} positions hold trainable tokens; ${formatInt(b.task)} are left for the task.`);
-      if (b.task === 0) showNotes(this, 'full', [`No positions are left for the task: ${formatInt(b.reserved)} trainable tokens fill the whole ${formatInt(m.context)}-token context.`]);
-      else showNotes(this, 'full', []);
+      const full = fullContextNote(m.context, state.get('lp'), state.get('li'));
+      showNotes(this, 'full', full ? [full] : []);
       if (near) void drawChart(q('[data-role="chart"]'), m.id === 'gpt3' ? state.get('lp') : null);
     };
     state.subscribe((v, changed) => update(v, changed as string[]));

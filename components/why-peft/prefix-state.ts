@@ -1,5 +1,6 @@
 // URL state of the prefix-tuning token budget cell, and its data.
-import { MODEL_PRESETS, type TransformerPreset } from '../../src/math/peftCost';
+import { MODEL_PRESETS, type TransformerPreset } from '../../src/core/peftCost';
+import { formatInt } from '../lib/format';
 
 export const TRANSFORMERS = MODEL_PRESETS.filter((m): m is TransformerPreset => m.kind === 'transformer');
 
@@ -22,3 +23,15 @@ export const TABLE15_PREFIX_EMBED = [
 ] as const;
 /** Same table: LoRA with W_q, W_v at r = 8 (37.7 M parameters), WikiSQL 73.8 %. */
 export const TABLE15_LORA_QV8 = 73.8;
+
+/**
+ * The note under the bar when no position is left for the task. It counts the same l_p + l_i
+ * tokens as the trainable count d_model·(l_p + l_i) beside it; where they are more than the
+ * context holds, it says so rather than calling the context's length the number of tokens.
+ */
+export function fullContextNote(context: number, lp: number, li: number): string | null {
+  const tokens = lp + li;
+  if (tokens < context) return null;
+  if (tokens === context) return `No positions are left for the task: ${formatInt(tokens)} trainable tokens fill the whole ${formatInt(context)}-token context.`;
+  return `No positions are left for the task: lₚ + lᵢ = ${formatInt(tokens)} trainable tokens are ${formatInt(tokens - context)} more than the ${formatInt(context)}-token context holds.`;
+}

@@ -14,6 +14,8 @@ export interface CliOptions {
   isolated: boolean;
   webgpu: boolean;
   kernels: boolean;
+  dispatches: boolean;
+  gpu: boolean;
 }
 
 export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): CliOptions {
@@ -43,6 +45,8 @@ export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): C
     isolated: argv.includes('--isolated'),
     webgpu: argv.includes('--webgpu'),
     kernels: argv.includes('--kernels'),
+    dispatches: argv.includes('--dispatches'),
+    gpu: argv.includes('--gpu'),
   };
 }
 

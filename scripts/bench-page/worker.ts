@@ -5,11 +5,12 @@
  */
 import { initBackend, tf, type BackendName } from '../../src/engine/index';
 import { runBenchmarks, type BenchOptions } from '../../src/engine/fast/benchmark';
+import { gemmFor, setFastThreads, startFastThreads } from '../../src/engine/fast/gemm';
 
 export interface BenchRequest {
   /** A backend to force, or undefined for what the site picks by itself. */
   prefer?: BackendName;
-  /** WASM threads (needs a cross-origin isolated page); undefined = tfjs's default. */
+  /** Threads for tfjs's WASM kernels and the fast path's products (needs a cross-origin isolated page); undefined = every core. */
   threads?: number;
   opts: Omit<BenchOptions, 'log'>;
 }
@@ -19,11 +20,9 @@ const post = (msg: unknown) => (self as unknown as Worker).postMessage(msg);
 self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const { prefer, threads, opts } = e.data;
   try {
-    if (threads) {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      wasm.setThreadsCount(threads);
-    }
-    const info = await initBackend({ prefer, wasmPath: '/tfjs/' });
+    // initBackend sets tfjs's thread count itself (every core by default, and past tfjs's own cap).
+    const info = await initBackend({ prefer, wasmPath: '/tfjs/', threads });
+    if (threads) setFastThreads(threads);
     let wasmThreads: number | null = null;
     let wasmSimd: boolean | null = null;
     if (info.name === 'wasm') {
@@ -32,9 +31,12 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
       wasmSimd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') as boolean;
     }
     const isolated = (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? false;
-    post({ kind: 'backend', info, wasmThreads, wasmSimd, isolated });
+    // The fast path's helper threads start only when this worker's event loop turns: before the timing.
+    const fast = info.name === 'wasm' ? await startFastThreads(tf.backend()) : null;
+    post({ kind: 'backend', info, wasmThreads, wasmSimd, isolated, fastThreads: fast });
     const result = await runBenchmarks({ ...opts, log: (line) => post({ kind: 'log', line }) });
-    post({ kind: 'done', result, backend: tf.getBackend() });
+    const g = info.name === 'wasm' ? gemmFor(tf.backend()) : null;
+    post({ kind: 'done', result, backend: tf.getBackend(), fastThreadsReady: g?.readyThreads ?? null, threadStats: g?.threadStats() ?? null });
   } catch (err) {
     post({ kind: 'error', message: (err as Error).message ?? String(err) });
   }

@@ -4,12 +4,14 @@
  * 350 GB" at our scale. A file names the base it was trained on, and a file
  * for another base, or one that is damaged, is refused with a reason.
  */
-import { packBinFile, unpackBinFile } from './binfile';
+import { packBinFile, unpackBinFile } from '../core/binfile';
 import { LoraAdapter, type LoraScaling } from './lora';
 import type { BaseModel } from './mlp';
 
 const MAGIC = 'LLAD';
 const FORMAT = 'lora-live-adapter';
+/** The largest α any cell of the site trains with (/alpha-r/ goes up to 2¹⁶); a file asking for more is not one of ours. */
+export const MAX_FILE_ALPHA = 65_536;
 
 export class AdapterFileError extends Error {
   constructor(message: string) {
@@ -63,9 +65,26 @@ export function parseAdapters(bytes: Uint8Array, base: BaseModel): { adapters: (
     throw new AdapterFileError(`This adapter was trained on a different base model (${meta.base.fingerprint}; this page's base is ${base.fingerprint}).`);
   }
   const adapters: (LoraAdapter | null)[] = base.sizes.slice(1).map(() => null);
+  // The whole header is checked, not only what is used: every layer it lists once, with a rank and α
+  // a LoRA adapter can have, and no numbers in the file that the header does not account for.
+  if (!Array.isArray(meta.layers) || !meta.layers.length) throw new AdapterFileError('The file’s header lists no adapter layers.');
+  const listed = new Set<number>();
+  for (const l of meta.layers) {
+    if (!Number.isInteger(l?.layer) || l.layer < 0 || l.layer >= adapters.length) throw new AdapterFileError(`The file names a layer ${Number(l?.layer) + 1} that the base does not have.`);
+    if (listed.has(l.layer)) throw new AdapterFileError(`The file’s header lists layer ${l.layer + 1} twice.`);
+    listed.add(l.layer);
+    const maxRank = Math.min(base.sizes[l.layer], base.sizes[l.layer + 1]);
+    if (!Number.isInteger(l.rank) || l.rank < 1 || l.rank > maxRank) throw new AdapterFileError(`Layer ${l.layer + 1}: rank ${l.rank} is not a whole number from 1 to ${maxRank} (the layer is ${base.sizes[l.layer + 1]}×${base.sizes[l.layer]}).`);
+    if (typeof l.alpha !== 'number' || !Number.isFinite(l.alpha) || l.alpha <= 0 || l.alpha > MAX_FILE_ALPHA) {
+      throw new AdapterFileError(`Layer ${l.layer + 1}: α = ${l.alpha} is outside the range this site trains with (above 0, at most ${MAX_FILE_ALPHA.toLocaleString('en-US')}).`);
+    }
+  }
+  const extra = Object.keys(arrays).filter((name) => !/^[AB]\d+$/.test(name) || !listed.has(Number(name.slice(1))));
+  if (extra.length) {
+    throw new AdapterFileError(`The file holds ${extra.join(', ')}, which its header does not list (it lists layer${listed.size === 1 ? '' : 's'} ${[...listed].map((l) => l + 1).join(', ')}).`);
+  }
   try {
-    for (const l of meta.layers ?? []) {
-      if (!Number.isInteger(l.layer) || l.layer < 0 || l.layer >= adapters.length) throw new AdapterFileError(`The file names a layer ${l.layer + 1} that the base does not have.`);
+    for (const l of meta.layers) {
       const [dIn, dOut] = [base.sizes[l.layer], base.sizes[l.layer + 1]];
       const A = arrays[`A${l.layer}`];
       const B = arrays[`B${l.layer}`];

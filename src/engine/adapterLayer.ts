@@ -10,9 +10,9 @@
  * Stored input-major like the rest of the engine (x·W, no transposes).
  */
 import { tf, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, uniformArray } from './rng';
+import { deriveSeed, mulberry32, uniformArray } from '../core/rng';
 import type { BaseModel } from './mlp';
-import { loraDense } from './lora';
+import { layerLoop, loraDense } from './lora';
 
 export interface BottleneckConfig {
   /** Inserted after this layer's output (0-based); not after the last layer (the logits). */
@@ -84,16 +84,11 @@ export class BottleneckAdapter {
 
 /** Logits of the frozen base with an optional bottleneck adapter after one hidden layer. Call inside tf.tidy. */
 export function forwardWithBottleneck(base: BaseModel, x: Tensor2D, adapter: BottleneckAdapter | null): Tensor2D {
-  let h = x;
-  const last = base.sizes.length - 2;
-  for (let i = 0; i <= last; i++) {
+  return layerLoop(base.sizes.length - 1, x, (i, h, last) => {
     const { kernel, bias } = base.layerTensors(i);
-    h = loraDense(h, kernel, bias, null); // the same dense op the LoRA model uses
-
-    if (i < last) {
-      h = tf.relu(h);
-      if (adapter && adapter.after === i) h = adapter.apply(h);
-    }
-  }
-  return h;
+    const out = loraDense(h, kernel, bias, null); // the same dense op the LoRA model uses
+    if (last) return out;
+    const a = tf.relu(out);
+    return adapter && adapter.after === i ? adapter.apply(a) : a;
+  });
 }

@@ -10,10 +10,10 @@
  * with the same LoraAdapter as the MLP (lora.ts), so W₀ stays frozen and shared.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
+import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
 import { LoraAdapter, type LoraConfig } from './lora';
 import { dense } from './fast/ops';
-import { BOUNDARY, GPT_CONFIG, encodeWords, gptShapes, targetShape, type GptConfig, type LoraTarget } from './gptShapes';
+import { BOUNDARY, GPT_CONFIG, encodeWords, gptShapes, targetShape, type GptConfig, type LoraTarget } from '../core/gpt';
 
 export type GptWeights = Record<string, Float32Array>;
 

@@ -3,29 +3,13 @@
  * summary of how it was trained and the held-out loss of exactly these
  * rounded weights (scripts/pretrain-gpt.ts).
  */
-import { fingerprintBytes, fromFloat16, packBinFile, toFloat16, unpackBinFile } from './binfile';
+import { fingerprintBytes, fromFloat16, packBinFile, toFloat16, unpackBinFile } from '../core/binfile';
 import { Gpt, type GptWeights } from './gpt';
-import { gptShapes, type GptConfig } from './gptShapes';
+import { gptShapes, type GptConfig, type GptMeta } from '../core/gpt';
 
 const MAGIC = 'LLGP';
 
-export interface GptMeta {
-  config: GptConfig;
-  vocab: string;
-  trainedOn: string;
-  steps: number;
-  batchSize: number;
-  seed: number;
-  /** Held-out English words (the split rule in gptShapes.ts), nats per character, measured on the fp16 weights. */
-  heldOutLoss: number;
-  heldOutWords: number;
-  /** The same on the 1,000-word sample the page serves (public/data/words.json). */
-  sampleLoss: number;
-  trainingSeconds: number;
-  backend: string;
-  command: string;
-  [key: string]: unknown;
-}
+export type { GptMeta } from '../core/gpt';
 
 export function packGpt(weights: GptWeights, meta: GptMeta): Uint8Array {
   return packBinFile(MAGIC, meta, gptShapes(meta.config).map((w) => ({ name: w.name, dtype: 'float16' as const, data: toFloat16(weights[w.name]) })));

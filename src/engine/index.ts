@@ -6,14 +6,14 @@
 export { tf } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Variable, Scalar } from './tf';
 export * from './backend';
-export * from './rng';
+export * from '../core/rng';
 export * from './mlp';
 export * from './lora';
-export * from './params';
+export * from '../core/params';
 export * from './data';
 export * from './trainer';
 export * from './merge';
-export * from './binfile';
+export * from '../core/binfile';
 export * from './modelFile';
 export * from './adapterFile';
 export * from './subspace';

@@ -7,31 +7,19 @@
  * input-major like the base (see mlp.ts): `At` = Aᵀ (k×r), `Bt` = Bᵀ (r×d).
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
+import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
 import type { BaseModel } from './mlp';
+import { loraScale, type LoraConfig, type LoraScaling } from '../core/lora';
+
+export { loraScale, type LoraConfig, type LoraInit, type LoraScaling } from '../core/lora';
 import { dense, matMul, type DenseActivation } from './fast/ops';
 
-/** α/r is the LoRA paper's scale; α/√r is rank-stabilised LoRA (Kalajdzievski 2023). */
-export type LoraScaling = 'alpha/r' | 'alpha/sqrt(r)';
 /**
- * 'kaiming-uniform': what loralib and Hugging Face PEFT do by default for A,
- * U(−1/√k, 1/√k). 'gaussian': the paper's text, "random Gaussian"; we use
- * N(0, 1/k) so both have a comparable scale.
+ * What LoRA and QA-LoRA adapters share: a layer's trainable factors Aᵀ (aRows×r) and Bᵀ (r×d), scaled by
+ * s = α/r or α/√r. They differ in what A sees: LoRA's A the layer's k inputs, QA-LoRA's the k/g group
+ * averages (qaLora.ts).
  */
-export type LoraInit = 'kaiming-uniform' | 'gaussian';
-
-export interface LoraConfig {
-  rank: number;
-  alpha: number;
-  scaling?: LoraScaling;
-  init?: LoraInit;
-}
-
-export function loraScale(rank: number, alpha: number, scaling: LoraScaling = 'alpha/r'): number {
-  return scaling === 'alpha/r' ? alpha / rank : alpha / Math.sqrt(rank);
-}
-
-export class LoraAdapter {
+export abstract class LowRankAdapter {
   /** Which layer of the base (0-based). */
   readonly layer: number;
   readonly dIn: number;
@@ -43,13 +31,12 @@ export class LoraAdapter {
   readonly Bt: Variable<tf.Rank.R2>;
   /** A disabled adapter is skipped: the layer computes W₀x + b alone. */
   enabled = true;
-  /** Set while s·BA is folded into the base weights (merge.ts); the forward pass then skips it. */
-  merged = false;
 
-  constructor(layer: number, dIn: number, dOut: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
-    if (!Number.isInteger(cfg.rank) || cfg.rank < 1) throw new Error(`LoRA rank must be a positive integer (got ${cfg.rank}).`);
-    if (!Number.isFinite(cfg.alpha) || cfg.alpha <= 0) throw new Error(`LoRA α must be a positive number (got ${cfg.alpha}).`);
-    if (At.length !== dIn * cfg.rank || Bt.length !== cfg.rank * dOut) throw new Error('LoRA factors do not match the layer shape.');
+  /** `aRows`: how many numbers A reads (k for LoRA, k/g for QA-LoRA); `name` for messages. */
+  protected constructor(name: string, layer: number, dIn: number, dOut: number, aRows: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
+    if (!Number.isInteger(cfg.rank) || cfg.rank < 1) throw new Error(`${name} rank must be a positive integer (got ${cfg.rank}).`);
+    if (!Number.isFinite(cfg.alpha) || cfg.alpha <= 0) throw new Error(`${name} α must be a positive number (got ${cfg.alpha}).`);
+    if (At.length !== aRows * cfg.rank || Bt.length !== cfg.rank * dOut) throw new Error(`${name} factors do not match the layer shape.`);
     this.layer = layer;
     this.dIn = dIn;
     this.dOut = dOut;
@@ -57,9 +44,36 @@ export class LoraAdapter {
     this.alpha = cfg.alpha;
     this.scaling = cfg.scaling ?? 'alpha/r';
     [this.At, this.Bt] = tf.tidy(() => [
-      tf.variable(tf.tensor2d(At, [dIn, cfg.rank])),
+      tf.variable(tf.tensor2d(At, [aRows, cfg.rank])),
       tf.variable(tf.tensor2d(Bt, [cfg.rank, dOut])),
     ]);
+  }
+
+  get scale(): number {
+    return loraScale(this.rank, this.alpha, this.scaling);
+  }
+
+  /** Trainable parameters: r·(aRows + d). */
+  get paramCount(): number {
+    return this.rank * (this.At.shape[0] + this.dOut);
+  }
+
+  variables(): Variable[] {
+    return [this.At, this.Bt];
+  }
+
+  dispose(): void {
+    this.At.dispose();
+    this.Bt.dispose();
+  }
+}
+
+export class LoraAdapter extends LowRankAdapter {
+  /** Set while s·BA is folded into the base weights (merge.ts); the forward pass then skips it. */
+  merged = false;
+
+  constructor(layer: number, dIn: number, dOut: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
+    super('LoRA', layer, dIn, dOut, dIn, cfg, At, Bt);
   }
 
   /** B = 0, A random (seeded): ΔW = BA = 0 at the start, and A still gets a gradient. */
@@ -70,26 +84,9 @@ export class LoraAdapter {
     return new LoraAdapter(layer, dIn, dOut, cfg, a, new Float32Array(cfg.rank * dOut));
   }
 
-  get scale(): number {
-    return loraScale(this.rank, this.alpha, this.scaling);
-  }
-
-  get paramCount(): number {
-    return this.rank * (this.dIn + this.dOut);
-  }
-
-  variables(): Variable[] {
-    return [this.At, this.Bt];
-  }
-
   /** s·ΔWᵀ = s·AᵀBᵀ as a k×d tensor, in the kernel's orientation. Only for merging and analysis. */
   deltaKernel(): Tensor2D {
     return tf.tidy(() => tf.mul(tf.matMul(this.At, this.Bt), this.scale));
-  }
-
-  dispose(): void {
-    this.At.dispose();
-    this.Bt.dispose();
   }
 }
 
@@ -106,6 +103,25 @@ export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter
   const down = matMul(x, adapter.At); // n×r: x projected onto A's r directions
   // h = x·W₀ᵀ + b + s·down·Bᵀ: back up through B, r more terms in each of the d sums
   return dense(x, kernel, bias, activation, { u: down, v: adapter.Bt, scale: adapter.scale });
+}
+
+/**
+ * The engine's one layer loop: h ← step(i, h) for each of `layers` layers. The models differ only in
+ * what one layer does (LoRA, QA-LoRA, a bottleneck adapter after it, the frozen base alone); `last` says
+ * whether it is the output layer (no ReLU there).
+ */
+export function layerLoop(layers: number, x: Tensor2D, step: (i: number, h: Tensor2D, last: boolean) => Tensor2D): Tensor2D {
+  let h = x;
+  for (let i = 0; i < layers; i++) h = step(i, h, i === layers - 1);
+  return h;
+}
+
+/** The frozen base on its own: logits for a batch x, ReLU after every layer but the last (call inside tf.tidy). */
+export function baseForward(base: BaseModel, x: Tensor2D): Tensor2D {
+  return layerLoop(base.sizes.length - 1, x, (i, h, last) => {
+    const { kernel, bias } = base.layerTensors(i);
+    return dense(h, kernel, bias, last ? 'linear' : 'relu');
+  });
 }
 
 /** A frozen base with at most one adapter per layer. */
@@ -131,13 +147,10 @@ export class LoraModel {
 
   /** Logits for a batch x (n×k₁). ReLU after every layer but the last. */
   forward(x: Tensor2D): Tensor2D {
-    let h = x;
-    const last = this.base.sizes.length - 2;
-    for (let i = 0; i <= last; i++) {
+    return layerLoop(this.base.sizes.length - 1, x, (i, h, last) => {
       const { kernel, bias } = this.base.layerTensors(i);
-      h = loraDense(h, kernel, bias, this.adapters[i], i < last ? 'relu' : 'linear');
-    }
-    return h;
+      return loraDense(h, kernel, bias, this.adapters[i], last ? 'linear' : 'relu');
+    });
   }
 
   /** The trainable variables: A and B of every adapter (enabled or not). */

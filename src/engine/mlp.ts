@@ -9,7 +9,7 @@
  * computation; everything the site displays uses the paper's shapes.
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, uniformArray } from './rng';
+import { deriveSeed, mulberry32, uniformArray } from '../core/rng';
 
 export const DEFAULT_SIZES: readonly number[] = [784, 1000, 2000, 10];
 

@@ -2,7 +2,7 @@
  * The foundation model as the site ships it: weights in fp16 (half the bytes
  * of fp32; the accuracy the site states is measured on these rounded weights).
  */
-import { fingerprintBytes, fromFloat16, packBinFile, toFloat16, unpackBinFile } from './binfile';
+import { fingerprintBytes, fromFloat16, packBinFile, toFloat16, unpackBinFile } from '../core/binfile';
 import { Mlp, type DenseWeights } from './mlp';
 
 const MAGIC = 'LLBM';

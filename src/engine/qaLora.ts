@@ -13,17 +13,17 @@
  * Stored like the rest of the engine, input-major: `At` = Aᵀ (L×r), `Bt` = Bᵀ (r×d).
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, uniformArray } from './rng';
-import { loraScale, type LoraAdapter, type LoraConfig, type LoraModel, type LoraScaling } from './lora';
+import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
+import { LowRankAdapter, layerLoop, type LoraAdapter, type LoraConfig, type LoraModel } from './lora';
 import type { BaseModel, DenseWeights } from './mlp';
 import { kernelToW0 } from './quantizedBase';
 import { dense, matMul } from './fast/ops';
 import {
   checkOnGrid, dequantizeGroupwise, matrix, mergeLoraAndRequantize, mergeQaLora, packNibbles, pooledAdapterWeight,
   quantizeGroupwise, unpackNibbles, type ErrorReport, type GridCheck, type GroupwiseQuantized, type Matrix,
-} from './quant/index';
+} from '../core/quant/index';
 
-export { groupSizesFor, largestDivisorAtMost } from './qaLoraGroups';
+export { groupSizesFor, largestDivisorAtMost } from '../core/quant/qalora';
 
 /** One layer as stored: 4-bit codes two per byte, fp32 α and β per (row, group). */
 interface StoredGroupwise {
@@ -118,34 +118,15 @@ export class GroupwiseQuantizedMlp implements BaseModel {
   }
 }
 
-export class QaLoraAdapter {
-  readonly layer: number;
-  readonly dIn: number;
-  readonly dOut: number;
+export class QaLoraAdapter extends LowRankAdapter {
   readonly groupSize: number;
   readonly groups: number;
-  readonly rank: number;
-  readonly alpha: number;
-  readonly scaling: LoraScaling;
-  readonly At: Variable<tf.Rank.R2>;
-  readonly Bt: Variable<tf.Rank.R2>;
-  enabled = true;
 
   constructor(layer: number, dIn: number, dOut: number, groupSize: number, cfg: LoraConfig, At: Float32Array, Bt: Float32Array) {
     if (!Number.isInteger(groupSize) || groupSize < 1 || dIn % groupSize !== 0) throw new Error(`The group size ${groupSize} must divide the layer's ${dIn} inputs.`);
-    if (!Number.isInteger(cfg.rank) || cfg.rank < 1) throw new Error(`The rank must be a positive integer (got ${cfg.rank}).`);
-    if (!Number.isFinite(cfg.alpha) || cfg.alpha <= 0) throw new Error(`α must be a positive number (got ${cfg.alpha}).`);
-    const groups = dIn / groupSize;
-    if (At.length !== groups * cfg.rank || Bt.length !== cfg.rank * dOut) throw new Error('QA-LoRA factors do not match the layer shape.');
-    this.layer = layer;
-    this.dIn = dIn;
-    this.dOut = dOut;
+    super('QA-LoRA', layer, dIn, dOut, dIn / groupSize, cfg, At, Bt);
     this.groupSize = groupSize;
-    this.groups = groups;
-    this.rank = cfg.rank;
-    this.alpha = cfg.alpha;
-    this.scaling = cfg.scaling ?? 'alpha/r';
-    [this.At, this.Bt] = tf.tidy(() => [tf.variable(tf.tensor2d(At, [groups, cfg.rank])), tf.variable(tf.tensor2d(Bt, [cfg.rank, dOut]))]);
+    this.groups = dIn / groupSize;
   }
 
   /** B = 0; A drawn like LoRA's A but with fan-in L (the adapter's actual input size). */
@@ -157,23 +138,7 @@ export class QaLoraAdapter {
     return new QaLoraAdapter(layer, dIn, dOut, groupSize, cfg, a, new Float32Array(cfg.rank * dOut));
   }
 
-  get scale(): number {
-    return loraScale(this.rank, this.alpha, this.scaling);
-  }
-
-  /** r·(L + d): far fewer than LoRA's r·(k + d) on the same layer. */
-  get paramCount(): number {
-    return this.rank * (this.groups + this.dOut);
-  }
-
-  variables(): Variable[] {
-    return [this.At, this.Bt];
-  }
-
-  dispose(): void {
-    this.At.dispose();
-    this.Bt.dispose();
-  }
+  // paramCount is r·(L + d): far fewer than LoRA's r·(k + d) on the same layer.
 }
 
 /** Average of each group of g consecutive inputs: x [n, k] → [n, k/g] (reshape + mean). */
@@ -210,14 +175,11 @@ export class QaLoraModel {
   }
 
   forward(x: Tensor2D): Tensor2D {
-    let h = x;
-    const last = this.base.sizes.length - 2;
-    for (let i = 0; i <= last; i++) {
+    return layerLoop(this.base.sizes.length - 1, x, (i, h, last) => {
       const { kernel, bias } = this.base.layerTensors(i);
-      h = qaLoraDense(h, kernel, bias, this.adapters[i]);
-      if (i < last) h = tf.relu(h);
-    }
-    return h;
+      const out = qaLoraDense(h, kernel, bias, this.adapters[i]);
+      return last ? out : tf.relu(out);
+    });
   }
 
   variables(): Variable[] {

@@ -15,14 +15,12 @@
 import { tf, type Tensor1D, type Tensor2D } from './tf';
 import type { BaseModel, DenseWeights, Mlp } from './mlp';
 import {
-  FP4_E2M1, INT4, INT8, NF4,
   blockCount, dequantizeBlockwise, dequantizeConstants, doubleQuantize, errorReport, packNibbles, quantizeBlockwise, storageBreakdown, unpackNibbles,
   type BlockwiseQuantized, type DoubleQuantizedConstants, type ErrorReport, type QuantDataType, type StorageBreakdown,
-} from './quant/index';
+} from '../core/quant/index';
 
-export type QuantFormat = 'NF4' | 'FP4' | 'INT4' | 'INT8';
-export const QUANT_FORMATS: Record<QuantFormat, QuantDataType> = { NF4, FP4: FP4_E2M1, INT4, INT8 };
-export const QUANT_FORMAT_IDS = Object.keys(QUANT_FORMATS) as QuantFormat[];
+export { QUANT_FORMATS, QUANT_FORMAT_IDS, type QuantFormat } from '../core/quant/dtypes';
+import { QUANT_FORMATS, type QuantFormat } from '../core/quant/dtypes';
 
 export interface QuantizeOptions {
   format: QuantFormat;

@@ -37,12 +37,13 @@
  * in plain JavaScript from mulberry32, not from a backend's random kernels.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, normalArray, shuffledIndices } from './rng';
-import { baseParamCount } from './params';
+import { deriveSeed, mulberry32, normalArray, shuffledIndices } from '../core/rng';
+import { baseParamCount } from '../core/params';
 import { validateSizes, type BaseModel, type DenseWeights } from './mlp';
 import { dense } from './fast/ops';
+import { layerLoop } from './lora';
 
-export * from './subspace/readout';
+export * from '../core/intrinsic';
 
 /** The sparse projection as plain arrays, in both orientations. */
 export interface SparseProjection {
@@ -253,11 +254,7 @@ export class DenseProjectionTensors {
  * products and skips gradients nobody asked for).
  */
 export function mlpForward(x: Tensor2D, layers: readonly { kernel: Tensor2D; bias: Tensor1D }[]): Tensor2D {
-  let h = x;
-  layers.forEach((l, i) => {
-    h = dense(h, l.kernel, l.bias, i < layers.length - 1 ? 'relu' : 'linear');
-  });
-  return h;
+  return layerLoop(layers.length, x, (i, h, last) => dense(h, layers[i].kernel, layers[i].bias, last ? 'linear' : 'relu'));
 }
 
 /** Where each layer's weights sit in the flat parameter vector θ: kernel (k×d, row-major), then bias. */

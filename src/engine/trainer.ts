@@ -5,7 +5,7 @@
  * resume and stop between steps, and frees every tensor it makes.
  */
 import { tf, type Scalar, type Tensor2D, type Variable } from './tf';
-import { deriveSeed, mulberry32, shuffledIndices } from './rng';
+import { deriveSeed, mulberry32, shuffledIndices } from '../core/rng';
 import type { DigitTensors } from './data';
 import { adam } from './fast/adam';
 import { softmaxCrossEntropy } from './fast/loss';

@@ -3,7 +3,11 @@
 // tag on every built page and adds a hash for each script it inlines, so no
 // script runs unless it is one of ours. Rules:
 // - no 'unsafe-eval' anywhere; WebAssembly (tfjs, Pagefind) needs 'wasm-unsafe-eval';
-// - the engine worker is a same-origin module script: worker-src 'self';
+// - the engine worker is a same-origin module script: worker-src 'self'. On a cross-origin isolated
+//   page tfjs starts its WebAssembly threads from inside that worker as blob: workers, which load
+//   their glue from a blob: URL; a <meta> policy covers only its document, not the worker, so the
+//   page needs no blob: here (a host that sends this policy as a header on the worker's file must
+//   add blob: to worker-src and script-src for it: README, "Cross-origin isolation");
 // - styles allow 'unsafe-inline' because KaTeX writes style="" attributes into the
 //   formulas and Observable Plot puts a <style> element into each chart;
 // - nothing from another host: every fetch, font, image and script is 'self' (or data:/blob:

@@ -42,7 +42,7 @@ export const GLOSSARY = {
   },
   'prefix-tuning': {
     term: 'prefix tuning', chapter: 'why-peft', section: 'Prefix tuning is hard to optimise and uses up the context',
-    definition: 'Training a few continuous vectors placed before the input while the model stays frozen (Li and Liang 2021).',
+    definition: 'Training continuous vectors prepended to the sequence at every layer of a frozen model (Li and Liang 2021); prompt tuning (Lester et al. 2021) trains such vectors at the input embeddings only.',
   },
   'intrinsic-dimension': {
     term: 'intrinsic dimension', chapter: 'intrinsic-dimension', section: 'Training in a random subspace',

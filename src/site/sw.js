@@ -13,11 +13,29 @@
 //   the query string (a cell's settings) is ignored when matching the cache.
 // - everything else from this origin: the saved copy first, else the network
 //   (and keep what it returns for next time).
+// - cross-origin isolation: every response it serves carries COOP same-origin and
+//   COEP require-corp (unless the host already sent its own), so from the second
+//   visit on (the first page a reader opens loads before this worker controls it)
+//   the pages are cross-origin isolated and the engine trains on WebAssembly threads,
+//   on a plain static host that cannot set headers. Everything the site loads is its
+//   own, so require-corp blocks nothing. Hosts that can set headers should send the
+//   two themselves (README, "Cross-origin isolation"): then the first visit is isolated too.
 /* eslint-env serviceworker */
 const MANIFEST = /* PRECACHE_MANIFEST */ [];
 const CACHE = 'lora-live-files';
 const REVISIONS = 'lora-live-revisions';
 const PAGE_TIMEOUT_MS = 4000;
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/** The response with the isolation headers added (the host's own, if it sent them, are kept). */
+function isolated(res) {
+  if (!res || res.type === 'opaque' || res.type === 'opaqueredirect' || res.status === 0) return res;
+  if (Object.keys(ISOLATION).every((k) => res.headers.has(k))) return res;
+  const headers = new Headers(res.headers);
+  for (const [k, v] of Object.entries(ISOLATION)) if (!headers.has(k)) headers.set(k, v);
+  return new Response(NULL_BODY.has(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers });
+}
 
 const urls = new Set(MANIFEST.map((e) => e.url));
 
@@ -126,5 +144,5 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname === '/sw.js') return;
-  event.respondWith(request.mode === 'navigate' ? page(request) : asset(request));
+  event.respondWith((request.mode === 'navigate' ? page(request) : asset(request)).then(isolated));
 });

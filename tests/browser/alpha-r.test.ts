@@ -15,7 +15,7 @@ describe('/alpha-r/ cells', () => {
     // s under α/r at r = 16 is 8/16 = 0.5; under α/√r it is 8/4 = 2.
     expect(cells.slice(6)).toEqual([expect.stringMatching(/^0\.5$/), expect.any(String), expect.any(String), '2', expect.any(String), expect.any(String)]);
     for (const c of cells) expect(c).not.toBe('—');
-    expect(await page.locator('alpha-sweep output[data-role="summary"]').textContent()).toMatch(/^In your run, under α\/r, ‖ΔW‖ at r = 16 was [\d.]+× that at r = 1/);
+    expect(await page.locator('alpha-sweep output[data-role="summary"]').textContent()).toMatch(/^In your run, under α\/r, the mean loss over the first 10 steps was [\d.]+ at r = 1 and [\d.]+ at r = 16, the final loss went from [\d.]+ to [\d.]+, and ‖ΔW‖ at r = 16 was [\d.]+× that at r = 1; under α\/√r, /);
     await expect.poll(() => page.locator('alpha-sweep [data-role="curves"] svg[role="img"], alpha-sweep [data-role="curves"] figure[role="img"]').count()).toBe(1);
     await expect.poll(() => page.locator('alpha-sweep [data-role="norms"] [role="img"]').count()).toBe(1);
     expect(problems).toEqual([]);

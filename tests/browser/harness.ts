@@ -25,17 +25,32 @@ export interface Site {
   open(path: string, opts?: OpenOptions): Promise<OpenedPage>;
 }
 
+export interface SiteOptions {
+  /**
+   * Extra Chromium flags for this file's browser, e.g. WEBGPU_ARGS. The default launch (no extra flags)
+   * is what every other test file gets.
+   */
+  args?: string[];
+  /** Serve every response with COOP/COEP (a cross-origin isolated site). */
+  isolated?: boolean;
+}
+
+/** Chromium's WebGPU is off in headless Linux builds; with this flag it offers a software (fallback) adapter. */
+export const WEBGPU_ARGS = ['--enable-unsafe-webgpu'];
+
+/** Launches Debian's Chromium with the tests' flags plus `extra`. */
+export function launchChromium(extra: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: [...ARGS, ...extra] });
+}
+
 /** Call at the top of a test file: starts the server and browser once for the file. */
-export function useSite(): Site {
+export function useSite(opts: SiteOptions = {}): Site {
   let served: Served;
   const site = {} as Site;
   beforeAll(async () => {
-    served = await serveDir();
+    served = await serveDir(undefined, { isolated: opts.isolated });
     site.origin = served.origin;
-    site.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ARGS,
-    });
+    site.browser = await launchChromium(opts.args);
     site.open = (path, opts) => openPage(site.browser, served.origin, path, opts);
   });
   afterAll(async () => {
@@ -67,6 +82,12 @@ async function openPage(browser: Browser, origin: string, path: string, opts: Op
   });
   const page = await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`); });
+  // Errors inside workers too: the engine worker's own console, and Emscripten's report of a crashed
+  // WebAssembly thread ("worker sent an error!", a warning) which is how a broken pthread shows itself.
+  page.on('worker', (worker) => worker.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`worker console error: ${msg.text()} (${worker.url().slice(0, 80)})`);
+  }));
+  page.on('console', (msg) => { if (msg.type() === 'warning' && /worker sent an error/.test(msg.text())) problems.push(`worker crashed: ${msg.text()}`); });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
   page.on('requestfailed', (req) => {
     if (req.url().startsWith(origin)) problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);

@@ -28,7 +28,7 @@ describe('/intrinsic-dimension/ single run', () => {
   it('repairs a bad d from the URL and says so', async () => {
     const { page, context } = await site.open('/intrinsic-dimension/?id.d=500000');
     await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
-    await expect.poll(() => page.locator('intrinsic-run .cell-msg[data-key="url"]').textContent()).toMatch(/above the maximum 199210; using 199210/);
+    await expect.poll(() => page.locator('intrinsic-run .cell-msg[data-msg="url"]').textContent()).toMatch(/above the maximum 199210; using 199210/);
     expect(await page.locator(out('d')).textContent()).toBe('199,210');
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
     await context.close();
@@ -37,7 +37,7 @@ describe('/intrinsic-dimension/ single run', () => {
   it('trains at a small d in the worker, shows the accuracy, and the page stays responsive', async () => {
     const { page, context, problems } = await site.open('/intrinsic-dimension/?id.d=50&id.steps=60&id.seed=3');
     await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
-    await expect.poll(() => page.locator(out('backend')).textContent(), { timeout: 60_000 }).toMatch(/WASM|WebGL|WebGPU|CPU/);
+    await expect.poll(() => page.locator(out('backend')).textContent(), { timeout: 60_000 }).toMatch(/WebAssembly, \d+ threads?|WebGL|WebGPU|CPU/);
     // The chart below loads Observable Plot when it comes near; let that finish first, so that what is
     // measured next is the page while the worker trains.
     await expect.poll(() => page.locator('intrinsic-sweep [data-role="chart"] [role="img"]').count(), { timeout: 30_000 }).toBe(1);
@@ -129,7 +129,9 @@ describe('/intrinsic-dimension/ sweep', () => {
     const label = await cell.locator('[data-role="chart"] [role="img"]').getAttribute('aria-label');
     expect(label).toMatch(/Script \(full MNIST\): d [\d,]+: \d/);
     expect(await cell.locator('output[data-role="script-d90"]').textContent()).toMatch(/^[\d,]+$|^not reached$/);
-    expect(await page.locator('figcaption').filter({ hasText: 'npm run intrinsic-sweep' }).count()).toBe(1);
+    // The caption says when and how the points were computed, without build-tool names (issue 13, item 16).
+    expect(await page.locator('figcaption').filter({ hasText: 'Precomputed points, computed ahead of time on' }).count()).toBe(1);
+    expect(await page.locator('main').textContent()).not.toMatch(/npm run|src\/engine|LoraModel\.swap|paramSummary/);
     // Changing the list of d writes the URL.
     await cell.getByLabel('Values of d').selectOption('wide');
     expect(page.url()).toContain('sw.list=wide');

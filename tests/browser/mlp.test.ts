@@ -64,10 +64,10 @@ describe('/mlp/ URL state', () => {
   it('clamps bad values with a visible note', async () => {
     const { page, context, problems } = await site.open('/mlp/?mp.rank=999&mt.rank=abc&mt.alpha=-3');
     await page.locator(P).scrollIntoViewIfNeeded();
-    await expect.poll(() => page.locator(`${P} .cell-msg[data-key="url"]`).textContent()).toMatch(/Rank r: 999 is above the maximum 64; using 64\./);
+    await expect.poll(() => page.locator(`${P} .cell-msg[data-msg="url"]`).textContent()).toMatch(/Rank r: 999 is above the maximum 64; using 64\./);
     expect(await page.locator(`${P} input[type="range"]`).inputValue()).toBe('64');
     expect(await out(page, P, 'adapter').textContent()).toBe('434,816'); // 64·6,794
-    const note = await page.locator(`${T} .cell-msg[data-key="url"]`).textContent();
+    const note = await page.locator(`${T} .cell-msg[data-msg="url"]`).textContent();
     expect(note).toMatch(/Rank r: “abc” is not a number; using 4\./);
     expect(note).toMatch(/α: -3 is below the minimum 0\.25; using 0\.25\./);
     expect(await page.locator(`${T} input[data-key="rank"]`).inputValue()).toBe('4');
@@ -152,7 +152,7 @@ describe('/mlp/ training cell', () => {
     await expect.poll(() => out(page, T, 'progress').textContent(), { timeout: 30_000 }).not.toBe(held);
     // Off screen, training waits; back on screen, it goes on.
     await page.evaluate(() => window.scrollTo(0, 0));
-    const note = page.locator(`${T} .cell-msg[data-key="offscreen"]`);
+    const note = page.locator(`${T} .cell-msg[data-msg="offscreen"]`);
     await expect.poll(() => note.count()).toBe(1);
     await expect.poll(() => out(page, T, 'progress').textContent()).toMatch(/paused/);
     await page.locator(T).scrollIntoViewIfNeeded();

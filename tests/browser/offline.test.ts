@@ -27,12 +27,15 @@ it('renders chapters and trains a live cell with the network cut', async () => {
   const status = page.locator('#offline-status');
   await expect.poll(() => status.textContent(), { timeout: 90_000 }).toMatch(/Offline-ready/);
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.state ?? null)).toBe('activated');
+  // The host here sends no COOP/COEP: the first visit is not isolated; the service worker's copies are.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
 
   await context.setOffline(true);
   const failedWhileOffline = (p: string) => !/request failed: .*(ERR_INTERNET_DISCONNECTED)/.test(p);
   await page.goto(`${site.origin}/mlp/?mt.steps=2`);
   expect(await page.locator('main h1').textContent()).toBeTruthy();
   await expect.poll(() => status.textContent()).toMatch(/You are offline\. Pages and live cells run from the copy saved/);
+  expect(await page.evaluate(() => crossOriginIsolated), 'the service worker adds COOP/COEP').toBe(true);
   const cell = page.locator('mlp-train');
   await cell.scrollIntoViewIfNeeded();
   const out = (role: string) => cell.locator(`output[data-role="${role}"]`);
@@ -40,6 +43,7 @@ it('renders chapters and trains a live cell with the network cut', async () => {
   await cell.locator('button[data-role="step"]').click();
   await expect.poll(() => out('progress').textContent(), { timeout: 60_000 }).toBe('1');
   expect(await out('backend').textContent()).toMatch(/WebAssembly|WebGL|WebGPU|CPU/);
+  expect(await out('backend').textContent()).not.toMatch(/not cross-origin isolated/);
 
   // A chapter not opened before, and a page address without its trailing slash.
   await page.goto(`${site.origin}/rank/?par.r=5`);

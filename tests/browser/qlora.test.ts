@@ -40,10 +40,10 @@ describe('/qlora/ quantized layer', () => {
   it('repairs bad values in the link and says so', async () => {
     const { page, context, problems } = await site.open('/qlora/?qh.block=99&ql.rank=500&ql.steps=abc');
     await page.locator(H).scrollIntoViewIfNeeded();
-    await expect.poll(() => page.locator(`${H} .cell-msg[data-key="url"]`).textContent()).toMatch(/Block size: “99” is not one of/);
+    await expect.poll(() => page.locator(`${H} .cell-msg[data-msg="url"]`).textContent()).toMatch(/Block size: “99” is not one of/);
     expect(await page.locator(`${H} select[data-key="block"]`).inputValue()).toBe('64');
     await page.locator(T).scrollIntoViewIfNeeded();
-    const note = await page.locator(`${T} .cell-msg[data-key="url"]`).textContent();
+    const note = await page.locator(`${T} .cell-msg[data-msg="url"]`).textContent();
     expect(note).toMatch(/Rank r: 500 is above the maximum 64; using 64/);
     expect(note).toMatch(/Steps per run: “abc” is not a number/);
     expect(await page.locator(`${T} input[data-key="rank"]`).inputValue()).toBe('64');

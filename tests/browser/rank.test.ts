@@ -58,7 +58,7 @@ describe('/rank/ matrix cell', () => {
 
     const bad = await site.open('/rank/?mat.rows=9&mat.m=1,2;3,4');
     await bad.page.locator('matrix-rank').scrollIntoViewIfNeeded();
-    const note = bad.page.locator('matrix-rank .cell-msg[data-key="url"]');
+    const note = bad.page.locator('matrix-rank .cell-msg[data-msg="url"]');
     await expect.poll(() => note.textContent()).toMatch(/Rows: 9 is above the maximum 6; using 6/);
     expect(await bad.page.locator('matrix-rank select[data-role="rows"]').inputValue()).toBe('6');
     expect(bad.page.url()).toContain('mat.rows=6');

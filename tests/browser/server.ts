@@ -36,8 +36,22 @@ function gzipped(file: string): Buffer {
 
 export interface Served { origin: string; close(): Promise<void> }
 
+/**
+ * The headers a host sends to make its pages cross-origin isolated (SharedArrayBuffer, so WebAssembly
+ * threads). The README's "Cross-origin isolation" section lists the same two for hosts that can set headers.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+export interface ServeOptions {
+  /** Send COOP/COEP with every response, as a host that turns on cross-origin isolation does. */
+  isolated?: boolean;
+}
+
 /** Serve `root` on 127.0.0.1 at a free port. Directories serve index.html; "/x" redirects to "/x/". */
-export async function serveDir(root = path.resolve(process.env.SITE_DIST || 'dist')): Promise<Served> {
+export async function serveDir(root = path.resolve(process.env.SITE_DIST || 'dist'), opts: ServeOptions = {}): Promise<Served> {
   if (!existsSync(path.join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: run \`npm run build\` first`);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -46,7 +60,7 @@ export async function serveDir(root = path.resolve(process.env.SITE_DIST || 'dis
     let target = file;
     if (existsSync(target) && statSync(target).isDirectory()) {
       if (!url.pathname.endsWith('/')) {
-        return void res.writeHead(301, { Location: `${url.pathname}/${url.search}` }).end();
+        return void res.writeHead(301, { Location: `${url.pathname}/${url.search}`, ...(opts.isolated ? ISOLATION_HEADERS : {}) }).end();
       }
       target = path.join(target, 'index.html');
     }
@@ -56,6 +70,7 @@ export async function serveDir(root = path.resolve(process.env.SITE_DIST || 'dis
       'Content-Type': TYPES[ext] ?? 'application/octet-stream',
       'Cache-Control': 'no-cache',
       Vary: 'Accept-Encoding',
+      ...(opts.isolated ? ISOLATION_HEADERS : {}),
     };
     // Compress text and WebAssembly as any static host would (Lighthouse measures transfer sizes).
     const gz = COMPRESS.has(ext) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));

@@ -39,6 +39,7 @@ describe('/why-peft/ prefix budget', () => {
     expect(await page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('1,948');
     expect(await page.locator('prefix-budget output[data-role="trainable"]').textContent()).toBe('1,228,800');
     await page.locator('prefix-budget input[data-key="li"]').fill('8');
+    await page.locator('prefix-budget input[data-key="li"]').press('Enter'); // a typed number applies on commit
     await expect.poll(() => page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('1,940');
     await page.getByLabel('Model').nth(1).selectOption('gpt2-medium');
     await expect.poll(() => page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('916');

@@ -1,12 +1,11 @@
 // The /which-rank/ worker jobs on a small base: sweeps stream progress and keep
 // finished results when stopped; the subspace and ΔW-vs-W analyses return
 // well-formed, bounded numbers and never modify the shared base.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Mlp, tf } from '../../src/engine/index';
 import { useWasm } from './helpers';
 import { fake } from './fake-resources';
 
-vi.mock('../../src/worker/resources', () => import('./fake-resources'));
 
 const { jobs } = await import('../../src/worker/jobs/whichrank');
 const { JobContext, JobStopped } = await import('../../src/worker/context');
@@ -22,7 +21,7 @@ const snapshot = (m: Mlp) => m.readWeights().map((w) => Array.from(w.kernel));
 describe('sweep', () => {
   it('runs each configuration in turn and streams start, step and result events', async () => {
     const events: { kind: string; index: number; total: number }[] = [];
-    const ctx = new JobContext((e) => events.push(e as never), new Map());
+    const ctx = new JobContext((e) => events.push(e as never), new Map(), fake);
     const runs = [
       { key: 'rotated:r1', task: 'rotated' as const, layers: [0, 1], rank: 1 },
       { key: 'rotated:r4', task: 'rotated' as const, layers: [0, 1], rank: 4 },
@@ -41,7 +40,7 @@ describe('sweep', () => {
   }, 60_000);
 
   it('stops between steps, keeps what finished, and frees the rest', async () => {
-    const { taskData } = await import('../../src/worker/resources');
+    const { taskData } = fake;
     await Promise.all([taskData('fours', 'train'), taskData('fours', 'test')]); // cached data is not a leak
     const tensors = tf.memory().numTensors;
     const results: unknown[] = [];
@@ -49,7 +48,7 @@ describe('sweep', () => {
       const ev = e as { kind: string; index: number; step?: number };
       if (ev.kind === 'result') results.push(ev);
       if (ev.kind === 'step' && ev.index === 1 && (ev.step ?? 0) >= 5) ctx.control('stop');
-    }, new Map());
+    }, new Map(), fake);
     const runs = [1, 2, 4].map((rank) => ({ key: `r${rank}`, task: 'fours' as const, layers: [0], rank }));
     await expect(jobs.sweep({ session: 's', runs, steps: 40, seed: 1 }, ctx)).rejects.toBeInstanceOf(JobStopped);
     expect(results.length).toBe(1);
@@ -57,7 +56,7 @@ describe('sweep', () => {
   }, 60_000);
 
   it('refuses nonsense settings with a reason', async () => {
-    const ctx = new JobContext(() => {}, new Map());
+    const ctx = new JobContext(() => {}, new Map(), fake);
     await expect(jobs.sweep({ session: 's', runs: [], steps: 10, seed: 1 }, ctx)).rejects.toThrow(/at least one run/);
     await expect(jobs.sweep({ session: 's', runs: [{ key: 'x', task: 'fours', layers: [0], rank: 1 }], steps: 0, seed: 1 }, ctx)).rejects.toThrow(/Steps must be/);
   });
@@ -71,7 +70,7 @@ describe('analyses', () => {
     const ctx = () => new JobContext((e) => {
       const ev = e as { kind: string; rank: number; seed: number; step: number; steps: number };
       if (ev.kind === 'train' && ev.step === ev.steps) trains.push({ rank: ev.rank, seed: ev.seed });
-    }, session);
+    }, session, fake);
     const p = { session: 's', task: 'rotated' as const, layer: 0, steps: 10, seed: 3 };
     const sub = await jobs.subspace(p, ctx());
     expect(sub.k).toBe(784);
@@ -104,7 +103,7 @@ describe('analyses', () => {
   }, 120_000);
 
   it('refuses the 10-output layer', async () => {
-    const ctx = new JobContext(() => {}, new Map());
+    const ctx = new JobContext(() => {}, new Map(), fake);
     await expect(jobs.subspace({ session: 's', task: 'fours', layer: 2, steps: 5, seed: 1 }, ctx)).rejects.toThrow(/layer 1 or 2/);
   });
 });

@@ -2,7 +2,7 @@
 // rows, points for the chart, and where a curve saturates.
 import { describe, expect, it } from 'vitest';
 import { rankPoints, rankSweepRuns, resultKey, saturationRank, targetRows } from '../../components/which-rank/sweep-logic';
-import type { RunResult } from '../../src/worker/jobs/whichrank';
+import type { RunResult } from '../../src/api/whichrank';
 
 const result = (task: 'fours' | 'rotated', rank: number, score: number, accuracy = score, steps = 100, seed = 1): RunResult => ({
   key: resultKey(task, [0, 1], rank, steps, seed), task, layers: [0, 1], rank, steps, seed, score, accuracy, params: 0, msPerStep: 1,

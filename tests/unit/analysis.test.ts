@@ -1,4 +1,4 @@
-// The adapter analysis maths (src/engine/analysis): QR, SVD, low-rank SVDs of
+// The adapter analysis maths (src/core/analysis): QR, SVD, low-rank SVDs of
 // LoRA factors, the subspace similarity φ (LoRA paper Eq. 4), ΔW against W, and
 // equal parameter budgets. References come from mathjs (an independent
 // eigen-solver) or from hand-worked cases, never from the code under test.
@@ -8,8 +8,8 @@ import {
   budgetOf, compareDeltaW, deltaWSvd, fromArray, fromRows, matmul, projectionNorm, randomOrthonormal,
   randomSubspaceSimilarity, rankForBudget, rightSingularOfA, similarityGrid, subspaceSimilarity, svd, symmetricEigen,
   thinQr, topSingular, type Mat,
-} from '../../src/engine/analysis/index';
-import { mulberry32 } from '../../src/engine/rng';
+} from '../../src/core/analysis/index';
+import { mulberry32 } from '../../src/core/rng';
 
 // ---- small helpers written independently of the module -------------------------------------
 const rows = (m: Mat) => Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i * m.cols + j]));

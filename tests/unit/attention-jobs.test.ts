@@ -1,30 +1,18 @@
 // The /attention/ worker jobs with a small random base and a handful of names standing in for the site's files.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Gpt } from '../../src/engine/gpt';
 import { JobContext } from '../../src/worker/context';
+import { jobs } from '../../src/worker/jobs/attention';
+import { fake } from './fake-resources';
 import { useWasm } from './helpers';
 
-const fake = vi.hoisted(() => ({ base: null as unknown }));
-vi.mock('../../src/worker/resources', () => ({
-  gptBase: async () => ({ model: fake.base, meta: {} }),
-  wordsFile: async () => ({
-    english: ['house', 'garden'],
-    countries: [{
-      code: 'PL', name: 'Poland', examples: [], total: 12, leftOut: 0,
-      train: ['zgierz', 'szczecin', 'lodz', 'gdansk', 'torun', 'radom', 'kielce', 'opole', 'rzeszow', 'przemysl'],
-      test: ['sopot', 'gniezno'],
-    }],
-  }),
-}));
-
-const { jobs } = await import('../../src/worker/jobs/attention');
-
+// The context fake's resources: a small random base (fake.gpt) and its handful of Polish names (fake.wordsData).
 beforeAll(async () => {
   await useWasm();
-  fake.base = Gpt.random(undefined, 3);
+  fake.gpt = Gpt.random(undefined, 3);
 });
 
-const ctx = (session = new Map<string, unknown>(), events: unknown[] = []) => new JobContext((e) => events.push(e), session);
+const ctx = (session = new Map<string, unknown>(), events: unknown[] = []) => new JobContext((e) => events.push(e), session, fake);
 const params = { session: 's', country: 'PL', targets: ['q', 'v'] as ('q' | 'v')[], rank: 2, alpha: 4, learningRate: 0.01, steps: 10, seed: 1, batchSize: 4 };
 
 describe('attention jobs', () => {

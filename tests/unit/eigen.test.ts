@@ -4,8 +4,8 @@ import { eigs, multiply, transpose } from 'mathjs';
 import {
   factoredSingularValues, jacobiEigen, lowRankError, lowRankErrors, numericalRank, qrR, rankRApproximation,
   rankTolerance, singularValues, smallGram, smallSvd, symmetricEigenvalues,
-} from '../../src/math/eigen';
-import { mulberry32 } from '../../src/engine/rng';
+} from '../../src/core/eigen';
+import { mulberry32 } from '../../src/core/rng';
 
 function randomMatrix(m: number, n: number, seed: number): number[][] {
   const rand = mulberry32(seed);

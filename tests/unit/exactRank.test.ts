@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fraction } from 'mathjs';
 import {
   parseEntry, parseMatrix, exactRank, rankOf, describeDependency, formatFraction,
-} from '../../src/math/exactRank';
+} from '../../src/core/exactRank';
 import { preset, presetRank, PRESETS } from '../../components/rank/presets';
 
 // Small deterministic PRNG so the constructed cases are reproducible.

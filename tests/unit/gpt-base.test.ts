@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GptLora, heldOutLoss, sampleWords } from '../../src/engine/gpt';
 import { loadGpt } from '../../src/engine/gptFile';
-import { GPT_CONFIG } from '../../src/engine/gptShapes';
+import { GPT_CONFIG } from '../../src/core/gpt';
 import { buildWordsFile } from '../../scripts/prepare-words';
 import stated from '../../src/generated/base-gpt.json';
 import { useWasm } from './helpers';

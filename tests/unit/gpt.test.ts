@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, mulberry32, normalArray } from '../../src/engine/index';
 import { Gpt, GptLora, heldOutLoss, sampleWords, wordTensors, type GptWeights } from '../../src/engine/gpt';
-import { gptParamCount, gptShapes, loraCount, type GptConfig } from '../../src/engine/gptShapes';
+import { gptParamCount, gptShapes, loraCount, type GptConfig } from '../../src/core/gpt';
 import { relDiff, useWasm } from './helpers';
 
 beforeAll(useWasm);

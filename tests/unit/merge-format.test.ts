@@ -1,6 +1,7 @@
 // Formatting in the /merge-and-switch/ cells: tiny differences, swap times, file names.
 import { describe, expect, it } from 'vitest';
 import { backendLabel, formatDiff, formatSwapMs } from '../../components/merge/format';
+import { backendLabel as lineLabel } from '../../components/lib/backend-line';
 import { adapterFileName } from '../../components/merge/settings';
 
 describe('merge cell formatting', () => {
@@ -21,6 +22,8 @@ describe('merge cell formatting', () => {
   it('names adapter files by task, rank and steps, without odd characters', () => {
     expect(adapterFileName('rotated', 8, 100)).toBe('lora-rotated-r8-100steps.lora');
     expect(adapterFileName('../x y', 4, 5)).toBe('lora-xy-r4-5steps.lora');
-    expect(backendLabel('wasm')).toBe('WebAssembly (WASM)');
+    // One wording for backends site-wide: the merge cell uses components/lib/backend-line.ts's.
+    expect(backendLabel).toBe(lineLabel);
+    expect(backendLabel('wasm')).toBe('WebAssembly');
   });
 });

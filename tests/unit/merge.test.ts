@@ -1,15 +1,13 @@
 // The /merge-and-switch/ jobs on a small base: merge into a clone and unmerge
 // (outputs agree, weights come back, the shared base is never touched), task
 // switching, and adapters as files (round trip and refusals).
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AdapterFileError, LoraModel, Mlp, loadBaseModel, packBaseModel, tf,
 } from '../../src/engine/index';
 import { useWasm } from './helpers';
 import { fake } from './fake-resources';
 
-// A small base (784 → 24 → 16 → 10) and synthetic digits stand in for the site's files.
-vi.mock('../../src/worker/resources', () => import('./fake-resources'));
 
 const { jobs, copyAdapter, mergeRoundTrip, summarize } = await import('../../src/worker/jobs/merge');
 const { JobContext, JobStopped } = await import('../../src/worker/context');
@@ -70,7 +68,7 @@ describe('merge and unmerge', () => {
   it('the latency job times base, unmerged and merged, checks the round trip and leaves the base as it was', async () => {
     const before = snapshot(base);
     const events: { kind: string }[] = [];
-    const ctx = new JobContext((e) => events.push(e as { kind: string }), new Map());
+    const ctx = new JobContext((e) => events.push(e as { kind: string }), new Map(), fake);
     const res = await jobs.latency({ session: 's', task: 'rotated', steps: 3, seed: 1, repeats: 3 }, ctx);
     expect(res.timings.map((t) => t.batch)).toEqual([1, 64]);
     for (const t of res.timings) {
@@ -99,7 +97,7 @@ describe('task switching and adapter files', () => {
   it('trains per-task adapters, swaps them into one base, and the rows differ', async () => {
     const session = new Map<string, unknown>();
     const cells: { row: string; column: string; value: number }[] = [];
-    const ctx = () => new JobContext((e) => { if ((e as { kind: string }).kind === 'cell') cells.push(e as never); }, session);
+    const ctx = () => new JobContext((e) => { if ((e as { kind: string }).kind === 'cell') cells.push(e as never); }, session, fake);
     const rot = await jobs.train({ session: 's', task: 'rotated', steps: 20, seed: 1 }, ctx());
     expect(rot).toMatchObject({ slot: 'rotated', task: 'rotated', rank: 8, steps: 20 });
     expect(rot.params).toBe(8 * (784 + 24) + 8 * (24 + 16) + 8 * (16 + 10));
@@ -113,7 +111,7 @@ describe('task switching and adapter files', () => {
 
   it('saves an adapter, loads it back with the same behaviour, and refuses bad files without breaking the session', async () => {
     const session = new Map<string, unknown>();
-    const ctx = () => new JobContext(() => {}, session);
+    const ctx = () => new JobContext(() => {}, session, fake);
     await jobs.train({ session: 's', task: 'fours', steps: 5, seed: 2 }, ctx());
     const saved = await jobs.save({ session: 's', slot: 'fours' }, ctx());
     expect(saved.bytes.length).toBeLessThan(4 * 8 * (784 + 24 + 24 + 16 + 16 + 10) + 1000);
@@ -146,7 +144,7 @@ describe('task switching and adapter files', () => {
   }, 60_000);
 
   it('stops a training run on request', async () => {
-    const ctx = new JobContext(() => ctx.control('stop'), new Map());
+    const ctx = new JobContext(() => ctx.control('stop'), new Map(), fake);
     await expect(jobs.train({ session: 's', task: 'inverted', steps: 500, seed: 1 }, ctx)).rejects.toBeInstanceOf(JobStopped);
   }, 60_000);
 });

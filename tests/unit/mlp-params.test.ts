@@ -12,7 +12,7 @@ describe('paramView', () => {
     // 1·(1000+784) + 1·(2000+1000) + 1·(10+2000)
     expect(v.adapter).toBe('6,794');
     expect(v.total).toBe('2,813,804');
-    expect(v.trainable).toBe('0.24% of 2,813,804');
+    expect(v.trainable).toBe('0.24% of the adapted model’s 2,813,804 parameters.');
     expect(v.rows.map((r) => r.adapterCount)).toEqual(['1,784', '3,000', '2,010']);
     expect(v.rows.map((r) => r.baseCount)).toEqual(['785,000', '2,002,000', '20,010']);
   });

@@ -1,6 +1,6 @@
 // The cost calculator against hand-computed values and the LoRA paper's own counts.
 import { describe, expect, it } from 'vitest';
-import { costSummary, loraTrainable, prefixBudget, presetById, toMB, toMiB } from '../../src/math/peftCost';
+import { costSummary, loraTrainable, prefixBudget, presetById, toMB, toMiB } from '../../src/core/peftCost';
 
 const gpt3 = presetById('gpt3');
 

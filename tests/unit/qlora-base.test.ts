@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DigitTensors, LoraModel, Mlp, Trainer, tf } from '../../src/engine/index';
 import {
   INT4, INT8, NF4, blockErrorBound, dequantizeBlockwise, dequantizeConstants, doubleQuantize, quantizeBlockwise,
-} from '../../src/engine/quant/index';
+} from '../../src/core/quant/index';
 import { QuantizedMlp, type QuantizeOptions } from '../../src/engine/quantizedBase';
 import { syntheticDigits, useWasm } from './helpers';
 

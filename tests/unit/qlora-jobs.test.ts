@@ -1,13 +1,12 @@
 // The /qlora/ and /qa-lora/ worker jobs on a small base: well-formed results, streamed progress,
 // the shared base never modified, tensors freed.
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Mlp, tf } from '../../src/engine/index';
-import { qloraMemory } from '../../components/qlora/memory';
+import { qloraMemory } from '../../src/core/quant/memory';
 import { useWasm } from './helpers';
 import { fake } from './fake-resources';
 import { FusedAdam, adam } from '../../src/engine/fast/adam';
 
-vi.mock('../../src/worker/resources', () => import('./fake-resources'));
 
 const { jobs } = await import('../../src/worker/jobs/qlora');
 const { JobContext } = await import('../../src/worker/context');
@@ -20,11 +19,11 @@ beforeAll(async () => {
   fake.base = base;
 });
 const snapshot = (m: Mlp) => m.readWeights().map((w) => Array.from(w.kernel));
-const ctxFor = (events: unknown[] = [], session = new Map<string, unknown>()) => new JobContext((e) => events.push(e), session);
+const ctxFor = (events: unknown[] = [], session = new Map<string, unknown>()) => new JobContext((e) => events.push(e), session, fake);
 
 describe('qlora.layer', () => {
   it('histograms every weight, counts every code, and the error depends on the data type and block size', async () => {
-    const nf4 = await jobs.layer({ layer: 0, format: 'NF4', blockSize: 64 });
+    const nf4 = await jobs.layer({ layer: 0, format: 'NF4', blockSize: 64 }, ctxFor());
     expect([nf4.d, nf4.k, nf4.n, nf4.blocks]).toEqual([48, 784, 48 * 784, 48 * 784 / 64]);
     expect(nf4.histogram.reduce((s, b) => s + b.count, 0)).toBe(nf4.n);
     expect(nf4.codeCounts.reduce((s, c) => s + c, 0)).toBe(nf4.n);
@@ -33,9 +32,9 @@ describe('qlora.layer', () => {
     // 48·784 is a multiple of 64: 4 bits + 32/64 without DQ, 4 + 8/64 + 32/(64·256) with it (plus the 32-bit mean).
     expect(nf4.storage.plain.bitsPerParameter).toBe(4.5);
     expect(nf4.constantBits).toEqual({ plain: 0.5, dq: 0.126953125 });
-    const int4 = await jobs.layer({ layer: 0, format: 'INT4', blockSize: 64 });
-    const whole = await jobs.layer({ layer: 0, format: 'NF4', blockSize: 'tensor' });
-    const int8 = await jobs.layer({ layer: 0, format: 'INT8', blockSize: 64 });
+    const int4 = await jobs.layer({ layer: 0, format: 'INT4', blockSize: 64 }, ctxFor());
+    const whole = await jobs.layer({ layer: 0, format: 'NF4', blockSize: 'tensor' }, ctxFor());
+    const int8 = await jobs.layer({ layer: 0, format: 'INT8', blockSize: 64 }, ctxFor());
     expect(int4.error.mse).not.toBe(nf4.error.mse);
     expect(whole.error.mse).toBeGreaterThan(nf4.error.mse);
     expect(whole.blocks).toBe(1);
@@ -47,9 +46,9 @@ describe('qlora.layer', () => {
   });
 
   it('rejects a bad layer or data type with a message', async () => {
-    await expect(jobs.layer({ layer: 5, format: 'NF4', blockSize: 64 })).rejects.toThrow(/layer/);
-    await expect(jobs.layer({ layer: 0, format: 'NF3' as never, blockSize: 64 })).rejects.toThrow(/Unknown data type/);
-    await expect(jobs.layer({ layer: 0, format: 'NF4', blockSize: 0 })).rejects.toThrow(/block size/);
+    await expect(jobs.layer({ layer: 5, format: 'NF4', blockSize: 64 }, ctxFor())).rejects.toThrow(/layer/);
+    await expect(jobs.layer({ layer: 0, format: 'NF3' as never, blockSize: 64 }, ctxFor())).rejects.toThrow(/Unknown data type/);
+    await expect(jobs.layer({ layer: 0, format: 'NF4', blockSize: 0 }, ctxFor())).rejects.toThrow(/block size/);
   });
 });
 
@@ -79,7 +78,7 @@ describe('qlora.train', () => {
     const session = new Map<string, unknown>();
     const start = await jobs.evaluate({ session: 's', task: 'rotated' }, ctxFor([], session));
     expect(start.now).toBeNull();
-    await (await import('../../src/worker/resources')).taskData('rotated', 'train'); // cached data is not the run's
+    await fake.taskData('rotated', 'train'); // cached data is not the run's
     const tensors = tf.memory().numTensors;
     const events: { kind: string }[] = [];
     const r1 = await jobs.train({ session: 's', task: 'rotated', rank: 2, steps: 6, seed: 1, evalEvery: 3 }, ctxFor(events, session));
@@ -110,7 +109,7 @@ describe('qlora.train', () => {
 describe('qlora.compare', () => {
   it('runs the QLoRA-style and QA-LoRA paths on the same INT4 base; only QA-LoRA stays on the grid when merged', async () => {
     const before = snapshot(base);
-    await (await import('../../src/worker/resources')).taskData('rotated', 'train');
+    await fake.taskData('rotated', 'train');
     const tensors = tf.memory().numTensors;
     const events: { kind: string; phase?: string }[] = [];
     const r = await jobs.compare({ task: 'rotated', groupTarget: 16, bits: 4, rank: 2, steps: 10, seed: 3 }, ctxFor(events));

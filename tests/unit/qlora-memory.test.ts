@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Mlp } from '../../src/engine/index';
 import { QuantizedMlp } from '../../src/engine/quantizedBase';
-import { loraParams, qloraMemory, quantizedWeightBytes } from '../../components/qlora/memory';
+import { loraParams, qloraMemory, quantizedWeightBytes } from '../../src/core/quant/memory';
 import { useWasm } from './helpers';
 
 beforeAll(useWasm);

@@ -1,7 +1,7 @@
 // QA-LoRA in tfjs (/qa-lora/): the pooled adapter's forward, the group-wise INT4 base, and the exact merge.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DigitTensors, LoraModel, Mlp, Trainer, mulberry32, tf, uniformArray } from '../../src/engine/index';
-import { dequantizeGroupwise, matrix, qaLoraForward, quantizeGroupwise } from '../../src/engine/quant/index';
+import { dequantizeGroupwise, matrix, qaLoraForward, quantizeGroupwise } from '../../src/core/quant/index';
 import {
   GroupwiseQuantizedMlp, QaLoraAdapter, QaLoraModel, adapterFactors, groupSizesFor, largestDivisorAtMost,
   mergeLoraAndRequantizeModel, mergeQaLoraModel, qaLoraDense,

@@ -19,7 +19,7 @@ import {
   storageBreakdown,
   unpackNibbles,
   type QuantDataType,
-} from '../../src/engine/quant';
+} from '../../src/core/quant';
 
 const BLOCK = 64;
 const N = BLOCK * 40 + 37; // ends in a partial block

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { DYNAMIC8, FP4_E2M1, INT4, INT8, NF4, maxRoundingError, normalFloatLevels, normalQuantile } from '../../src/engine/quant';
+import { DYNAMIC8, FP4_E2M1, INT4, INT8, NF4, maxRoundingError, normalFloatLevels, normalQuantile } from '../../src/core/quant';
 
 // bitsandbytes' published NF4 table (functional.get_4bit_type("nf4") and the CUDA kernels).
 const BNB_NF4 = [

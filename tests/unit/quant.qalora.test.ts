@@ -11,7 +11,7 @@ import {
   seededNormalArray,
   type GroupPooling,
   type Matrix,
-} from '../../src/engine/quant';
+} from '../../src/core/quant';
 
 const D_OUT = 12;
 const D_IN = 64;

@@ -13,10 +13,10 @@ import { DEFAULT_SIZES, Mlp } from '../mlp';
 import { LoraModel } from '../lora';
 import { Trainer } from '../trainer';
 import { mergeAdapters } from '../merge';
-import { mulberry32 } from '../rng';
+import { mulberry32 } from '../../core/rng';
 import { fastPathApplies, fastPathEnabled, setFastPath } from './ops';
 import { setFmaProducts } from './gemm';
-import { profileKernels, type KernelProfile } from './kernelProfile';
+import { countDispatches, profileKernels, type DispatchCount, type KernelProfile } from './kernelProfile';
 
 /** reference: stock tfjs ops and autodiff; fast-xnn: the fast path without the FMA products (tfjs's XNNPACK); fast: all of it. */
 export type PathName = 'reference' | 'fast-xnn' | 'fast';
@@ -35,6 +35,8 @@ export interface BenchOptions {
   only?: string[];
   /** Also time every kernel of the r = 4 LoRA step on the fast path (kernelProfile.ts). */
   kernels?: boolean;
+  /** Also count kernels, GPU programs and reads per r = 4 LoRA step (ten steps through Trainer.run). */
+  dispatches?: boolean;
   log?: (line: string) => void;
 }
 
@@ -57,6 +59,7 @@ export interface BenchResult {
   batch: number;
   rows: BenchRow[];
   kernelProfile?: KernelProfile;
+  dispatches?: DispatchCount;
 }
 
 export function median(xs: number[]): number {
@@ -109,7 +112,8 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   const warmup = opts.warmup ?? 3;
   const reps = opts.reps ?? 15;
   const slowReps = opts.slowReps ?? reps;
-  const applies = fastPathApplies();
+  // WASM: the whole fast path; WebGPU: its Adam and loss kernels (src/engine/gpu/).
+  const applies = fastPathApplies() || tf.getBackend() === 'webgpu';
   // Elsewhere than WASM the fast path is the stock ops: measuring them twice would only show noise.
   const paths = applies ? (opts.paths ?? ['reference', 'fast']) : (['reference'] as PathName[]);
   const only = new Set(opts.only ?? ['lora', 'full', 'forward', 'inference']);
@@ -117,6 +121,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   const rows: BenchRow[] = [];
   const backend = tf.getBackend();
   let kernelProfile: KernelProfile | undefined;
+  let dispatches: DispatchCount | undefined;
 
   const data = new DigitTensors(randomDigits(Math.max(4 * batch, 256)));
   const x = tf.tidy(() => tf.slice(data.x, [0, 0], [batch, -1]) as Tensor2D);
@@ -176,6 +181,11 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
           if (opts.kernels && rank === 4 && path === paths.at(-1)) {
             kernelProfile = await profileKernels(async () => void (await trainer.singleStep()), n);
           }
+          if (opts.dispatches && rank === 4 && path === paths.at(-1)) {
+            // The training loop as the site runs it: Trainer.run reads the loss back every 10 steps (stop at the first report).
+            dispatches = await countDispatches(async () => void (await trainer.run(() => trainer.stop())), trainer.options.reportEvery);
+            log(`${backend.padEnd(6)} ${path.padEnd(9)} dispatches: ${JSON.stringify(dispatches)}`);
+          }
           trainer.dispose();
           model.disposeAdapters();
           base.dispose();
@@ -195,7 +205,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
   setFmaProducts(true);
   x.dispose();
   data.dispose();
-  return { backend, fastPathApplies: applies, sizes, batch, rows, kernelProfile };
+  return { backend, fastPathApplies: applies, sizes, batch, rows, kernelProfile, dispatches };
 }
 
 /** The path switch is global, so it stays set until the async work is done. */

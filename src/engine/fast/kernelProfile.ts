@@ -68,3 +68,82 @@ export function formatKernelProfile(p: KernelProfile, title = 'one LoRA r=4 step
   for (const r of p.rows.slice(0, top)) lines.push(`  ${r.kernel.padEnd(56)} ${r.callsPerStep.toFixed(1).padStart(5)} × ${r.msPerStep.toFixed(3).padStart(7)} ms`);
   return lines.join('\n');
 }
+
+export interface DispatchCount {
+  steps: number;
+  /** tfjs kernels run through the kernel registry, per step (a kernel that calls another's function directly counts once). */
+  kernelsPerStep: number;
+  /** GPU programs the backend ran per step (WebGL: runWebGLProgram, WebGPU: runWebGPUProgram); null on WASM and CPU. */
+  gpuProgramsPerStep: number | null;
+  /** Synchronous reads (backend.readSync: dataSync, arraySync, and any a kernel makes): on a GPU each one stalls until the GPU is done. */
+  syncReadsPerStep: number;
+  /** Asynchronous reads (backend.read: data(), array()). */
+  asyncReadsPerStep: number;
+}
+
+type Counted = Record<string, unknown>;
+
+/**
+ * Counts what `run` makes the current backend do, divided by `steps`: kernels
+ * through the registry (each wrapped with a counter while `run` runs, as in
+ * profileKernels), GPU programs and reads (the backend's own methods wrapped).
+ * For `npm run bench`: the dispatch and read-back figures of issue 15.
+ */
+export async function countDispatches(run: () => Promise<void>, steps: number): Promise<DispatchCount> {
+  const backendName = tf.getBackend();
+  const backend = tf.backend() as unknown as Counted;
+  const originals = tf.getKernelsForBackend(backendName);
+  let kernels = 0;
+  for (const k of originals) {
+    tf.unregisterKernel(k.kernelName, backendName);
+    tf.registerKernel({ ...k, kernelFunc: (args) => (kernels++, k.kernelFunc(args)) });
+  }
+  const counts: Record<string, number> = {};
+  const methods = ['runWebGLProgram', 'runWebGPUProgram', 'readSync', 'read'].filter((m) => typeof backend[m] === 'function');
+  const saved = new Map<string, unknown>();
+  // WASM's and CPU's read() call readSync(): a read inside read() is the asynchronous read itself.
+  let inRead = 0;
+  for (const m of methods) {
+    const f = backend[m] as (...a: unknown[]) => unknown;
+    saved.set(m, Object.prototype.hasOwnProperty.call(backend, m) ? f : undefined);
+    counts[m] = 0;
+    backend[m] = function (this: unknown, ...a: unknown[]) {
+      if (m !== 'readSync' || !inRead) counts[m]++;
+      if (m !== 'read') return f.apply(this, a);
+      inRead++;
+      try {
+        return f.apply(this, a);
+      } finally {
+        inRead--;
+      }
+    };
+  }
+  try {
+    await run();
+  } finally {
+    for (const k of originals) {
+      tf.unregisterKernel(k.kernelName, backendName);
+      tf.registerKernel(k);
+    }
+    for (const m of methods) {
+      const own = saved.get(m);
+      if (own) backend[m] = own;
+      else delete backend[m];
+    }
+  }
+  const gpu = 'runWebGLProgram' in counts ? counts.runWebGLProgram : 'runWebGPUProgram' in counts ? counts.runWebGPUProgram : null;
+  return {
+    steps,
+    kernelsPerStep: kernels / steps,
+    gpuProgramsPerStep: gpu === null ? null : gpu / steps,
+    syncReadsPerStep: (counts.readSync ?? 0) / steps,
+    asyncReadsPerStep: (counts.read ?? 0) / steps,
+  };
+}
+
+export function formatDispatchCount(c: DispatchCount, title = 'LoRA r=4 step'): string {
+  const f = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  return `dispatches per ${title} (${c.steps} steps through Trainer.run, loss read every 10): ` +
+    `${f(c.kernelsPerStep)} tfjs kernels, ${c.gpuProgramsPerStep === null ? 'no GPU programs (CPU-side backend)' : `${f(c.gpuProgramsPerStep)} GPU programs`}, ` +
+    `${f(c.syncReadsPerStep)} synchronous reads, ${f(c.asyncReadsPerStep)} asynchronous reads`;
+}

@@ -11,9 +11,11 @@
  */
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
 import { fastPathApplies, fastPathEnabled, saveForGradient } from './ops';
+import { xentGradWebgpu, xentWebgpu } from '../gpu/lossWebgpu';
 
 const XENT_KERNEL = 'LoraLiveSoftmaxXent';
 const XENT_GRAD_KERNEL = 'LoraLiveSoftmaxXentGrad';
+let gradientRegistered = false;
 
 interface WasmHeap {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array;
@@ -22,7 +24,9 @@ interface WasmHeap {
 
 /** Mean over the batch of −log softmax(logits)[label]: tf.losses.softmaxCrossEntropy with one-hot labels. */
 export function softmaxCrossEntropy(logits: Tensor2D, labels: Tensor1D): Scalar {
-  if (!fastPathEnabled() || !fastPathApplies() || logits.dtype !== 'float32' || labels.dtype !== 'int32') {
+  // WASM: loops over tfjs's memory (below); WebGPU: two GPU programs (gpu/lossWebgpu.ts).
+  const here = fastPathApplies() || tf.getBackend() === 'webgpu';
+  if (!fastPathEnabled() || !here || logits.dtype !== 'float32' || labels.dtype !== 'int32') {
     return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits) as Scalar;
   }
   if (labels.shape[0] !== logits.shape[0]) throw new Error(`${labels.shape[0]} labels for ${logits.shape[0]} rows of logits.`);
@@ -53,8 +57,9 @@ function ensureKernels(): void {
     kernelName: XENT_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend }) => {
-      const heap = backend as unknown as WasmHeap;
       const { logits, labels } = inputs as Record<string, tf.TensorInfo>;
+      if (backendName === 'webgpu') return xentWebgpu(backend, logits, labels);
+      const heap = backend as unknown as WasmHeap;
       const [n, classes] = logits.shape;
       const z = heap.typedArrayFromHeap(logits) as Float32Array;
       const y = heap.typedArrayFromHeap(labels) as Int32Array;
@@ -69,8 +74,9 @@ function ensureKernels(): void {
     kernelName: XENT_GRAD_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend }) => {
-      const heap = backend as unknown as WasmHeap;
       const { logits, labels, dy } = inputs as Record<string, tf.TensorInfo>;
+      if (backendName === 'webgpu') return xentGradWebgpu(backend, logits, labels, dy);
+      const heap = backend as unknown as WasmHeap;
       const [n, classes] = logits.shape;
       // Allocate first: a new output may grow the WASM memory, which detaches views made before it.
       const out = heap.makeOutput(logits.shape, 'float32');
@@ -82,6 +88,9 @@ function ensureKernels(): void {
       return out;
     },
   });
+  // The gradient is the same for every backend: register it once (tfjs warns when one is replaced).
+  if (gradientRegistered) return;
+  gradientRegistered = true;
   tf.registerGradient({
     kernelName: XENT_KERNEL,
     inputsToSave: [],

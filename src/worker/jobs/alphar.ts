@@ -4,63 +4,31 @@
  * The page calls it once per configuration, so a sweep can be stopped between runs.
  */
 import {
-  LoraModel, TASKS, Trainer, evaluate, tf,
-  type LoraScaling, type TaskId,
-} from '../../engine/index';
+ baseForward, LoraModel, TASKS, Trainer, evaluate, tf } from '../../engine/index';
 import type { JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
-
-export interface AlphaRunParams {
-  task: TaskId;
-  layers: number[]; // 0-based
-  rank: number;
-  alpha: number;
-  scaling: LoraScaling;
-  optimizer: 'adam' | 'sgd';
-  learningRate: number;
-  steps: number;
-  seed: number;
-  batchSize?: number;
-  reportEvery?: number;
-}
-
-export interface AlphaRunEvent { step: number; loss: number }
-
-export interface AlphaRunResult {
-  losses: AlphaRunEvent[];
-  scale: number;
-  /** ‖ΔW‖_F per adapted layer, and over all of them (√ of the sum of squares). */
-  layerNorms: { layer: number; norm: number; w0Norm: number }[];
-  totalNorm: number;
-  /** The task's score on its test digits after training, and of the base before. */
-  score: number;
-  baseScore: number;
-  msPerStep: number;
-}
-
-const baseScores = new Map<TaskId, number>();
+import type { JobEvent } from '../../api/jobs';
+import { memo } from '../resources';
+import { type AlphaRunParams, type AlphaRunEvent, type AlphaRunResult } from '../../api/alphar';
 
 export const jobs = {
-  async train(p: AlphaRunParams, ctx: JobContext): Promise<AlphaRunResult> {
-    const { model: base } = await baseModel();
+  async train(p: AlphaRunParams, ctx: JobContext<JobEvent<'alphar.train'>>): Promise<AlphaRunResult> {
+    const { model: base } = await ctx.resources.baseModel();
     const task = TASKS[p.task];
     if (!task) throw new Error(`Unknown task “${p.task}”.`);
-    const [train, test] = await Promise.all([taskData(p.task, 'train'), taskData(p.task, 'test')]);
-    if (!baseScores.has(p.task)) baseScores.set(p.task, task.score(await evaluate((x) => new LoraModel(base).forward(x), test)));
+    const [train, test] = await Promise.all([ctx.resources.taskData(p.task, 'train'), ctx.resources.taskData(p.task, 'test')]);
+    // The base's score on the task, measured once per worker.
+    const baseScore = await memo(ctx.resources, `alphar.base:${p.task}`, async () => task.score(await evaluate((x) => baseForward(base, x), test)));
     const model = LoraModel.withAdapters(base, p.layers, { rank: p.rank, alpha: p.alpha, scaling: p.scaling }, p.seed);
     const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
       steps: p.steps, learningRate: p.learningRate, optimizer: p.optimizer, batchSize: p.batchSize ?? 64,
       seed: p.seed, reportEvery: p.reportEvery ?? 2,
     });
     const losses: AlphaRunEvent[] = [];
-    let msPerStep = 0;
-    ctx.attach(trainer);
     try {
-      await trainer.run((pr) => {
+      const msPerStep = await ctx.runTrainer(trainer, (pr) => {
         losses.push({ step: pr.step, loss: pr.loss });
-        msPerStep = pr.msPerStep;
         ctx.emit({ step: pr.step, loss: pr.loss } satisfies AlphaRunEvent);
-      });
+      }, { dispose: true });
       const layerNorms = model.adapters.flatMap((a) => (a ? [{
         layer: a.layer,
         norm: tf.tidy(() => tf.norm(a.deltaKernel()).dataSync()[0]),
@@ -70,11 +38,9 @@ export const jobs = {
       const score = task.score(await evaluate((x) => model.forward(x), test));
       return {
         losses, scale: model.adapters.find((a) => a)?.scale ?? 0, layerNorms, totalNorm,
-        score, baseScore: baseScores.get(p.task)!, msPerStep,
+        score, baseScore, msPerStep,
       };
     } finally {
-      ctx.attach(null);
-      trainer.dispose();
       model.disposeAdapters();
     }
   },

@@ -2,41 +2,19 @@
  * Jobs for the /attention/ chapter: the tiny character GPT pretrained on
  * English words, adapted with LoRA on a country's place names. A cell's
  * session keeps its adapted model between jobs (train more, generate, reset).
+ * The contract (params, events, results) is src/api/attention.ts; the base and the
+ * words come from the worker's resources (ctx.resources).
  */
 import { tf, deriveSeed, mulberry32, shuffledIndices, yieldToEventLoop } from '../../engine/index';
 import { GptLora, heldOutLoss, sampleWords, wordTensors } from '../../engine/gpt';
-import { LORA_TARGETS, encodeable, type LoraTarget } from '../../engine/gptShapes';
+import { LORA_TARGETS, encodeable } from '../../core/gpt';
 import type { JobContext } from '../context';
-import { gptBase, wordsFile } from '../resources';
-
-export interface GptTrainParams {
-  session: string;
-  country: string;
-  targets: LoraTarget[];
-  rank: number;
-  alpha: number;
-  learningRate: number;
-  /** Train until this many steps in total. */
-  steps: number;
-  seed: number;
-  batchSize?: number;
-  /** Measure the held-out loss every this many steps (0: only at the end). */
-  evalEvery?: number;
-}
-
-export type GptTrainEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; heldOut: number };
-
-export interface GptTrainResult {
-  step: number;
-  /** Nats per character on the country's held-out names, base and adapted. */
-  baseLoss: number;
-  heldOut: number;
-  trainableParams: number;
-  msPerStep: number;
-  stopped: boolean;
-}
+import { memo, type Resources } from '../resources';
+import type { JobEvent } from '../../api/jobs';
+import type {
+  AttentionParams, AttentionResult, BaseLossParams, BaseLossResult, BudgetParams, BudgetResult, GptTrainParams, GptTrainResult,
+  InfoParams, InfoResult, KeepResult, ResetResult, SampleKeptResult, SampleParams, SampleResult, SessionParams,
+} from '../../api/attention';
 
 interface GptRun {
   key: string;
@@ -62,22 +40,19 @@ function dropRun(ctx: JobContext): void {
   ctx.session.delete('gpt-run');
 }
 
-async function country(code: string) {
-  const words = await wordsFile();
+async function country(res: Resources, code: string) {
+  const words = await res.words();
   const c = words.countries.find((x) => x.code === code);
   if (!c) throw new Error(`There are no place names for "${code}" (choose one of ${words.countries.map((x) => x.name).join(', ')}).`);
   return c;
 }
 
-const baseLosses = new Map<string, number>();
-async function baseLoss(code: string): Promise<number> {
-  let l = baseLosses.get(code);
-  if (l === undefined) {
-    const { model } = await gptBase();
-    l = heldOutLoss(new GptLora(model), (await country(code)).test);
-    baseLosses.set(code, l);
-  }
-  return l;
+/** The frozen base's held-out loss on a country's names: measured once per worker (its resources). */
+function baseLoss(res: Resources, code: string): Promise<number> {
+  return memo(res, `attention.baseLoss:${code}`, async () => {
+    const { model } = await res.gptBase();
+    return heldOutLoss(new GptLora(model), (await country(res, code)).test);
+  });
 }
 
 function checkParams(p: GptTrainParams): void {
@@ -88,24 +63,10 @@ function checkParams(p: GptTrainParams): void {
   if (!(p.learningRate > 0 && p.learningRate <= 1)) throw new Error(`The learning rate must be in (0, 1] (got ${p.learningRate}).`);
 }
 
-export interface BudgetParams {
-  country: string;
-  /** The configurations to compare: matrices and rank each (the page passes the paper's Table 5). */
-  configs: { targets: LoraTarget[]; rank: number }[];
-  steps: number;
-  seed: number;
-  alpha?: number;
-  learningRate?: number;
-}
-
-export type BudgetEvent =
-  | { kind: 'step'; config: number; step: number; steps: number }
-  | { kind: 'config'; config: number; heldOut: number; params: number; msPerStep: number };
-
 export const jobs = {
   /** The base model's facts and the tasks on offer. */
-  async info(_: unknown) {
-    const [{ meta }, words] = await Promise.all([gptBase(), wordsFile()]);
+  async info(_: InfoParams, ctx: JobContext): Promise<InfoResult> {
+    const [{ meta }, words] = await Promise.all([ctx.resources.gptBase(), ctx.resources.words()]);
     return {
       meta,
       backend: tf.getBackend(),
@@ -115,9 +76,9 @@ export const jobs = {
   },
 
   /** Seeded samples from the base and, if this session has trained, from the adapted model. */
-  async sample(p: { session: string; n: number; seed: number; temperature: number }, ctx: JobContext) {
+  async sample(p: SampleParams, ctx: JobContext): Promise<SampleResult> {
     const n = Math.max(1, Math.min(24, Math.round(p.n)));
-    const { model } = await gptBase();
+    const { model } = await ctx.resources.gptBase();
     const base = sampleWords(new GptLora(model), n, p.seed, p.temperature);
     const run = getRun(ctx);
     const adapted = run && run.step > 0 ? sampleWords(run.model, n, p.seed, p.temperature) : null;
@@ -125,16 +86,16 @@ export const jobs = {
   },
 
   /** Held-out loss (nats per character) of the base on a country's names. */
-  async baseLoss(p: { country: string }) {
-    return { baseLoss: await baseLoss(p.country) };
+  async baseLoss(p: BaseLossParams, ctx: JobContext): Promise<BaseLossResult> {
+    return { baseLoss: await baseLoss(ctx.resources, p.country) };
   },
 
   /** Trains (or continues) this session's adapters up to p.steps steps in total. */
-  async train(p: GptTrainParams, ctx: JobContext): Promise<GptTrainResult> {
+  async train(p: GptTrainParams, ctx: JobContext<JobEvent<'attention.train'>>): Promise<GptTrainResult> {
     checkParams(p);
-    const c = await country(p.country);
-    const { model: base } = await gptBase();
-    const before = await baseLoss(p.country);
+    const c = await country(ctx.resources, p.country);
+    const { model: base } = await ctx.resources.gptBase();
+    const before = await baseLoss(ctx.resources, p.country);
     let run = getRun(ctx);
     if (!run || run.key !== runKey(p)) {
       dropRun(ctx);
@@ -182,19 +143,19 @@ export const jobs = {
           throw Object.assign(new Error('Training diverged: the loss is no longer a finite number. Lower the learning rate or α, then train again.'), { name: 'TrainingDiverged' });
         }
         msPerStep = (performance.now() - windowStart) / windowSteps;
-        ctx.emit({ kind: 'step', step: r.step, steps: p.steps, loss: l, msPerStep } satisfies GptTrainEvent);
+        ctx.emit({ kind: 'step', step: r.step, steps: p.steps, loss: l, msPerStep });
         windowLoss = 0;
         windowSteps = 0;
         await yieldToEventLoop(); // let a Cancel message in
         windowStart = performance.now();
       }
       if (evalEvery > 0 && r.step % evalEvery === 0 && r.step < p.steps) {
-        ctx.emit({ kind: 'eval', step: r.step, heldOut: heldOutLoss(r.model, c.test) } satisfies GptTrainEvent);
+        ctx.emit({ kind: 'eval', step: r.step, heldOut: heldOutLoss(r.model, c.test) });
         windowStart = performance.now();
       }
     }
     const heldOut = heldOutLoss(r.model, c.test);
-    ctx.emit({ kind: 'eval', step: r.step, heldOut } satisfies GptTrainEvent);
+    ctx.emit({ kind: 'eval', step: r.step, heldOut });
     return {
       step: r.step, baseLoss: before, heldOut, trainableParams: r.model.adapterParams(), msPerStep, stopped: ctx.stopped,
     };
@@ -205,10 +166,10 @@ export const jobs = {
    * the same batches (same seed), then measured on the held-out names. Stop ends the sweep
    * between steps; finished configurations are kept by the page.
    */
-  async budget(p: BudgetParams, ctx: JobContext): Promise<{ baseLoss: number; done: number }> {
-    const c = await country(p.country);
-    const { model: base } = await gptBase();
-    const before = await baseLoss(p.country);
+  async budget(p: BudgetParams, ctx: JobContext<JobEvent<'attention.budget'>>): Promise<BudgetResult> {
+    const c = await country(ctx.resources, p.country);
+    const { model: base } = await ctx.resources.gptBase();
+    const before = await baseLoss(ctx.resources, p.country);
     const steps = Math.max(1, Math.min(1000, Math.round(p.steps)));
     let done = 0;
     for (const [i, cfg] of p.configs.entries()) {
@@ -228,13 +189,13 @@ export const jobs = {
           opt.minimize(() => model.loss(t.tokens, t.targets, t.mask), false, model.variables());
           t.tokens.dispose(); t.targets.dispose(); t.mask.dispose();
           if (s % 5 === 0 || s === steps) {
-            ctx.emit({ kind: 'step', config: i, step: s, steps } satisfies BudgetEvent);
+            ctx.emit({ kind: 'step', config: i, step: s, steps });
             await yieldToEventLoop();
           }
         }
         const heldOut = heldOutLoss(model, c.test);
         if (!Number.isFinite(heldOut)) throw new Error(`Training ${cfg.targets.join(', ')} at rank ${cfg.rank} diverged; lower the learning rate.`);
-        ctx.emit({ kind: 'config', config: i, heldOut, params: model.adapterParams(), msPerStep: (performance.now() - started) / steps } satisfies BudgetEvent);
+        ctx.emit({ kind: 'config', config: i, heldOut, params: model.adapterParams(), msPerStep: (performance.now() - started) / steps });
         done++;
       } finally {
         opt.dispose();
@@ -248,7 +209,7 @@ export const jobs = {
    * Task switching: keeps the trained adapters under their country's name and starts the next
    * run afresh. Kept adapters share the one frozen base; only their A and B are stored.
    */
-  async keep(_: { session: string }, ctx: JobContext) {
+  async keep(_: SessionParams, ctx: JobContext): Promise<KeepResult> {
     const run = getRun(ctx);
     if (!run || run.step === 0) throw new Error('Train an adapter first, then keep it.');
     const code = (JSON.parse(run.key) as unknown[])[0] as string;
@@ -262,7 +223,7 @@ export const jobs = {
   },
 
   /** Samples (same seed for all) from the base and from each kept adapter, swapped in on the one base. */
-  async sampleKept(p: { session: string; n: number; seed: number; temperature: number }, ctx: JobContext) {
+  async sampleKept(p: SampleParams, ctx: JobContext): Promise<SampleKeptResult> {
     const n = Math.max(1, Math.min(24, Math.round(p.n)));
     const kept = (ctx.session.get('gpt-kept') as Map<string, { model: GptLora; step: number }> | undefined) ?? new Map();
     return {
@@ -274,8 +235,8 @@ export const jobs = {
    * Look inside: one head's attention probabilities for one word, base and (after training)
    * adapted. Row i is the position reading, column j the position read; rows sum to 1.
    */
-  async attention(p: { session: string; word: string; layer: number; head: number }, ctx: JobContext) {
-    const { model } = await gptBase();
+  async attention(p: AttentionParams, ctx: JobContext): Promise<AttentionResult> {
+    const { model } = await ctx.resources.gptBase();
     const cfg = model.config;
     const word = String(p.word ?? '').trim().toLowerCase();
     if (!encodeable(word, cfg)) throw new Error(`Type a word of 1–${cfg.context - 1} letters a–z (got "${p.word}").`);
@@ -300,7 +261,7 @@ export const jobs = {
   },
 
   /** Forgets this session's adapters (the Reset button). */
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: SessionParams, ctx: JobContext): Promise<ResetResult> {
     dropRun(ctx);
     return { numTensors: tf.memory().numTensors };
   },

@@ -5,37 +5,12 @@
  */
 import { LoraModel, mergeAdapters, tf, unmergeAdapters, yieldToEventLoop, type LoraAdapter } from '../../engine/index';
 import type { Tensor2D } from '../../engine/tf';
-import { factoredSingularValues, numericalRank, rankTolerance } from '../../math/eigen';
+import { factoredSingularValues, numericalRank, rankTolerance } from '../../core/eigen';
 import type { JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
+import type { JobEvent } from '../../api/jobs';
 import { getRun } from './lora';
-
-export interface HeatmapData {
-  /** Which rows (outputs, of d) and columns (inputs, of k) are shown, in the paper's orientation. */
-  rows: number[];
-  cols: number[];
-  /** W₀ and ΔW at those rows and columns, row-major (rows.length × cols.length). */
-  w0: Float32Array;
-  dw: Float32Array;
-}
-
-export interface DeltaAnalysis {
-  step: number;
-  layer: number;
-  d: number;
-  k: number;
-  rank: number;
-  scale: number;
-  /** Singular values of ΔW (r of them), from the r×r core of the factors. */
-  sigma: number[];
-  tolerance: number;
-  numericalRank: number;
-  /** ‖ΔW‖_F from the formed matrix, and √Σσ² from the core: the two should agree. */
-  frobenius: number;
-  frobeniusFromSigma: number;
-  w0Frobenius: number;
-  heat: HeatmapData;
-}
+import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/deltaw';
+import { median, quantile } from '../../core/stats';
 
 const MAX_SIDE = 80;
 const pick = (n: number) => Array.from({ length: Math.min(n, MAX_SIDE) }, (_, i) => Math.floor((i * n) / Math.min(n, MAX_SIDE)));
@@ -52,11 +27,10 @@ function adapterOf(ctx: JobContext, layer: number): LoraAdapter | null {
   return run && run.params.mode === 'lora' ? run.model.adapters[layer] ?? null : null;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export const jobs = {
-  async analyse(p: { session: string; layer: number; rank: number }, ctx: JobContext): Promise<DeltaAnalysis> {
-    const { model: base } = await baseModel();
+  async analyse(p: AnalyseParams, ctx: JobContext<JobEvent<'deltaw.analyse'>>): Promise<DeltaAnalysis> {
+    const { model: base } = await ctx.resources.baseModel();
     if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 1) throw new Error(`There is no layer ${p.layer + 1}.`);
     const k = base.sizes[p.layer];
     const d = base.sizes[p.layer + 1];
@@ -97,11 +71,11 @@ export const jobs = {
    * unmerged model on test digits: largest difference of the logits, and the median
    * time of a forward pass each way.
    */
-  async merge(p: { session: string; batch: number; samples: number }, ctx: JobContext) {
+  async merge(p: MergeParams, ctx: JobContext<JobEvent<'deltaw.merge'>>): Promise<MergeResult> {
     const run = getRun(ctx);
     if (!run || run.params.mode !== 'lora') throw new Error('Train the adapter first: there is nothing to merge yet.');
-    const { model: base } = await baseModel();
-    const test = await taskData(run.params.task, 'test');
+    const { model: base } = await ctx.resources.baseModel();
+    const test = await ctx.resources.taskData(run.params.task, 'test');
     const batch = Math.max(1, Math.min(test.n, Math.round(p.batch)));
     const samples = Math.max(3, Math.min(100, Math.round(p.samples)));
     const x = tf.slice(test.x, [0, 0], [batch, -1]) as Tensor2D;
@@ -120,17 +94,18 @@ export const jobs = {
           await ctx.checkpoint();
         }
       }
-      return median(out);
+      // The middle half of the samples too: two medians mean little without their spread.
+      return { median: median(out), q1: quantile(out, 0.25), q3: quantile(out, 0.75) };
     };
     try {
       const unmergedOut = tf.tidy(() => run.model.forward(x).dataSync());
-      const unmergedMs = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
+      const unmerged = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
       mergeAdapters(merged); // W = W₀ + s·BA, once, into the copy
       let mergedOut: Float32Array;
-      let mergedMs: number;
+      let mergedT: { median: number; q1: number; q3: number };
       try {
         mergedOut = tf.tidy(() => plainCopy.forward(x).dataSync() as Float32Array);
-        mergedMs = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
+        mergedT = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
       } finally {
         unmergeAdapters(merged); // the adapters are shared with the session's run: mark them unmerged again
       }
@@ -140,7 +115,10 @@ export const jobs = {
         maxAbsDiff = Math.max(maxAbsDiff, Math.abs(unmergedOut[i] - mergedOut[i]));
         maxAbs = Math.max(maxAbs, Math.abs(unmergedOut[i]));
       }
-      return { batch, samples, maxAbsDiff, maxAbs, unmergedMs, mergedMs, backend: tf.getBackend() };
+      return {
+        batch, samples, maxAbsDiff, maxAbs, unmergedMs: unmerged.median, mergedMs: mergedT.median,
+        unmergedQuartiles: [unmerged.q1, unmerged.q3], mergedQuartiles: [mergedT.q1, mergedT.q3], backend: tf.getBackend(),
+      };
     } finally {
       x.dispose();
       copy.dispose();

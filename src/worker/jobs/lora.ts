@@ -3,49 +3,11 @@
  * downstream task. Each cell has a session that keeps its model between jobs,
  * so "Train" can continue after "Pause", and "adapter off" is instant.
  */
-import {
-  LoraModel, TASKS, Trainer, evaluate, paramSummary, tf,
-  type Evaluation, type LoraInit, type LoraScaling, type Mlp, type TaskId,
-} from '../../engine/index';
+import { LoraModel, TASKS, Trainer, evaluate, paramSummary, tf, type Mlp, type TaskId } from '../../engine/index';
 import type { JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
-
-export interface TrainParams {
-  session: string;
-  task: TaskId;
-  mode: 'lora' | 'full';
-  layers: number[]; // 0-based
-  rank: number;
-  alpha: number;
-  scaling?: LoraScaling;
-  init?: LoraInit;
-  learningRate: number;
-  batchSize?: number;
-  /** Train until this many steps in total (a "Step" button asks for one more). */
-  steps: number;
-  seed: number;
-  /** Evaluate on the task's test digits every this many steps (0: only at the end). */
-  evalEvery?: number;
-}
-
-export interface TaskEvaluation extends Evaluation {
-  task: TaskId | 'original';
-  /** The number that measures the task (e.g. accuracy on 9s for "Fix the 9s"). */
-  score: number;
-}
-
-export type TrainEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; evaluation: TaskEvaluation };
-
-export interface TrainResult {
-  step: number;
-  evaluation: TaskEvaluation;
-  trainableParams: number;
-  /** Bytes tfjs holds for this run's own tensors: what is trained plus optimizer state. */
-  runBytes: number;
-  msPerStep: number;
-}
+import type { JobEvent } from '../../api/jobs';
+import type { Resources } from '../resources';
+import { runKey, type TrainParams, type TaskEvaluation, type TrainEvent, type TrainResult, type EvaluateParams, type SessionParams } from '../../api/lora';
 
 /** The state a cell's session keeps between jobs. */
 export interface LoraRun {
@@ -58,8 +20,6 @@ export interface LoraRun {
   bytesBefore: number;
 }
 
-const configKey = (p: TrainParams) =>
-  JSON.stringify([p.task, p.mode, [...p.layers].sort(), p.rank, p.alpha, p.scaling, p.init, p.learningRate, p.batchSize, p.seed]);
 
 export function disposeRun(run: LoraRun | undefined): void {
   if (!run) return;
@@ -72,16 +32,16 @@ export function getRun(ctx: JobContext): LoraRun | undefined {
   return ctx.session.get('run') as LoraRun | undefined;
 }
 
-export async function evaluateTask(model: LoraModel, task: TaskId | 'original'): Promise<TaskEvaluation> {
-  const test = await taskData(task, 'test');
+export async function evaluateTask(res: Resources, model: LoraModel, task: TaskId | 'original'): Promise<TaskEvaluation> {
+  const test = await res.taskData(task, 'test');
   const e = await evaluate((x) => model.forward(x), test);
   return { ...e, task, score: task === 'original' ? e.accuracy : TASKS[task].score(e) };
 }
 
-async function createRun(p: TrainParams): Promise<LoraRun> {
-  const { model: base } = await baseModel();
-  const train = await taskData(p.task, 'train');
-  await taskData(p.task, 'test'); // cached now, so the task's data is not counted in the run's runBytes
+async function createRun(res: Resources, p: TrainParams): Promise<LoraRun> {
+  const { model: base } = await res.baseModel();
+  const train = await res.taskData(p.task, 'train');
+  await res.taskData(p.task, 'test'); // cached now, so the task's data is not counted in the run's runBytes
   const bytesBefore = tf.memory().numBytes;
   let model: LoraModel;
   let ownBase: Mlp | null = null;
@@ -96,36 +56,30 @@ async function createRun(p: TrainParams): Promise<LoraRun> {
   const trainer = new Trainer(vars, (x) => model.forward(x), train, {
     steps: p.steps, learningRate: p.learningRate, batchSize: p.batchSize ?? 64, seed: p.seed, reportEvery: 5,
   });
-  return { config: configKey(p), params: p, model, ownBase, trainer, bytesBefore };
+  return { config: runKey(p), params: p, model, ownBase, trainer, bytesBefore };
 }
 
 export const jobs = {
-  /** The base model's facts, as the pretraining script measured them. */
-  async info(_: unknown) {
-    const { model, meta } = await baseModel();
-    return { meta, fingerprint: model.fingerprint, backend: tf.getBackend() };
-  },
-
   /** Accuracy of the base alone, or of this session's model with its adapter on or off. */
-  async evaluate(p: { session: string; task: TaskId | 'original'; adapter?: boolean }, ctx: JobContext) {
+  async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'lora.evaluate'>>) {
     const run = getRun(ctx);
-    if (!run || p.adapter === undefined) return evaluateTask(new LoraModel((await baseModel()).model), p.task);
-    if (run.params.mode === 'full') return evaluateTask(p.adapter ? run.model : new LoraModel((await baseModel()).model), p.task);
+    if (!run || p.adapter === undefined) return evaluateTask(ctx.resources, new LoraModel((await ctx.resources.baseModel()).model), p.task);
+    if (run.params.mode === 'full') return evaluateTask(ctx.resources, p.adapter ? run.model : new LoraModel((await ctx.resources.baseModel()).model), p.task);
     run.model.setEnabled(p.adapter);
     try {
-      return await evaluateTask(run.model, p.task);
+      return await evaluateTask(ctx.resources, run.model, p.task);
     } finally {
       run.model.setEnabled(true);
     }
   },
 
   /** Trains (or continues training) this session's model up to p.steps steps. */
-  async train(p: TrainParams, ctx: JobContext): Promise<TrainResult> {
+  async train(p: TrainParams, ctx: JobContext<JobEvent<'lora.train'>>): Promise<TrainResult> {
     let run = getRun(ctx);
-    if (!run || run.config !== configKey(p)) {
+    if (!run || run.config !== runKey(p)) {
       disposeRun(run);
       ctx.session.delete('run');
-      run = await createRun(p);
+      run = await createRun(ctx.resources, p);
       ctx.session.set('run', run);
     }
     const r = run;
@@ -142,20 +96,20 @@ export const jobs = {
           ctx.emit({ kind: 'step', ...progress, steps: p.steps } satisfies TrainEvent);
         });
         if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
-          ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation: await evaluateTask(r.model, p.task) } satisfies TrainEvent);
+          ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation: await evaluateTask(ctx.resources, r.model, p.task) } satisfies TrainEvent);
         }
       }
     } finally {
       ctx.attach(null);
     }
-    const evaluation = await evaluateTask(r.model, p.task);
+    const evaluation = await evaluateTask(ctx.resources, r.model, p.task);
     ctx.emit({ kind: 'eval', step: r.trainer.step, evaluation } satisfies TrainEvent);
     const trainable = p.mode === 'full' ? paramSummary(r.model.base.sizes, [], 1).base : r.model.allocatedAdapterParams();
     return { step: r.trainer.step, evaluation, trainableParams: trainable, runBytes: tf.memory().numBytes - r.bytesBefore, msPerStep: last.msPerStep };
   },
 
   /** Forgets this session's model (the Reset button). */
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: SessionParams, ctx: JobContext<JobEvent<'lora.reset'>>) {
     disposeRun(getRun(ctx));
     ctx.session.delete('run');
     return { numTensors: tf.memory().numTensors };

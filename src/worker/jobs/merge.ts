@@ -5,14 +5,17 @@
  * The shared base is only read: merging happens on a clone.
  */
 import {
-  LoraAdapter, LoraModel, Trainer, mergeAdapters, parseAdapters, serializeAdapters, tf, unmergeAdapters,
+  LoraAdapter, LoraModel, Trainer, baseForward, mergeAdapters, parseAdapters, serializeAdapters, tf, unmergeAdapters,
   type BaseModel, type Mlp, type Tensor2D, type TaskId,
 } from '../../engine/index';
-import { LEARNING_RATE, ALPHA } from '../../../components/which-rank/settings';
-import { COLUMNS, SWITCH_LAYERS, SWITCH_RANK, SWITCH_TASKS, type AdapterSlot, type Column } from '../../../components/merge/settings';
-import { JobStopped, type JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
+import { ALPHA, LEARNING_RATE } from '../../core/tasks';
+import { type JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
+import type { Resources } from '../resources';
 import { evaluateTask } from './lora';
+import { type Timing, type MergeCheck, type SwitchEvent, type SlotSummary, type LatencyEvent, type LatencyParams, type LatencyResult, type SwitchTrainParams, type UseParams, type UseResult, type SaveParams, type SavedAdapter, type LoadParams, type LoadResult } from '../../api/merge';
+import { COLUMNS, SWITCH_LAYERS, SWITCH_RANK, SWITCH_TASKS, type AdapterSlot, type Column } from '../../api/merge';
+import { quantile } from '../../core/stats';
 
 // ---- merge helpers (exported for tests) ------------------------------------------------------------
 
@@ -24,15 +27,6 @@ export function copyAdapter(a: LoraAdapter): LoraAdapter {
 
 export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
-
-export interface MergeCheck {
-  /** Largest |merged − unmerged| over the logits of the batch. */
-  mergedVsUnmerged: number;
-  /** Largest |W after merge and unmerge − W₀| over every weight. */
-  restoredWeights: number;
-  /** Largest |logits of the restored copy − logits of the base|. */
-  restoredOutputs: number;
 }
 
 /**
@@ -47,7 +41,7 @@ export function checkAndUnmerge(base: BaseModel, clone: Mlp, merged: LoraModel, 
   for (let i = 0; i < clone.layers.length; i++) {
     restoredWeights = Math.max(restoredWeights, maxAbsDiff(clone.layers[i].kernel, base.layerTensors(i).kernel));
   }
-  const restoredOutputs = tf.tidy(() => maxAbsDiff(new LoraModel(clone).forward(x), new LoraModel(base).forward(x)));
+  const restoredOutputs = tf.tidy(() => maxAbsDiff(baseForward(clone, x), baseForward(base, x)));
   return { mergedVsUnmerged, restoredWeights, restoredOutputs };
 }
 
@@ -65,16 +59,8 @@ export function mergeRoundTrip(base: BaseModel, clone: Mlp, adapters: (LoraAdapt
 
 /** Median and quartiles (linear interpolation between order statistics). */
 export function summarize(xs: number[]): Timing {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => {
-    const pos = (s.length - 1) * q;
-    const lo = Math.floor(pos);
-    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-  };
-  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
+  return { median: quantile(xs, 0.5), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) };
 }
-
-export interface Timing { median: number; q1: number; q3: number }
 
 // ---- sessions ---------------------------------------------------------------------------------------
 
@@ -102,7 +88,7 @@ const slots = (ctx: JobContext) => {
 async function switchModel(ctx: JobContext): Promise<LoraModel> {
   let model = ctx.session.get('model') as LoraModel | undefined;
   if (!model) {
-    model = new LoraModel((await baseModel()).model);
+    model = new LoraModel((await ctx.resources.baseModel()).model);
     ctx.session.set('model', model);
     ctx.session.set('active', 'none');
   }
@@ -124,67 +110,26 @@ function replaceSlot(ctx: JobContext, slot: AdapterSlot, info: SlotInfo): void {
 async function trainAdapters(task: TaskId, steps: number, seed: number, ctx: JobContext, onStep: (step: number, loss: number) => void) {
   if (!SWITCH_TASKS.includes(task)) throw new Error(`Unknown task "${task}".`);
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new Error(`Steps must be a whole number from 1 to 5,000 (got ${steps}).`);
-  const { model: base } = await baseModel();
-  const train = await taskData(task, 'train');
+  const { model: base } = await ctx.resources.baseModel();
+  const train = await ctx.resources.taskData(task, 'train');
   const model = LoraModel.withAdapters(base, [...SWITCH_LAYERS], { rank: SWITCH_RANK, alpha: ALPHA }, seed);
   const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, { steps, learningRate: LEARNING_RATE[task], seed, reportEvery: 5 });
-  ctx.attach(trainer);
-  try {
-    await trainer.run((p) => onStep(p.step, p.loss));
-  } catch (e) {
-    model.disposeAdapters();
-    throw e;
-  } finally {
-    ctx.attach(null);
-    trainer.dispose();
-  }
-  if (ctx.stopped) {
-    model.disposeAdapters();
-    throw new JobStopped();
-  }
+  await ctx.runTrainer(trainer, (p) => onStep(p.step, p.loss), { dispose: true, throwIfStopped: true, discard: () => model.disposeAdapters() });
   return model;
 }
 
-async function evaluateColumn(model: LoraModel, column: Column): Promise<number> {
-  return (await evaluateTask(model, column)).score;
+async function evaluateColumn(res: Resources, model: LoraModel, column: Column): Promise<number> {
+  return (await evaluateTask(res, model, column)).score;
 }
-
-export type SwitchEvent =
-  | { kind: 'step'; task: TaskId; step: number; steps: number; loss: number }
-  | { kind: 'cell'; row: AdapterSlot; column: Column; value: number };
-
-export interface SlotSummary { slot: AdapterSlot; task: TaskId | null; rank: number; steps: number | null; params: number }
 
 const summary = (slot: AdapterSlot, s: SlotInfo): SlotSummary => ({ slot, task: s.task, rank: s.rank, steps: s.steps, params: s.params });
-
-export type LatencyEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number }
-  | { kind: 'timing'; done: number; total: number };
-
-export interface LatencyParams {
-  session: string;
-  task: TaskId;
-  steps: number;
-  seed: number;
-  /** Timed samples per model and batch size. */
-  repeats: number;
-}
-
-export interface LatencyResult {
-  /** Milliseconds per forward pass (median and quartiles of the samples), per batch size. */
-  timings: { batch: number; base: Timing; unmerged: Timing; merged: Timing; forwardsPerSample: number }[];
-  repeats: number;
-  check: MergeCheck;
-  score: { unmerged: number; merged: number };
-  backend: string;
-}
 
 export const jobs = {
   /**
    * Trains a short adapter, merges a copy into a clone of the base, times
    * inference of base / unmerged LoRA / merged, and checks the round trip.
    */
-  async latency(p: LatencyParams, ctx: JobContext): Promise<LatencyResult> {
+  async latency(p: LatencyParams, ctx: JobContext<JobEvent<'merge.latency'>>): Promise<LatencyResult> {
     if (!Number.isInteger(p.repeats) || p.repeats < 3 || p.repeats > 500) throw new Error(`Repeats must be a whole number from 3 to 500 (got ${p.repeats}).`);
     const key = `latency:${p.task}:${p.steps}:${p.seed}`;
     let trained = ctx.session.get(key) as LoraModel | undefined;
@@ -197,15 +142,15 @@ export const jobs = {
       trained = await trainAdapters(p.task, p.steps, p.seed, ctx, (step, loss) => ctx.emit({ kind: 'step', step, steps: p.steps, loss } satisfies LatencyEvent));
       ctx.session.set(key, trained);
     }
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const clone = base.clone();
     const copies = trained.adapters.map((a) => (a ? copyAdapter(a) : null));
     const merged = new LoraModel(clone, copies);
     mergeAdapters(merged);
     const models = { base: new LoraModel(base), unmerged: trained, merged };
-    const test = await taskData(p.task, 'test');
+    const test = await ctx.resources.taskData(p.task, 'test');
     try {
-      const score = { unmerged: (await evaluateTask(trained, p.task)).score, merged: (await evaluateTask(merged, p.task)).score };
+      const score = { unmerged: (await evaluateTask(ctx.resources, trained, p.task)).score, merged: (await evaluateTask(ctx.resources, merged, p.task)).score };
       const timings: LatencyResult['timings'] = [];
       const batches = [1, 64];
       const total = batches.length * p.repeats;
@@ -260,7 +205,7 @@ export const jobs = {
   },
 
   /** Trains the adapter for one task (rank 8, all layers) and keeps it in the session. */
-  async train(p: { session: string; task: TaskId; steps: number; seed: number }, ctx: JobContext): Promise<SlotSummary> {
+  async train(p: SwitchTrainParams, ctx: JobContext<JobEvent<'merge.train'>>): Promise<SlotSummary> {
     const model = await trainAdapters(p.task, p.steps, p.seed, ctx, (step, loss) =>
       ctx.emit({ kind: 'step', task: p.task, step, steps: p.steps, loss } satisfies SwitchEvent));
     return serialize(ctx, async () => {
@@ -271,7 +216,7 @@ export const jobs = {
   },
 
   /** Swaps the slot's adapters into the shared model and evaluates every column, streaming cells. */
-  async use(p: { session: string; slot: AdapterSlot }, ctx: JobContext) {
+  async use(p: UseParams, ctx: JobContext<JobEvent<'merge.use'>>): Promise<UseResult> {
     return serialize(ctx, async () => {
       const model = await switchModel(ctx);
       const info = p.slot === 'none' ? null : slots(ctx).get(p.slot);
@@ -283,7 +228,7 @@ export const jobs = {
       const row: Partial<Record<Column, number>> = {};
       for (const column of COLUMNS) {
         await ctx.checkpoint();
-        row[column] = await evaluateColumn(model, column);
+        row[column] = await evaluateColumn(ctx.resources, model, column);
         ctx.emit({ kind: 'cell', row: p.slot, column, value: row[column]! } satisfies SwitchEvent);
       }
       return { slot: p.slot, swapMs, row, numTensors: tf.memory().numTensors };
@@ -291,23 +236,23 @@ export const jobs = {
   },
 
   /** Which adapters this session holds. */
-  async list(_: { session: string }, ctx: JobContext): Promise<SlotSummary[]> {
+  async list(_: { session: string }, ctx: JobContext<JobEvent<'merge.list'>>): Promise<SlotSummary[]> {
     return [...slots(ctx)].map(([slot, s]) => summary(slot, s));
   },
 
   /** An adapter as file bytes (A and B of each layer, float32, plus a small header). */
-  async save(p: { session: string; slot: AdapterSlot }, ctx: JobContext) {
+  async save(p: SaveParams, ctx: JobContext<JobEvent<'merge.save'>>): Promise<SavedAdapter> {
     const info = p.slot === 'none' ? undefined : slots(ctx).get(p.slot);
     if (!info) throw new Error('Train an adapter first.');
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const bytes = serializeAdapters(base, info.adapters, { task: info.task, rank: info.rank, steps: info.steps });
     return { bytes, task: info.task, rank: info.rank, steps: info.steps };
   },
 
   /** Reads an adapter file for this page's base; a bad file throws AdapterFileError with the reason. */
-  async load(p: { session: string; bytes: Uint8Array; name?: string }, ctx: JobContext): Promise<SlotSummary & { bytes: number }> {
+  async load(p: LoadParams, ctx: JobContext<JobEvent<'merge.load'>>): Promise<LoadResult> {
     if (!(p.bytes instanceof Uint8Array)) throw new Error('No file bytes were given.');
-    const { model: base } = await baseModel();
+    const { model: base } = await ctx.resources.baseModel();
     const { adapters, info } = parseAdapters(p.bytes, base);
     return serialize(ctx, async () => {
       const task = SWITCH_TASKS.includes(info.task as TaskId) ? (info.task as TaskId) : null;

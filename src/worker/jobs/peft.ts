@@ -7,54 +7,19 @@
  * work is really done) and divides; variants take turns within a sample so drift in
  * the machine's speed hits them alike. We report the median sample after a warm-up.
  */
-import { LoraAdapter, LoraModel, mergeAdapters, tf, yieldToEventLoop } from '../../engine/index';
+import { LoraAdapter, LoraModel, baseForward, mergeAdapters, tf, yieldToEventLoop } from '../../engine/index';
 import type { Tensor2D } from '../../engine/tf';
 import { BottleneckAdapter, forwardWithBottleneck } from '../../engine/adapterLayer';
 import type { JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
+import type { JobEvent } from '../../api/jobs';
+import { VARIANTS, type Variant, type LatencyParams, type LatencyRow, type LatencyResult } from '../../api/peft';
+import { median } from '../../core/stats';
 
-export type Variant = 'base' | 'adapter' | 'lora' | 'merged';
-export const VARIANTS: readonly Variant[] = ['base', 'adapter', 'lora', 'merged'];
-
-export interface LatencyParams {
-  /** The adapter goes after this hidden layer (0-based); LoRA adapts the same layer. */
-  after: number;
-  /** Adapter bottleneck m, and LoRA rank r (the same number). */
-  bottleneck: number;
-  batches: number[];
-  /** Timed samples per variant and batch size. */
-  samples: number;
-  seed: number;
-}
-
-export interface LatencyRow {
-  variant: Variant;
-  batch: number;
-  medianMs: number;
-  /** Per-forward times of every sample, ms. */
-  samplesMs: number[];
-}
-
-export interface LatencyResult {
-  rows: LatencyRow[];
-  repeat: Record<number, number>;
-  adapterParams: number;
-  loraParams: number;
-  /** Largest |merged − unmerged| over the logits of the largest batch. */
-  mergeMaxAbsDiff: number;
-  backend: string;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 export const jobs = {
-  async latency(p: LatencyParams, ctx: JobContext): Promise<LatencyResult> {
-    const { model: base } = await baseModel();
-    const test = await taskData('original', 'test');
+  async latency(p: LatencyParams, ctx: JobContext<JobEvent<'peft.latency'>>): Promise<LatencyResult> {
+    const { model: base } = await ctx.resources.baseModel();
+    const test = await ctx.resources.taskData('original', 'test');
     const hidden = base.sizes.length - 2;
     if (!Number.isInteger(p.after) || p.after < 0 || p.after >= hidden) throw new Error(`Choose a hidden layer from 1 to ${hidden}.`);
     const samples = Math.max(3, Math.min(200, Math.round(p.samples)));
@@ -80,7 +45,7 @@ export const jobs = {
         base: (x) => plain.forward(x),
         adapter: (x) => forwardWithBottleneck(base, x, adapter),
         lora: (x) => unmerged.forward(x),
-        merged: (x) => new LoraModel(copy).forward(x),
+        merged: (x) => baseForward(copy, x),
       };
       for (const b of batches) xs.set(b, tf.slice(test.x, [0, 0], [b, -1]) as Tensor2D);
       const run = (v: Variant, x: Tensor2D) => tf.tidy(() => forward[v](x).dataSync());

@@ -6,34 +6,28 @@
  * The shared fp32 base is only read; every quantized copy is made from its weights.
  */
 import {
-  LoraModel, TASKS, Trainer, evaluate, tf, type DigitTensors, type Evaluation, type Tensor2D, type TaskId,
+  baseForward, LoraModel, TASKS, Trainer, evaluate, tf, type DigitTensors, type Evaluation, type Tensor2D, type TaskId,
 } from '../../engine/index';
-import {
-  constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown,
-  type ErrorReport, type StorageBreakdown,
-} from '../../engine/quant/index';
+import { constantBitsPerParameter, dequantizeBlockwise, errorReport, quantizeBlockwise, storageBreakdown, type ErrorReport } from '../../core/quant/index';
 import { QUANT_FORMATS, QuantizedMlp, kernelToW0, type QuantFormat } from '../../engine/quantizedBase';
 import {
   GroupwiseQuantizedMlp, QaLoraModel, groupSizesFor, mergeLoraAndRequantizeModel, mergeQaLoraModel,
 } from '../../engine/qaLora';
-import { ALPHA, LEARNING_RATE, QLORA_BASE } from '../../../components/qlora/settings';
-import { biasCount, quantizedWeightBytes, weightCount } from '../../../components/qlora/memory';
+import { ALPHA, LEARNING_RATE } from '../../core/tasks';
+import { QLORA_BASE, type EvaluateParams, type EvaluateResult } from '../../api/qlora';
+import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/memory';
 import { JobStopped, type JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
+import type { JobEvent } from '../../api/jobs';
+import { memo, type Resources } from '../resources';
+import { type Score, type LayerParams, type LayerResult, type SweepParams, type SweepCell, type SweepEvent, type SweepResult, type QloraTrainParams, type QloraEvent, type QloraMemory, type QloraResult, type CompareParams, type CompareEvent, type GridSummary, type PhaseResult, type CompareResult } from '../../api/qlora';
+import { median } from '../../core/stats';
 
 // ---- shared helpers -------------------------------------------------------------------------------
 
-export interface Score {
-  /** The task's own measure (accuracy on 4s for "fours"). */
-  score: number;
-  /** Accuracy on all of the task's test digits. */
-  accuracy: number;
-}
-
 type Forward = (x: Tensor2D) => Tensor2D;
 
-export async function scoreTask(forward: Forward, task: TaskId | 'original'): Promise<Score> {
-  const e: Evaluation = await evaluate(forward, await taskData(task, 'test'));
+export async function scoreTask(res: Resources, forward: Forward, task: TaskId | 'original'): Promise<Score> {
+  const e: Evaluation = await evaluate(forward, await res.taskData(task, 'test'));
   return { score: task === 'original' ? e.accuracy : TASKS[task].score(e), accuracy: e.accuracy };
 }
 
@@ -53,107 +47,34 @@ function checkBlock(block: number | 'tensor'): void {
   if (block !== 'tensor') checkInt('The block size', block, 1, 1 << 24);
 }
 
-const w0Cache = new Map<number, Float32Array>();
 /** W₀ (d×k, row-major) of layer i of the shared base, as QLoRA quantizes it. */
-async function layerW0(i: number): Promise<{ w0: Float32Array; d: number; k: number }> {
-  const { model } = await baseModel();
+async function layerW0(res: Resources, i: number): Promise<{ w0: Float32Array; d: number; k: number }> {
+  const { model } = await res.baseModel();
   checkInt('The layer', i, 0, model.sizes.length - 2);
   const [k, d] = [model.sizes[i], model.sizes[i + 1]];
-  let w0 = w0Cache.get(i);
-  if (!w0) {
+  const w0 = await memo(res, `qlora.w0:${i}`, async () => {
     const w = model.readWeights()[i];
-    w0 = kernelToW0(w.kernel, w.dIn, w.dOut);
-    w0Cache.set(i, w0);
-  }
+    return kernelToW0(w.kernel, w.dIn, w.dOut);
+  });
   return { w0, d, k };
 }
 
-const fp32Scores = new Map<string, Promise<Score>>();
-function fp32Score(task: TaskId | 'original'): Promise<Score> {
-  let p = fp32Scores.get(task);
-  if (!p) {
-    p = baseModel().then(({ model }) => scoreTask((x) => new LoraModel(model).forward(x), task));
-    p.catch(() => fp32Scores.delete(task));
-    fp32Scores.set(task, p);
-  }
-  return p;
+/** The fp32 base's score on a task, measured once. */
+function fp32Score(res: Resources, task: TaskId | 'original'): Promise<Score> {
+  return memo(res, `qlora.fp32:${task}`, async () => {
+    const { model } = await res.baseModel();
+    return scoreTask(res, (x) => baseForward(model, x), task);
+  });
 }
 
-let qloraBase: Promise<QuantizedMlp> | null = null;
 /** The frozen NF4 base (blocks of 64, double quantization) that QLoRA trains on; made once per worker. */
-function nf4Base(): Promise<QuantizedMlp> {
-  qloraBase ??= baseModel().then(({ model }) => QuantizedMlp.fromMlp(model, QLORA_BASE));
-  qloraBase.catch(() => (qloraBase = null));
-  return qloraBase;
+function nf4Base(res: Resources): Promise<QuantizedMlp> {
+  return memo(res, 'qlora.nf4', async () => QuantizedMlp.fromMlp((await res.baseModel()).model, QLORA_BASE));
 }
 
 // ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
 
-export interface LayerParams {
-  layer: number;
-  format: QuantFormat;
-  blockSize: number | 'tensor';
-  bins?: number;
-}
-
-export interface HistogramBin { x0: number; x1: number; count: number }
-
-export interface LayerResult {
-  layer: number;
-  d: number;
-  k: number;
-  n: number;
-  format: QuantFormat;
-  blockSize: number;
-  blocks: number;
-  /** The data type's levels in [−1, 1]. */
-  levels: number[];
-  /** Histogram of w / (its block's absmax), the values the levels must cover. */
-  histogram: HistogramBin[];
-  /** How many weights were rounded to each level. */
-  codeCounts: number[];
-  error: ErrorReport;
-  absmax: { min: number; median: number; max: number };
-  /** This tensor's storage without and with double quantization. */
-  storage: { plain: StorageBreakdown; dq: StorageBreakdown };
-  /** The paper's per-parameter cost of the constants at this block size (no DQ / DQ). */
-  constantBits: { plain: number; dq: number };
-  /** The whole MLP: every weight matrix in this format and block size, biases fp32. */
-  model: { fp32Bytes: number; plainBytes: number; dqBytes: number; weights: number; biases: number };
-}
-
-function median(values: Float32Array): number {
-  const s = Float32Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 // ---- qlora.sweep: accuracy of the quantized base ------------------------------------------------------
-
-export interface SweepParams {
-  session?: string;
-  formats: QuantFormat[];
-  blocks: (number | 'tensor')[];
-  doubleQuant: boolean;
-}
-
-export interface SweepCell {
-  format: QuantFormat;
-  block: number | 'tensor';
-  accuracy: number;
-  /** Test digits whose predicted class differs from the fp32 base's. */
-  flipped: number;
-  /** ‖W − Ŵ‖_F / ‖W‖_F over all three weight matrices together. */
-  relativeError: number;
-  bitsPerWeight: number;
-  storedBytes: number;
-}
-
-export type SweepEvent =
-  | { kind: 'fp32'; accuracy: number; n: number }
-  | { kind: 'cell'; index: number; total: number; cell: SweepCell };
-
-export interface SweepResult { fp32: number; n: number; cells: SweepCell[] }
 
 async function predictions(forward: Forward, data: DigitTensors): Promise<Int32Array> {
   const out = new Int32Array(data.n);
@@ -167,38 +88,6 @@ async function predictions(forward: Forward, data: DigitTensors): Promise<Int32A
 }
 
 // ---- qlora.train: LoRA on the frozen NF4 base -------------------------------------------------------
-
-export interface QloraTrainParams {
-  session: string;
-  task: TaskId;
-  rank: number;
-  /** Train until this many steps in total. */
-  steps: number;
-  seed: number;
-  /** Measure the task every this many steps (0: only at the end). */
-  evalEvery?: number;
-}
-
-export type QloraEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; score: number; accuracy: number };
-
-export interface QloraMemory {
-  /** Bytes the quantized weight matrices occupy as stored (codes + constants + DQ). */
-  baseWeights: number;
-  baseBiases: number;
-  adapterParams: number;
-  /** tf.memory() growth for this run's own tensors (adapters + Adam's moments). */
-  tfjsRunBytes: number;
-  /** The dequantized fp32 weight matrices, which tfjs's autodiff keeps from the forward pass until the backward pass has used them, then frees. */
-  transientBytes: number;
-}
-
-export interface QloraResult extends Score {
-  step: number;
-  msPerStep: number;
-  memory: QloraMemory;
-}
 
 interface QloraRun {
   config: string;
@@ -215,8 +104,8 @@ function disposeRun(run: QloraRun | undefined): void {
   run.model.disposeAdapters();
 }
 
-async function qloraMemory(run: QloraRun): Promise<QloraMemory> {
-  const base = await nf4Base();
+async function qloraMemory(res: Resources, run: QloraRun): Promise<QloraMemory> {
+  const base = await nf4Base(res);
   const s = base.storage();
   return {
     baseWeights: s.weightBytes,
@@ -229,78 +118,20 @@ async function qloraMemory(run: QloraRun): Promise<QloraMemory> {
 
 // ---- qlora.compare: QLoRA-style merge vs QA-LoRA merge -------------------------------------------------
 
-export interface CompareParams {
-  session?: string;
-  task: TaskId;
-  /** Group-size target; each layer uses the largest divisor of its input size not above it. */
-  groupTarget: number;
-  bits: number;
-  rank: number;
-  steps: number;
-  seed: number;
-}
-
-export type ComparePhase = 'lora' | 'qalora';
-
-export type CompareEvent =
-  | { kind: 'base'; groupSizes: number[]; fp32: Score; quantized: Score }
-  | { kind: 'step'; phase: ComparePhase; step: number; steps: number; loss: number }
-  | { kind: 'phase'; phase: ComparePhase; result: PhaseResult };
-
-export interface GridSummary {
-  weights: number;
-  offGrid: number;
-  /** Largest distance from the grid, in quantization steps. */
-  maxDeviation: number;
-}
-
-export interface PhaseResult {
-  params: number;
-  beforeMerge: Score;
-  afterMerge: Score;
-  /** (QLoRA-style) the exact merged weights on the base's grid; (QA-LoRA) the unmerged function on the merged grid. */
-  grid: GridSummary;
-  /** QA-LoRA only: codes and scales identical after the merge. */
-  codesUnchanged?: boolean;
-  /** QLoRA-style only: relative error of re-quantizing the merged weights. */
-  requantError?: number;
-  msPerStep: number;
-}
-
-export interface CompareResult {
-  groupSizes: number[];
-  fp32: Score;
-  quantized: Score;
-  lora: PhaseResult;
-  qalora: PhaseResult;
-}
-
 async function trainVars(vars: tf.Variable[], forward: Forward, train: DigitTensors, p: CompareParams, ctx: JobContext, onStep: (step: number, loss: number) => void): Promise<number> {
   const trainer = new Trainer(vars, forward, train, { steps: p.steps, learningRate: LEARNING_RATE[p.task], seed: p.seed, reportEvery: 5 });
-  let ms = 0;
-  ctx.attach(trainer);
-  try {
-    await trainer.run((pr) => {
-      ms = pr.msPerStep;
-      onStep(pr.step, pr.loss);
-    });
-  } finally {
-    ctx.attach(null);
-    trainer.dispose();
-  }
-  if (ctx.stopped) throw new JobStopped();
-  return ms;
+  return ctx.runTrainer(trainer, (pr) => onStep(pr.step, pr.loss), { dispose: true, throwIfStopped: true });
 }
 
 // ---- the jobs --------------------------------------------------------------------------------------------
 
 export const jobs = {
-  async layer(p: LayerParams): Promise<LayerResult> {
+  async layer(p: LayerParams, ctx: JobContext<JobEvent<'qlora.layer'>>): Promise<LayerResult> {
     checkFormat(p.format);
     checkBlock(p.blockSize);
     const bins = p.bins ?? 80;
     checkInt('The number of bins', bins, 4, 400);
-    const { w0, d, k } = await layerW0(p.layer);
+    const { w0, d, k } = await layerW0(ctx.resources, p.layer);
     const dtype = QUANT_FORMATS[p.format];
     const n = w0.length;
     const blockSize = p.blockSize === 'tensor' ? n : Math.min(p.blockSize, n);
@@ -314,7 +145,7 @@ export const jobs = {
       counts[Math.min(bins - 1, Math.max(0, Math.floor(((v + 1) / 2) * bins)))]++;
       codeCounts[q.codes[i]]++;
     }
-    const { model } = await baseModel();
+    const { model } = await ctx.resources.baseModel();
     const spec = { bits: dtype.bits, blockSize: p.blockSize };
     const biases = biasCount(model.sizes);
     const weights = weightCount(model.sizes);
@@ -340,13 +171,13 @@ export const jobs = {
     };
   },
 
-  async sweep(p: SweepParams, ctx: JobContext): Promise<SweepResult> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'qlora.sweep'>>): Promise<SweepResult> {
     p.formats.forEach(checkFormat);
     p.blocks.forEach(checkBlock);
-    const { model } = await baseModel();
-    const test = await taskData('original', 'test');
+    const { model } = await ctx.resources.baseModel();
+    const test = await ctx.resources.taskData('original', 'test');
     const labels = await test.y.data();
-    const reference = await predictions((x) => new LoraModel(model).forward(x), test);
+    const reference = await predictions((x) => baseForward(model, x), test);
     const accuracyOf = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0) / test.n;
     const fp32 = accuracyOf(reference);
     ctx.emit({ kind: 'fp32', accuracy: fp32, n: test.n } satisfies SweepEvent);
@@ -358,7 +189,7 @@ export const jobs = {
         await ctx.checkpoint();
         const q = QuantizedMlp.fromWeights(weights, model.fingerprint, { format, blockSize: block, doubleQuant: p.doubleQuant });
         try {
-          const pred = await predictions((x) => new LoraModel(q).forward(x), test);
+          const pred = await predictions((x) => baseForward(q, x), test);
           let diff = 0;
           let norm = 0;
           for (const l of q.layers) {
@@ -385,25 +216,25 @@ export const jobs = {
   },
 
   /** The starting point of the QLoRA cell: the fp32 base and the NF4 base on a task. */
-  async evaluate(p: { session: string; task: TaskId }, ctx: JobContext): Promise<{ fp32: Score; nf4: Score; now: Score | null; step: number }> {
+  async evaluate(p: EvaluateParams, ctx: JobContext<JobEvent<'qlora.evaluate'>>): Promise<EvaluateResult> {
     checkTask(p.task);
-    const base = await nf4Base();
-    const [fp32, nf4] = [await fp32Score(p.task), await scoreTask((x) => new LoraModel(base).forward(x), p.task)];
+    const base = await nf4Base(ctx.resources);
+    const [fp32, nf4] = [await fp32Score(ctx.resources, p.task), await scoreTask(ctx.resources, (x) => baseForward(base, x), p.task)];
     const run = ctx.session.get('qlora') as QloraRun | undefined;
     const mine = run && JSON.parse(run.config)[0] === p.task;
-    return { fp32, nf4, now: mine ? await scoreTask((x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
+    return { fp32, nf4, now: mine ? await scoreTask(ctx.resources, (x) => run.model.forward(x), p.task) : null, step: mine ? run.trainer.step : 0 };
   },
 
-  async train(p: QloraTrainParams, ctx: JobContext): Promise<QloraResult> {
+  async train(p: QloraTrainParams, ctx: JobContext<JobEvent<'qlora.train'>>): Promise<QloraResult> {
     checkTask(p.task);
     checkInt('The rank', p.rank, 1, 64);
     checkInt('Steps', p.steps, 1, 5000);
-    const base = await nf4Base();
+    const base = await nf4Base(ctx.resources);
     let run = ctx.session.get('qlora') as QloraRun | undefined;
     if (!run || run.config !== runKey(p)) {
       disposeRun(run);
       ctx.session.delete('qlora');
-      const train = await taskData(p.task, 'train');
+      const train = await ctx.resources.taskData(p.task, 'train');
       const bytesBefore = tf.memory().numBytes;
       // QLoRA puts adapters on every linear layer (Dettmers et al. 2023, §4).
       const model = LoraModel.withAdapters(base, [0, 1, 2], { rank: p.rank, alpha: ALPHA }, p.seed);
@@ -426,31 +257,31 @@ export const jobs = {
           ctx.emit({ kind: 'step', step: pr.step, steps: p.steps, loss: pr.loss, msPerStep: pr.msPerStep } satisfies QloraEvent);
         });
         if (evalEvery > 0 && r.trainer.step < p.steps && !ctx.stopped) {
-          ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask((x) => r.model.forward(x), p.task)) } satisfies QloraEvent);
+          ctx.emit({ kind: 'eval', step: r.trainer.step, ...(await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task)) } satisfies QloraEvent);
         }
       }
     } finally {
       ctx.attach(null);
     }
     if (ctx.stopped) throw new JobStopped();
-    const s = await scoreTask((x) => r.model.forward(x), p.task);
+    const s = await scoreTask(ctx.resources, (x) => r.model.forward(x), p.task);
     ctx.emit({ kind: 'eval', step: r.trainer.step, ...s } satisfies QloraEvent);
-    return { ...s, step: r.trainer.step, msPerStep: ms, memory: await qloraMemory(r) };
+    return { ...s, step: r.trainer.step, msPerStep: ms, memory: await qloraMemory(ctx.resources, r) };
   },
 
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: { session: string }, ctx: JobContext<JobEvent<'qlora.reset'>>) {
     disposeRun(ctx.session.get('qlora') as QloraRun | undefined);
     ctx.session.delete('qlora');
     return { numTensors: tf.memory().numTensors };
   },
 
-  async compare(p: CompareParams, ctx: JobContext): Promise<CompareResult> {
+  async compare(p: CompareParams, ctx: JobContext<JobEvent<'qlora.compare'>>): Promise<CompareResult> {
     checkTask(p.task);
     checkInt('The group-size target', p.groupTarget, 1, 4096);
     checkInt('Bits', p.bits, 2, 8);
     checkInt('The rank', p.rank, 1, 64);
     checkInt('Steps', p.steps, 1, 5000);
-    const { model } = await baseModel();
+    const { model } = await ctx.resources.baseModel();
     const groupSizes = groupSizesFor(model.sizes, p.groupTarget);
     const base = GroupwiseQuantizedMlp.fromWeights(model.readWeights(), model.fingerprint, groupSizes, p.bits);
     const layers = [0, 1, 2].slice(0, model.sizes.length - 1);
@@ -458,10 +289,10 @@ export const jobs = {
     const toDispose: { dispose(): void }[] = [base];
     const adapterSets: { disposeAdapters(): void }[] = [];
     try {
-      const fp32 = await fp32Score(p.task);
-      const quantized = await scoreTask((x) => new LoraModel(base).forward(x), p.task);
+      const fp32 = await fp32Score(ctx.resources, p.task);
+      const quantized = await scoreTask(ctx.resources, (x) => baseForward(base, x), p.task);
       ctx.emit({ kind: 'base', groupSizes, fp32, quantized } satisfies CompareEvent);
-      const train = await taskData(p.task, 'train');
+      const train = await ctx.resources.taskData(p.task, 'train');
 
       // (a) QLoRA-style: a full LoRA on the INT base, merged into dequantized weights, then re-quantized.
       await ctx.checkpoint();
@@ -469,10 +300,10 @@ export const jobs = {
       adapterSets.push(lora);
       const msLora = await trainVars(lora.variables(), (x) => lora.forward(x), train, p, ctx, (step, loss) =>
         ctx.emit({ kind: 'step', phase: 'lora', step, steps: p.steps, loss } satisfies CompareEvent));
-      const loraBefore = await scoreTask((x) => lora.forward(x), p.task);
+      const loraBefore = await scoreTask(ctx.resources, (x) => lora.forward(x), p.task);
       const a = mergeLoraAndRequantizeModel(lora);
       toDispose.push(a.merged);
-      const loraAfter = await scoreTask((x) => new LoraModel(a.merged).forward(x), p.task);
+      const loraAfter = await scoreTask(ctx.resources, (x) => baseForward(a.merged, x), p.task);
       const loraResult: PhaseResult = {
         params: lora.allocatedAdapterParams(),
         beforeMerge: loraBefore,
@@ -489,10 +320,10 @@ export const jobs = {
       adapterSets.push(qa);
       const msQa = await trainVars(qa.variables(), (x) => qa.forward(x), train, p, ctx, (step, loss) =>
         ctx.emit({ kind: 'step', phase: 'qalora', step, steps: p.steps, loss } satisfies CompareEvent));
-      const qaBefore = await scoreTask((x) => qa.forward(x), p.task);
+      const qaBefore = await scoreTask(ctx.resources, (x) => qa.forward(x), p.task);
       const b = mergeQaLoraModel(qa);
       toDispose.push(b.merged);
-      const qaAfter = await scoreTask((x) => new LoraModel(b.merged).forward(x), p.task);
+      const qaAfter = await scoreTask(ctx.resources, (x) => baseForward(b.merged, x), p.task);
       const qaResult: PhaseResult = {
         params: qa.paramCount(),
         beforeMerge: qaBefore,

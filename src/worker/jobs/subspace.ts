@@ -5,43 +5,12 @@
  * D parameters, the baseline), on the page's 4,000 training digits; measure
  * accuracy on its 1,000 test digits.
  */
-import {
-  Mlp, PAPER_FC_SIZES, SUBSPACE_DEFAULTS, SubspaceModel, Trainer, baseParamCount, evaluate, mlpForward, readD90,
-  subspaceDimensionProblem, tf, type D90,
-} from '../../engine/index';
+import { Mlp, PAPER_FC_SIZES, SUBSPACE_DEFAULTS, SubspaceModel, Trainer, baseParamCount, evaluate, mlpForward, readD90, subspaceDimensionProblem, tf } from '../../engine/index';
 import type { Tensor2D, Variable } from '../../engine/tf';
 import type { JobContext } from '../context';
-import { taskData } from '../resources';
-
-export type SubspaceMode = 'subspace' | 'direct';
-
-export interface SubspaceTrainParams {
-  session: string;
-  mode: SubspaceMode;
-  /** Subspace dimension (ignored for direct training). */
-  d: number;
-  /** Train until this many steps in total. */
-  steps: number;
-  seed: number;
-  learningRate?: number;
-  batchSize?: number;
-  perRow?: number;
-}
-
-export type SubspaceEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; accuracy: number };
-
-export interface SubspaceResult {
-  mode: SubspaceMode;
-  d: number;
-  D: number;
-  step: number;
-  accuracy: number;
-  msPerStep: number;
-  /** Parameters that were trained: d, or D for direct training. */
-  trained: number;
-}
+import type { JobEvent } from '../../api/jobs';
+import type { Resources } from '../resources';
+import { type SubspaceMode, type SubspaceTrainParams, type SubspaceEvent, type SubspaceResult, type SweepParams, type SweepEvent, type SweepResult, type ResetParams } from '../../api/subspace';
 
 /** A network being trained, kept in the cell's session between jobs. */
 interface Run {
@@ -68,9 +37,9 @@ function validate(p: SubspaceTrainParams): void {
   if (!Number.isInteger(p.seed) || p.seed < 0) throw new Error(`The seed must be a whole number ≥ 0 (got ${p.seed}).`);
 }
 
-async function createRun(p: SubspaceTrainParams): Promise<Run> {
+async function createRun(res: Resources, p: SubspaceTrainParams): Promise<Run> {
   validate(p);
-  const train = await taskData('original', 'train');
+  const train = await res.taskData('original', 'train');
   // θ₀: the same seeded random initialisation for both modes.
   const base = Mlp.random(PAPER_FC_SIZES, p.seed);
   let model: SubspaceModel | null = null;
@@ -101,55 +70,32 @@ function disposeRun(run: Run | undefined): void {
   run.base.dispose();
 }
 
-async function testAccuracy(run: Run): Promise<number> {
-  return (await evaluate(run.forward, await taskData('original', 'test'))).accuracy;
+async function testAccuracy(res: Resources, run: Run): Promise<number> {
+  return (await evaluate(run.forward, await res.taskData('original', 'test'))).accuracy;
 }
 
 /** Trains `run` up to `steps` steps in total, streaming progress; honours pause and stop. */
 async function trainRun(run: Run, steps: number, ctx: JobContext, emit: (e: SubspaceEvent) => void): Promise<void> {
   run.trainer.options.steps = steps;
-  ctx.attach(run.trainer);
-  try {
-    await run.trainer.run((p) => {
-      run.msPerStep = p.msPerStep;
-      emit({ kind: 'step', step: p.step, steps, loss: p.loss, msPerStep: p.msPerStep });
-    });
-  } finally {
-    ctx.attach(null);
-  }
-}
-
-export interface SweepParams {
-  session: string;
-  ds: number[];
-  steps: number;
-  seed: number;
-}
-
-export type SweepEvent =
-  | { kind: 'start'; index: number; total: number; mode: SubspaceMode; d: number }
-  | ({ kind: 'step'; index: number; total: number } & Omit<Extract<SubspaceEvent, { kind: 'step' }>, 'kind'>)
-  | { kind: 'point'; mode: SubspaceMode; d: number; accuracy: number; msPerStep: number; cached: boolean };
-
-export interface SweepResult {
-  baseline: number;
-  points: { d: number; accuracy: number }[];
-  d90: D90;
+  await ctx.runTrainer(run.trainer, (p) => {
+    run.msPerStep = p.msPerStep;
+    emit({ kind: 'step', step: p.step, steps, loss: p.loss, msPerStep: p.msPerStep });
+  });
 }
 
 export const jobs = {
   /** Trains (or continues training) this session's network up to p.steps steps; then measures test accuracy. */
-  async train(p: SubspaceTrainParams, ctx: JobContext): Promise<SubspaceResult> {
+  async train(p: SubspaceTrainParams, ctx: JobContext<JobEvent<'subspace.train'>>): Promise<SubspaceResult> {
     let run = ctx.session.get('run') as Run | undefined;
     if (!run || run.config !== configKey(p)) {
       disposeRun(run);
       ctx.session.delete('run');
-      run = await createRun(p);
+      run = await createRun(ctx.resources, p);
       ctx.session.set('run', run);
     }
     validate(p);
     await trainRun(run, p.steps, ctx, (e) => ctx.emit(e));
-    const accuracy = await testAccuracy(run);
+    const accuracy = await testAccuracy(ctx.resources, run);
     ctx.emit({ kind: 'eval', step: run.trainer.step, accuracy } satisfies SubspaceEvent);
     return { mode: run.mode, d: run.d, D, step: run.trainer.step, accuracy, msPerStep: run.msPerStep, trained: run.mode === 'direct' ? D : run.d };
   },
@@ -159,7 +105,7 @@ export const jobs = {
    * same number of steps from the same θ₀. Finished runs are remembered in the
    * session, so a stopped sweep picks up where it left off.
    */
-  async sweep(p: SweepParams, ctx: JobContext): Promise<SweepResult> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'subspace.sweep'>>): Promise<SweepResult> {
     if (!Array.isArray(p.ds) || p.ds.length === 0) throw new Error('Choose at least one subspace dimension d.');
     for (const d of p.ds) {
       const problem = subspaceDimensionProblem(d, D);
@@ -176,13 +122,13 @@ export const jobs = {
       const cached = r !== undefined;
       ctx.emit({ kind: 'start', index, total: plan.length, ...item } satisfies SweepEvent);
       if (!r) {
-        const run = await createRun({ session: p.session, mode: item.mode, d: item.d, steps: p.steps, seed: p.seed });
+        const run = await createRun(ctx.resources, { session: p.session, mode: item.mode, d: item.d, steps: p.steps, seed: p.seed });
         try {
           await trainRun(run, p.steps, ctx, (e) => {
             if (e.kind === 'step') ctx.emit({ ...e, kind: 'step', index, total: plan.length } satisfies SweepEvent);
           });
           await ctx.checkpoint(); // a stop during this run: do not record a half-trained point
-          r = { accuracy: await testAccuracy(run), msPerStep: run.msPerStep };
+          r = { accuracy: await testAccuracy(ctx.resources, run), msPerStep: run.msPerStep };
           done.set(key, r);
         } finally {
           disposeRun(run);
@@ -197,7 +143,7 @@ export const jobs = {
   },
 
   /** Forgets this session's network and remembered sweep points (the Reset buttons). */
-  async reset(p: { session: string; what?: 'run' | 'sweep' | 'all' }, ctx: JobContext) {
+  async reset(p: ResetParams, ctx: JobContext<JobEvent<'subspace.reset'>>) {
     const what = p.what ?? 'all';
     if (what !== 'sweep') {
       disposeRun(ctx.session.get('run') as Run | undefined);

@@ -4,50 +4,14 @@
  * the reader's own adapters (subspace similarity of A across ranks and seeds,
  * and ΔW against W). The shared base is only read, never modified.
  */
-import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf, type TaskId } from '../../engine/index';
-import {
-  compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular,
-  type DeltaWComparison, type LinearOperator, type Mat, type TopOfW,
-} from '../../engine/analysis/index';
-import { ALPHA, ANALYSIS, LEARNING_RATE } from '../../../components/which-rank/settings';
-import { JobStopped, type JobContext } from '../context';
-import { baseModel, taskData } from '../resources';
+import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf } from '../../engine/index';
+import { compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat, type TopOfW } from '../../core/analysis/index';
+import { ALPHA, LEARNING_RATE } from '../../core/tasks';
+import { ANALYSIS, type BaselineParams, type Baseline } from '../../api/whichrank';
+import { type JobContext } from '../context';
+import type { JobEvent } from '../../api/jobs';
 import { evaluateTask } from './lora';
-
-export interface SweepRun {
-  /** The page's name for this run (e.g. "rotated:r4"). */
-  key: string;
-  task: TaskId;
-  layers: number[]; // 0-based
-  rank: number;
-}
-
-export interface SweepParams {
-  session: string;
-  runs: SweepRun[];
-  steps: number;
-  seed: number;
-}
-
-export type SweepEvent =
-  | { kind: 'start'; index: number; total: number; key: string }
-  | { kind: 'step'; index: number; total: number; key: string; step: number; steps: number; loss: number }
-  | { kind: 'result'; index: number; total: number; key: string; result: RunResult };
-
-export interface RunResult {
-  key: string;
-  task: TaskId;
-  layers: number[];
-  rank: number;
-  steps: number;
-  seed: number;
-  /** The task's own measure (accuracy on 4s for "fours"). */
-  score: number;
-  /** Accuracy on every test digit of the task. */
-  accuracy: number;
-  params: number;
-  msPerStep: number;
-}
+import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaWResult } from '../../api/whichrank';
 
 function checkSteps(steps: number): void {
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new Error(`Steps must be a whole number from 1 to 5,000 (got ${steps}).`);
@@ -55,30 +19,13 @@ function checkSteps(steps: number): void {
 
 /** Trains one fresh adapter set and evaluates it; honours pause/stop through ctx. */
 async function trainRun(run: SweepRun, steps: number, seed: number, ctx: JobContext, onStep: (step: number, loss: number) => void) {
-  const { model: base } = await baseModel();
-  const train = await taskData(run.task, 'train');
+  const { model: base } = await ctx.resources.baseModel();
+  const train = await ctx.resources.taskData(run.task, 'train');
   const model = LoraModel.withAdapters(base, run.layers, { rank: run.rank, alpha: ALPHA }, seed);
   const trainer = new Trainer(model.variables(), (x) => model.forward(x), train, {
     steps, learningRate: LEARNING_RATE[run.task], seed, reportEvery: 5,
   });
-  let msPerStep = 0;
-  ctx.attach(trainer);
-  try {
-    await trainer.run((p) => {
-      msPerStep = p.msPerStep;
-      onStep(p.step, p.loss);
-    });
-  } catch (e) {
-    model.disposeAdapters();
-    throw e;
-  } finally {
-    ctx.attach(null);
-    trainer.dispose();
-  }
-  if (ctx.stopped) {
-    model.disposeAdapters();
-    throw new JobStopped();
-  }
+  const msPerStep = await ctx.runTrainer(trainer, (p) => onStep(p.step, p.loss), { dispose: true, throwIfStopped: true, discard: () => model.disposeAdapters() });
   return { model, msPerStep };
 }
 
@@ -92,37 +39,6 @@ interface StoredAdapter {
   score: number;
 }
 
-export interface AnalysisParams {
-  session: string;
-  task: TaskId;
-  layer: number; // 0-based
-  steps: number;
-  seed: number;
-}
-
-export type AnalysisEvent = { kind: 'train'; index: number; total: number; rank: number; seed: number; step: number; steps: number };
-
-export interface SubspaceResult {
-  k: number;
-  /** φ(A_{r=8}, A_{r=64}, i, j), i ≤ 8, j ≤ 64, row-major by i. */
-  ranks: number[];
-  /** φ(A_{r=64}^{seed}, A_{r=64}^{seed+1}, i, j), i, j ≤ 64. */
-  seeds: number[];
-  /** The same for two random Gaussian 64-row matrices (no training): the chance level. */
-  random: number[];
-  small: number;
-  large: number;
-  scores: { rank: number; seed: number; score: number }[];
-}
-
-export interface DeltaWResult {
-  d: number;
-  k: number;
-  wNorm: number;
-  comparisons: (DeltaWComparison & { score: number })[];
-  topIterations: number;
-}
-
 const adapterKey = (p: AnalysisParams, rank: number, seed: number) => `adapter:${p.task}:${p.layer}:${p.steps}:${rank}:${seed}`;
 
 /** One analysis at a time per session, so two cells never train the same adapter twice. */
@@ -134,7 +50,7 @@ function serialize<T>(ctx: JobContext, work: () => Promise<T>): Promise<T> {
 }
 
 async function ensureAdapters(p: AnalysisParams, wanted: { rank: number; seed: number }[], ctx: JobContext): Promise<StoredAdapter[]> {
-  const { model: base } = await baseModel();
+  const { model: base } = await ctx.resources.baseModel();
   if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 2) {
     throw new Error('Choose layer 1 or 2: the 10-output layer cannot hold a rank-64 update.');
   }
@@ -150,7 +66,7 @@ async function ensureAdapters(p: AnalysisParams, wanted: { rank: number; seed: n
         ctx.emit({ kind: 'train', index, total: wanted.length, rank: w.rank, seed: w.seed, step, steps: p.steps } satisfies AnalysisEvent));
       try {
         const a = model.adapters[p.layer]!;
-        const evaluation = await evaluateTask(model, p.task);
+        const evaluation = await evaluateTask(ctx.resources, model, p.task);
         stored = { At: a.At.dataSync().slice() as Float32Array, Bt: a.Bt.dataSync().slice() as Float32Array, rank: w.rank, scale: a.scale, score: evaluation.score };
       } finally {
         model.disposeAdapters();
@@ -183,15 +99,15 @@ function weightOperator(kernel: tf.Tensor2D): { op: LinearOperator; norm: number
 
 export const jobs = {
   /** The base model's score on a task (the r = 0 point of a sweep). */
-  async baseline(p: { task: TaskId }) {
+  async baseline(p: BaselineParams, ctx: JobContext<JobEvent<'whichrank.baseline'>>): Promise<Baseline> {
     if (!TASKS[p.task]) throw new Error(`Unknown task "${p.task}".`);
-    const { model: base } = await baseModel();
-    const e = await evaluateTask(new LoraModel(base), p.task);
+    const { model: base } = await ctx.resources.baseModel();
+    const e = await evaluateTask(ctx.resources, new LoraModel(base), p.task);
     return { task: p.task, score: e.score, accuracy: e.accuracy };
   },
 
   /** Trains and evaluates each run in turn, streaming progress; stop keeps the finished results. */
-  async sweep(p: SweepParams, ctx: JobContext): Promise<RunResult[]> {
+  async sweep(p: SweepParams, ctx: JobContext<JobEvent<'whichrank.sweep'>>): Promise<RunResult[]> {
     checkSteps(p.steps);
     if (!Array.isArray(p.runs) || !p.runs.length) throw new Error('Choose at least one run.');
     const results: RunResult[] = [];
@@ -203,7 +119,7 @@ export const jobs = {
       const { model, msPerStep } = await trainRun(run, p.steps, p.seed, ctx, (step, loss) =>
         ctx.emit({ kind: 'step', index, total, key: run.key, step, steps: p.steps, loss } satisfies SweepEvent));
       try {
-        const e = await evaluateTask(model, run.task);
+        const e = await evaluateTask(ctx.resources, model, run.task);
         const result: RunResult = {
           key: run.key, task: run.task, layers: run.layers, rank: run.rank, steps: p.steps, seed: p.seed,
           score: e.score, accuracy: e.accuracy, params: model.allocatedAdapterParams(), msPerStep,
@@ -218,12 +134,12 @@ export const jobs = {
   },
 
   /** φ between the right-singular subspaces of A for r = 8 vs 64 (same seed) and r = 64 vs 64 (two seeds). */
-  async subspace(p: AnalysisParams, ctx: JobContext): Promise<SubspaceResult> {
+  async subspace(p: AnalysisParams, ctx: JobContext<JobEvent<'whichrank.subspace'>>): Promise<SubspaceResult> {
     return serialize(ctx, async () => {
       const { small, large } = ANALYSIS;
       const seeds = [p.seed, p.seed + 1];
       const [a8, a64, a64b] = await ensureAdapters(p, [{ rank: small, seed: seeds[0] }, { rank: large, seed: seeds[0] }, { rank: large, seed: seeds[1] }], ctx);
-      const { model: base } = await baseModel();
+      const { model: base } = await ctx.resources.baseModel();
       const k = base.sizes[p.layer];
       const u8 = rightSingularOfA(a8.At, k, small).v;
       const u64 = rightSingularOfA(a64.At, k, large).v;
@@ -242,12 +158,12 @@ export const jobs = {
   },
 
   /** ‖UᵀWV‖_F for ΔW's, W's own and random directions, and the amplification factor, at r = 4 and 64. */
-  async deltaw(p: AnalysisParams, ctx: JobContext): Promise<DeltaWResult> {
+  async deltaw(p: AnalysisParams, ctx: JobContext<JobEvent<'whichrank.deltaw'>>): Promise<DeltaWResult> {
     return serialize(ctx, async () => {
       const { tiny, large } = ANALYSIS;
       const adapters = await ensureAdapters(p, [{ rank: tiny, seed: p.seed }, { rank: large, seed: p.seed }], ctx);
       await ctx.checkpoint();
-      const { model: base } = await baseModel();
+      const { model: base } = await ctx.resources.baseModel();
       const w = weightOperator(base.layers[p.layer].kernel);
       try {
         const topKey = `top:${p.layer}`;
@@ -269,7 +185,7 @@ export const jobs = {
   },
 
   /** Forgets this session's trained adapters. */
-  async reset(_: { session: string }, ctx: JobContext) {
+  async reset(_: { session: string }, ctx: JobContext<JobEvent<'whichrank.reset'>>) {
     ctx.session.clear();
     return { numTensors: tf.memory().numTensors };
   },

@@ -24,10 +24,14 @@ typedef float f32x4_t __attribute__((__vector_size__(16), __aligned__(16)));
 static inline v128_t act(v128_t v, int relu) { return relu ? wasm_f32x4_max(v, ZERO) : v; }
 static inline float act1(float v, int relu) { return relu && !(v > 0.f) && v == v ? 0.f : v; }
 
-/* P = the first 8·⌊N/8⌋ columns of B [K×N] in strips of 8: P[s][k][0..7] = B[k][8s..8s+7]. */
+/*
+ * P = the first 8·⌊N/8⌋ columns of B [K×N] in strips of 8: P[s][k][0..7] = B[k][8s..8s+7].
+ * Only the strips of columns [j0, j1) (j0 a multiple of 8): one thread's share.
+ */
 __attribute__((export_name("pack8")))
-void pack8(const float* B, float* P, int K, int N) {
-  for (int j = 0; j + 8 <= N; j += 8) {
+void pack8(const float* B, float* P, int K, int N, int j0, int j1) {
+  P += j0 * K;
+  for (int j = j0; j + 8 <= N && j < j1; j += 8) {
     const float* b = B + j;
     for (int k = 0; k < K; k++, b += N, P += 8) {
       ST(P, LD(b));
@@ -36,11 +40,11 @@ void pack8(const float* B, float* P, int K, int N) {
   }
 }
 
-/* T [C×R] = transpose of A [R×C], in 4×4 blocks. */
+/* T [C×R] = transpose of A [R×C], in 4×4 blocks; only rows [i0, i1) of A (i0 a multiple of 4). */
 __attribute__((export_name("transpose")))
-void transpose(const float* A, float* T, int R, int C) {
-  int i = 0;
-  for (; i + 4 <= R; i += 4) {
+void transpose(const float* A, float* T, int R, int C, int i0, int i1) {
+  int i = i0;
+  for (; i + 4 <= i1; i += 4) {
     int j = 0;
     for (; j + 4 <= C; j += 4) {
       const float* a = A + i * C + j;
@@ -56,14 +60,14 @@ void transpose(const float* A, float* T, int R, int C) {
     for (; j < C; j++)
       for (int r = i; r < i + 4; r++) T[j * R + r] = A[r * C + j];
   }
-  for (; i < R; i++)
+  for (; i < i1; i++)
     for (int j = 0; j < C; j++) T[j * R + i] = A[i * C + j];
 }
 
 /* Columns j0.. of C = A·B (+ bias) (ReLU), reading B directly: the narrow remainder after the 8-wide strips. */
-static void gemm_rest(const float* A, const float* B, float* C, int M, int K, int N, int j, const float* bias, int relu) {
+static void gemm_rest(const float* A, const float* B, float* C, int i0, int i1, int K, int N, int j, const float* bias, int relu) {
   for (; j + 4 <= N; j += 4) {
-    for (int i = 0; i < M; i++) {
+    for (int i = i0; i < i1; i++) {
       const float* a = A + i * K;
       const float* b = B + j;
       v128_t c = bias ? LD(bias + j) : ZERO;
@@ -72,7 +76,7 @@ static void gemm_rest(const float* A, const float* B, float* C, int M, int K, in
     }
   }
   for (; j < N; j++) {
-    for (int i = 0; i < M; i++) {
+    for (int i = i0; i < i1; i++) {
       const float* a = A + i * K;
       const float* b = B + j;
       float c = bias ? bias[j] : 0.f;
@@ -125,7 +129,11 @@ static inline __attribute__((always_inline)) void strip8(const float* A, const f
 #define SHORT_K 32
 
 /*
- * C [M×N] = A [M×K] · B [K×N] (+ bias [N]) (then ReLU if relu ≠ 0).
+ * C [M×N] = A [M×K] · B [K×N] (+ bias [N]) (then ReLU if relu ≠ 0); only the
+ * block rows [i0, i1) × columns [j0, j1) of C, so that threads can share a
+ * product (j0 a multiple of 8; j1 a multiple of 8 or N). Every element of C is
+ * computed by the same operations in the same order whatever the block, so a
+ * product split between threads is bit-for-bit the product of one thread.
  * P: B's 8-column strips packed by pack8, or 0 to read them from B.
  * 4×8 register tiles: 8 accumulators, 2 loads of B and 4 broadcasts of A per k.
  * Long sums go strip by strip (a strip of B stays in cache for every row of
@@ -134,33 +142,39 @@ static inline __attribute__((always_inline)) void strip8(const float* A, const f
  * for a 64×4 · 4×2000 product written to memory not in cache).
  */
 __attribute__((export_name("gemm")))
-void gemm(const float* A, const float* P, const float* B, float* C, int M, int K, int N, const float* bias, int relu) {
+void gemm(const float* A, const float* P, const float* B, float* C, int M, int K, int N, const float* bias, int relu,
+          int i0, int i1, int j0, int j1) {
   const int N8 = N - N % 8;
+  const int je = j1 < N8 ? j1 : N8;
   const int step = P ? 8 : N;
+  (void)M;
   if (K < SHORT_K) {
-    for (int i = 0; i < M; i += 4) {
-      const int i1 = i + 4 < M ? i + 4 : M;
-      for (int j = 0; j < N8; j += 8) strip8(A, P ? P + j * K : B + j, step, C, K, N, j, i, i1, bias, relu);
+    for (int i = i0; i < i1; i += 4) {
+      const int ie = i + 4 < i1 ? i + 4 : i1;
+      for (int j = j0; j < je; j += 8) strip8(A, P ? P + j * K : B + j, step, C, K, N, j, i, ie, bias, relu);
     }
   } else {
-    for (int j = 0; j < N8; j += 8) strip8(A, P ? P + j * K : B + j, step, C, K, N, j, 0, M, bias, relu);
+    for (int j = j0; j < je; j += 8) strip8(A, P ? P + j * K : B + j, step, C, K, N, j, i0, i1, bias, relu);
   }
-  if (N8 < N) gemm_rest(A, B, C, M, K, N, N8, bias, relu);
+  if (j1 > N8) gemm_rest(A, B, C, i0, i1, K, N, N8, bias, relu);
 }
 
 /*
- * C [M×N] = Aᵀ · B for A [K×M], B [K×N] (gradients of weights: xᵀ·dy).
+ * C [M×N] = Aᵀ · B for A [K×M], B [K×N] (gradients of weights: xᵀ·dy); only
+ * the block rows [i0, i1) × columns [j0, j1) of C, as in gemm.
  * P: B's strips packed by pack8, or 0. Rows of A are read 4 at a time and each
  * lane broadcast, so no transpose of A is needed.
  */
 __attribute__((export_name("gemm_tn")))
-void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, int K, int N) {
-  int j = 0;
-  for (; j + 8 <= N; j += 8) {
+void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, int K, int N, int i0, int i1, int j0, int j1) {
+  const int N8 = N - N % 8;
+  const int je = j1 < N8 ? j1 : N8;
+  int j = j0;
+  for (; j < je; j += 8) {
     const float* bs = P ? P + j * K : B + j;
     const int step = P ? 8 : N;
-    int i = 0;
-    for (; i + 4 <= M; i += 4) {
+    int i = i0;
+    for (; i + 4 <= i1; i += 4) {
       v128_t c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
       const float* a = A + i;
       const float* b = bs;
@@ -181,7 +195,7 @@ void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, in
       ST(c, c20); ST(c + 4, c21); c += N;
       ST(c, c30); ST(c + 4, c31);
     }
-    for (; i < M; i++) {
+    for (; i < i1; i++) {
       v128_t c00 = ZERO, c01 = ZERO;
       const float* a = A + i;
       const float* b = bs;
@@ -193,8 +207,10 @@ void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, in
       ST(c, c00); ST(c + 4, c01);
     }
   }
+  if (j1 <= N8) return;
+  j = N8;
   for (; j + 4 <= N; j += 4) {
-    for (int i = 0; i < M; i++) {
+    for (int i = i0; i < i1; i++) {
       v128_t c = ZERO;
       const float* a = A + i;
       const float* b = B + j;
@@ -203,7 +219,7 @@ void gemm_tn(const float* A, const float* P, const float* B, float* C, int M, in
     }
   }
   for (; j < N; j++) {
-    for (int i = 0; i < M; i++) {
+    for (int i = i0; i < i1; i++) {
       float c = 0.f;
       for (int k = 0; k < K; k++) c += A[k * M + i] * B[k * N + j];
       C[i * N + j] = c;
@@ -303,14 +319,18 @@ void adam(const float* p, const float* m, const float* v, const float* g, float*
 /*
  * C [M×N] += s · U [M×R] · V [R×N] (then ReLU): a rank-R term added to a
  * product just written to C (still in cache), as LoRA adds s·(x·Aᵀ)·Bᵀ to x·W₀ᵀ + b.
+ * Only the block rows [i0, i1) × columns [j0, j1) of C, as in gemm.
  */
 __attribute__((export_name("lowrank_add")))
-void lowrank_add(const float* U, const float* V, float* C, int M, int R, int N, float s, int relu) {
-  for (int i = 0; i < M; i++) {
+void lowrank_add(const float* U, const float* V, float* C, int M, int R, int N, float s, int relu, int i0, int i1, int j0, int j1) {
+  (void)M;
+  const int N8 = N - N % 8;
+  const int je = j1 < N8 ? j1 : N8;
+  for (int i = i0; i < i1; i++) {
     const float* u = U + i * R;
     float* c = C + i * N;
-    int j = 0;
-    for (; j + 8 <= N; j += 8) {
+    int j = j0;
+    for (; j < je; j += 8) {
       v128_t c0 = LD(c + j), c1 = LD(c + j + 4);
       const float* v = V + j;
       for (int k = 0; k < R; k++, v += N) {
@@ -321,7 +341,8 @@ void lowrank_add(const float* U, const float* V, float* C, int M, int R, int N, 
       ST(c + j, act(c0, relu));
       ST(c + j + 4, act(c1, relu));
     }
-    for (; j < N; j++) {
+    if (j1 <= N8) continue;
+    for (j = N8; j < N; j++) {
       float t = c[j];
       for (int k = 0; k < R; k++) t += (s * u[k]) * V[k * N + j];
       c[j] = act1(t, relu);
