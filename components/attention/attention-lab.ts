@@ -9,6 +9,7 @@ import { engine, type JobHandle } from '../lib/engine';
 import { createProgress, type ProgressView } from '../lib/progress';
 import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
 import { renderPlot } from '../lib/plot';
+import { CellActions, trainingFailure } from '../lib/cell-actions';
 import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
 import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/api/attention';
 import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
@@ -28,6 +29,8 @@ class AttentionLab extends HTMLElement {
   private heldOut: { step: number; loss: number }[] = [];
   private baseLoss = NaN;
   private started = false;
+  /** Train and Reset run one at a time, in the order asked; a Reset stops the running Train (cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -46,8 +49,8 @@ class AttentionLab extends HTMLElement {
       if (changed.some((k) => !viewOnly.includes(k))) void this.settingsChanged(changed.includes('country'));
     });
     this.progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step', onCancel: () => this.job?.stop() });
-    this.button('train').addEventListener('click', () => void this.train());
-    this.button('reset').addEventListener('click', () => void this.reset());
+    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
+    this.button('reset').addEventListener('click', () => void this.actions.reset(() => this.job?.stop(), () => this.reset()));
     this.button('generate').addEventListener('click', () => void this.generate());
     this.button('keep').addEventListener('click', () => void this.keep());
     this.button('inside').addEventListener('click', () => void this.inside());
@@ -73,7 +76,7 @@ class AttentionLab extends HTMLElement {
     const busy = !!this.job;
     const other = busyOwner() && busyOwner() !== SESSION;
     this.button('train').disabled = busy || !!other;
-    this.button('reset').disabled = busy;
+    // Reset stays available while training: it stops the run, then forgets it.
     this.button('generate').disabled = busy;
     this.button('keep').disabled = busy || this.step === 0;
     this.button('inside').disabled = busy;
@@ -110,12 +113,13 @@ class AttentionLab extends HTMLElement {
   private async settingsChanged(countryChanged: boolean): Promise<void> {
     if (this.job) return;
     this.updateHeads();
-    if (this.key) await this.reset();
+    if (this.key) await this.actions.reset(() => undefined, () => this.reset());
     if (countryChanged && this.started) await this.showBaseLoss();
   }
 
-  private async train(): Promise<void> {
-    if (this.job) return;
+  /** `current()` turns false once a Reset was pressed after this Train (then nothing more is started). */
+  private async train(current: () => boolean): Promise<void> {
+    if (this.job || !current()) return;
     const v = this.state.values();
     if (!v.targets.length) {
       showMessage(this, 'run', 'Choose at least one matrix to adapt.', 'error');
@@ -152,15 +156,19 @@ class AttentionLab extends HTMLElement {
       this.progress.finish(r.stopped ? `Cancelled at step ${formatInt(r.step)}; the adapter keeps what it learned.` : `Trained to step ${formatInt(r.step)}.`);
     } catch (e) {
       const err = e as Error;
-      this.progress.finish('Training failed.');
-      showMessage(this, 'run', err.message, 'error');
+      // Divergence explains itself (and the run is cleared below); other failures get a plain sentence.
+      const text = err.name === 'TrainingDiverged' ? err.message : trainingFailure(err);
+      this.progress.finish(text ? 'Training failed.' : 'Cancelled.');
+      if (text) showMessage(this, 'run', text, 'error');
+      if (text && err.name !== 'TrainingDiverged') console.warn('attention.train failed:', err);
       if (err.name === 'TrainingDiverged') this.clearRun();
     } finally {
       this.job = null;
       release(SESSION);
       this.sync();
     }
-    void this.generate();
+    // Part of this action, so a Reset queued behind it waits for the samples too.
+    if (current()) await this.generate();
   }
 
   private onEvent(e: GptTrainEvent): void {

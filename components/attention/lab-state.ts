@@ -6,7 +6,7 @@ export const labSchema = {
   targets: { kind: 'set', options: LORA_TARGETS, default: ['q', 'k', 'v', 'o'], label: 'Matrices' },
   rank: { kind: 'int', min: 1, max: 64, default: 4, label: 'Rank' },
   alpha: { kind: 'number', min: 0.01, max: 1024, default: 8, label: 'α' },
-  lr: { kind: 'number', min: 1e-5, max: 0.1, default: 0.01, label: 'Learning rate' },
+  lr: { kind: 'number', min: 1e-5, max: 1, default: 0.01, label: 'Learning rate' },
   steps: { kind: 'int', min: 1, max: 2000, default: 150, label: 'Steps per run' },
   seed: { kind: 'int', min: 0, max: 999_999, default: 0, label: 'Seed' },
   temperature: { kind: 'number', min: 0.1, max: 2, default: 0.8, label: 'Temperature' },

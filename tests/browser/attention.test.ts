@@ -28,6 +28,7 @@ describe('/attention/ parameter cell', () => {
     await rank.scrollIntoViewIfNeeded();
     await rank.fill('');
     await rank.pressSequentially('8');
+    await rank.press('Enter'); // a typed number applies on commit (Enter or leaving the field), not per keystroke
     await expect.poll(() => out(page, P, 'adapter').textContent()).toBe('4,096');
     await page.locator(`${P} input[type="checkbox"][value="o"]`).check();
     await page.locator(`${P} input[type="checkbox"][value="k"]`).check();
