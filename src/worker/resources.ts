@@ -1,10 +1,12 @@
 /**
- * What jobs share inside one worker: the base model and the digit subsets. A job reads them through
- * its context (`ctx.resources`), never as module globals, so a test hands a job a small base and
+ * What jobs share inside one worker: the base model and the digit subsets, and /attention/'s GPT and
+ * words. A job reads them through its context (`ctx.resources`), never as module globals, so a test hands a job a small base and
  * synthetic digits (tests/unit/fake-resources.ts) without mocking any module. The worker's own
  * resources (siteResources) load each file once, from the site itself, only when first needed.
  */
 import { DigitTensors, TASKS, loadBaseModel, unpackDigits, type BaseModelMeta, type Digits, type Mlp, type TaskId } from '../engine/index';
+import type { Gpt } from '../engine/gpt';
+import type { GptMeta, WordsFile } from '../core/gpt';
 
 export interface Resources {
   /** The pretrained base every chapter adapts (frozen: jobs only read it, or clone it). */
@@ -13,6 +15,10 @@ export interface Resources {
   digits(split: 'train' | 'test'): Promise<Digits>;
   /** A task's examples on the current backend ('original' = plain digits, the pretraining task). */
   taskData(task: TaskId | 'original', split: 'train' | 'test'): Promise<DigitTensors>;
+  /** The /attention/ chapter's tiny character GPT, pretrained on English words (frozen, like baseModel). */
+  gptBase(): Promise<{ model: Gpt; meta: GptMeta }>;
+  /** The /attention/ chapter's words: held-out English words and each country's place names, split. */
+  words(): Promise<WordsFile>;
 }
 
 const once = <T>(f: () => Promise<T>) => {
@@ -49,6 +55,9 @@ export function siteResources(base: string): Resources {
     baseModel: once(async () => loadBaseModel(await fetchBytes('models/base-mlp.bin'))),
     digits,
     taskData: taskDataFrom(digits),
+    // The GPT's engine code loads only with the first /attention/ job, not with every worker.
+    gptBase: once(async () => (await import('../engine/gptFile')).loadGpt(await fetchBytes('models/base-gpt.bin'))),
+    words: once(async () => JSON.parse(new TextDecoder().decode(await fetchBytes('data/words.json'))) as WordsFile),
   };
 }
 

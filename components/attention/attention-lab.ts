@@ -1,0 +1,339 @@
+// <attention-lab>: trains LoRA adapters on the tiny transformer in the engine worker
+// (jobs attention.train / attention.sample / attention.baseLoss / attention.reset), streams
+// the loss, and shows samples from the base and the adapted model side by side.
+import { defineState, bindInput, type StateStore } from '../lib/state';
+import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { formatBytes, formatInt, formatMs } from '../lib/format';
+import { whenNear } from '../lib/onscreen';
+import { engine, type JobHandle } from '../lib/engine';
+import { createProgress, type ProgressView } from '../lib/progress';
+import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
+import { renderPlot } from '../lib/plot';
+import { CellActions, trainingFailure } from '../lib/cell-actions';
+import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
+import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/api/attention';
+import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
+
+const SESSION = 'attention-lab';
+const SAMPLES = 8;
+const BASE_PARAMS = gptParamCount();
+
+class AttentionLab extends HTMLElement {
+  private state!: StateStore<typeof labSchema>;
+  private job: JobHandle<GptTrainResult> | null = null;
+  private progress!: ProgressView;
+  private key: string | null = null;
+  private step = 0;
+  private target = 0;
+  private loss: { step: number; loss: number }[] = [];
+  private heldOut: { step: number; loss: number }[] = [];
+  private baseLoss = NaN;
+  private started = false;
+  /** Train and Reset run one at a time, in the order asked; a Reset stops the running Train (cell-actions.ts). */
+  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
+
+  connectedCallback(): void {
+    if (this.dataset.ready) return;
+    this.dataset.ready = '1';
+    const prefix = this.dataset.prefix ?? 'al';
+    this.state = defineState(labSchema, { prefix });
+    const { state } = this;
+    showNotes(this, 'url', state.notes);
+    const onNotes = (n: string[]) => showNotes(this, 'input', n);
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
+      bindInput(state, el.dataset.key as keyof typeof labSchema & string, el, onNotes);
+    }
+    bindInput(state, 'targets', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-targets"]`), onNotes);
+    state.subscribe((_, changed) => {
+      const viewOnly = ['steps', 'temperature', 'sampleSeed', 'block', 'head'];
+      if (changed.some((k) => !viewOnly.includes(k))) void this.settingsChanged(changed.includes('country'));
+    });
+    this.progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step', onCancel: () => this.job?.stop() });
+    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
+    this.button('reset').addEventListener('click', () => void this.actions.reset(() => this.job?.stop(), () => this.reset()));
+    this.button('generate').addEventListener('click', () => void this.generate());
+    this.button('keep').addEventListener('click', () => void this.keep());
+    this.button('inside').addEventListener('click', () => void this.inside());
+    onBusyChange(() => this.sync());
+    this.sync();
+    this.updateHeads();
+    whenNear(this, () => void this.start());
+  }
+
+  private button(role: string): HTMLButtonElement {
+    return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
+  }
+
+  private out(role: string): HTMLOutputElement {
+    return this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
+  }
+
+  private get countryName(): string {
+    return COUNTRIES.find((c) => c.code === this.state.get('country'))?.name ?? String(this.state.get('country'));
+  }
+
+  private sync(): void {
+    const busy = !!this.job;
+    const other = busyOwner() && busyOwner() !== SESSION;
+    this.button('train').disabled = busy || !!other;
+    // Reset stays available while training: it stops the run, then forgets it.
+    this.button('generate').disabled = busy;
+    this.button('keep').disabled = busy || this.step === 0;
+    this.button('inside').disabled = busy;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
+  }
+
+  private updateHeads(): void {
+    this.querySelector('[data-role="adapted-head"]')!.textContent = `Adapted (${this.countryName})`;
+  }
+
+  private async start(): Promise<void> {
+    this.started = true;
+    engine().backend.then(
+      (b) => (this.out('backend').value = b.name === 'wasm' ? 'WebAssembly' : b.name === 'webgl' ? 'WebGL' : b.name === 'webgpu' ? 'WebGPU' : 'CPU'),
+      (e: Error) => showMessage(this, 'engine', e.message, 'error'),
+    );
+    await this.showBaseLoss();
+    await this.generate();
+  }
+
+  private async showBaseLoss(): Promise<void> {
+    const country = this.state.get('country');
+    try {
+      const r = await engine().run('attention.baseLoss', { country }).done;
+      if (country !== this.state.get('country')) return;
+      this.baseLoss = r.baseLoss;
+      this.out('base-loss').value = `${r.baseLoss.toFixed(3)} nats/char`;
+      if (!this.key) this.out('summary').value = `The English-trained base scores ${r.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
+    } catch (e) {
+      showMessage(this, 'engine', (e as Error).message, 'error');
+    }
+  }
+
+  private async settingsChanged(countryChanged: boolean): Promise<void> {
+    if (this.job) return;
+    this.updateHeads();
+    if (this.key) await this.actions.reset(() => undefined, () => this.reset());
+    if (countryChanged && this.started) await this.showBaseLoss();
+  }
+
+  /** `current()` turns false once a Reset was pressed after this Train (then nothing more is started). */
+  private async train(current: () => boolean): Promise<void> {
+    if (this.job || !current()) return;
+    const v = this.state.values();
+    if (!v.targets.length) {
+      showMessage(this, 'run', 'Choose at least one matrix to adapt.', 'error');
+      return;
+    }
+    if (!claim(SESSION)) {
+      showMessage(this, 'run', BUSY_MESSAGE);
+      return;
+    }
+    clearMessage(this, 'run');
+    const key = labRunKey(v);
+    if (key !== this.key) {
+      this.key = key;
+      this.step = 0;
+      this.loss = [];
+      this.heldOut = Number.isFinite(this.baseLoss) ? [{ step: 0, loss: this.baseLoss }] : [];
+    }
+    this.target = this.step + v.steps;
+    const params: GptTrainParams = {
+      session: SESSION, country: v.country, targets: v.targets, rank: v.rank, alpha: v.alpha,
+      learningRate: v.lr, steps: this.target, seed: v.seed, evalEvery: evalEveryFor(v.steps),
+    };
+    this.progress.reset();
+    this.progress.update(this.step, this.target);
+    this.job = engine().run('attention.train', params, (e) => this.onEvent(e));
+    this.sync();
+    try {
+      const r = await this.job.done;
+      this.step = r.step;
+      this.baseLoss = r.baseLoss;
+      this.out('trainable').value = formatInt(r.trainableParams);
+      this.out('adapted-loss').value = `${r.heldOut.toFixed(3)} nats/char`;
+      this.out('summary').value = `${this.countryName}, held-out names: ${lossChange(r.baseLoss, r.heldOut)} after ${formatInt(r.step)} steps.`;
+      this.progress.finish(r.stopped ? `Cancelled at step ${formatInt(r.step)}; the adapter keeps what it learned.` : `Trained to step ${formatInt(r.step)}.`);
+    } catch (e) {
+      const err = e as Error;
+      // Divergence explains itself (and the run is cleared below); other failures get a plain sentence.
+      const text = err.name === 'TrainingDiverged' ? err.message : trainingFailure(err);
+      this.progress.finish(text ? 'Training failed.' : 'Cancelled.');
+      if (text) showMessage(this, 'run', text, 'error');
+      if (text && err.name !== 'TrainingDiverged') console.warn('attention.train failed:', err);
+      if (err.name === 'TrainingDiverged') this.clearRun();
+    } finally {
+      this.job = null;
+      release(SESSION);
+      this.sync();
+    }
+    // Part of this action, so a Reset queued behind it waits for the samples too.
+    if (current()) await this.generate();
+  }
+
+  private onEvent(e: GptTrainEvent): void {
+    if (e.kind === 'step') {
+      this.step = e.step;
+      this.loss.push({ step: e.step, loss: e.loss });
+      this.out('step').value = formatInt(e.step);
+      this.out('ms').value = formatMs(e.msPerStep);
+      this.progress.update(e.step, e.steps);
+    } else {
+      this.heldOut.push({ step: e.step, loss: e.heldOut });
+      this.out('adapted-loss').value = `${e.heldOut.toFixed(3)} nats/char`;
+    }
+    this.draw();
+  }
+
+  private draw(): void {
+    const steps = Math.max(1, this.target, ...this.loss.map((p) => p.step));
+    const data = [
+      ...this.loss.map((p) => ({ ...p, series: 'training batches' })),
+      ...this.heldOut.map((p) => ({ ...p, series: 'held-out names' })),
+    ];
+    const last = this.heldOut[this.heldOut.length - 1];
+    const label = last ? `Loss against step: held-out loss ${last.loss.toFixed(3)} nats per character at step ${last.step}.` : 'Loss against step: no training yet.';
+    void renderPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!, (Plot, { width, theme }) => Plot.plot({
+      width, height: 220, marginLeft: 48,
+      x: { label: 'step', domain: [0, steps], tickFormat: 'd' },
+      y: { label: 'loss (nats per character)', grid: true, zero: false },
+      color: { domain: ['training batches', 'held-out names'], range: [theme.series[0], theme.series[1]], legend: true },
+      marks: [Plot.line(data, { x: 'step', y: 'loss', stroke: 'series', z: 'series', strokeWidth: 2 })],
+    }), { label });
+  }
+
+  private async generate(): Promise<void> {
+    if (this.job) return;
+    const v = this.state.values();
+    try {
+      const r = await engine().run('attention.sample', {
+        session: SESSION, n: SAMPLES, seed: v.sampleSeed, temperature: v.temperature,
+      }).done;
+      const fill = (role: string, words: string[] | null, empty: string) => {
+        const ol = this.querySelector(`[data-role="${role}"]`)!;
+        ol.replaceChildren(...(words ?? [empty]).map((w) => {
+          const li = document.createElement('li');
+          li.textContent = w || '(empty word)';
+          if (!words) li.className = 'muted';
+          return li;
+        }));
+      };
+      fill('base-samples', r.base, '');
+      await this.sampleKept();
+      fill('adapted-samples', r.adapted, 'Train first.');
+      clearMessage(this, 'sample');
+    } catch (e) {
+      showMessage(this, 'sample', (e as Error).message, 'error');
+    }
+  }
+
+  /** One head's attention for the reader's word, base beside adapted (job attention.attention). */
+  private async inside(): Promise<void> {
+    if (this.job) return;
+    const word = this.querySelector<HTMLInputElement>('input[data-role="word"]')!.value.trim().toLowerCase();
+    if (!/^[a-z]{1,15}$/.test(word)) {
+      showMessage(this, 'inside', `Type a word of 1 to 15 letters a–z (this model's alphabet) to look inside; “${word}” is not one.`, 'error');
+      return;
+    }
+    clearMessage(this, 'inside');
+    const v = this.state.values();
+    try {
+      const r = await engine().run('attention.attention', {
+        session: SESSION, word, layer: v.block - 1, head: v.head - 1,
+      }).done;
+      this.heatmap('att-base', r.chars, r.base, `Base, block ${v.block}, head ${v.head}`);
+      this.querySelector('[data-role="att-adapted-head"]')!.textContent = `Adapted (${this.countryName})`;
+      if (r.adapted) this.heatmap('att-adapted', r.chars, r.adapted, `Adapted, block ${v.block}, head ${v.head}`);
+      else this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
+    } catch (e) {
+      showMessage(this, 'inside', (e as Error).message, 'error');
+    }
+  }
+
+  private heatmap(role: string, chars: string[], m: number[][], title: string): void {
+    // Positions are numbered so repeated letters stay apart on the axes.
+    const names = chars.map((c, i) => `${i}${c}`);
+    const data = m.flatMap((row, i) => row.map((w, j) => ({ reads: names[i], from: names[j], w, masked: j > i })));
+    const strongest = m.map((row, i) => `${chars[i]}→${chars[row.indexOf(Math.max(...row))]}`).join(', ');
+    void renderPlot(this.querySelector<HTMLElement>(`[data-role="${role}"]`)!, (Plot, { width, theme }) => Plot.plot({
+      width: Math.min(width, 320), height: Math.min(width, 320), marginLeft: 36, marginBottom: 36,
+      x: { label: 'reads position', domain: names, tickFormat: (d: string) => d.replace(/^\d+/, '') },
+      y: { label: 'position', domain: names, tickFormat: (d: string) => d.replace(/^\d+/, '') },
+      color: { type: 'linear', domain: [0, 1], range: [theme.bg, theme.series[0]] },
+      marks: [
+        Plot.cell(data.filter((d) => !d.masked), { x: 'from', y: 'reads', fill: 'w', inset: 0.5 }),
+        Plot.frame({ stroke: theme.border }),
+      ],
+    }), { label: `${title}: attention of each position to earlier ones; strongest ${strongest}.` });
+  }
+
+  private kept = 0;
+
+  /** Moves the trained adapter to the kept set (task switching) and starts the next run afresh. */
+  private async keep(): Promise<void> {
+    if (this.job || this.step === 0) return;
+    const name = this.countryName;
+    try {
+      const r = await engine().run('attention.keep', { session: SESSION }).done;
+      this.kept = r.kept.length;
+      this.clearRun();
+      this.progress.reset();
+      showMessage(this, 'run', `Kept the ${name} adapter. Train another country and keep it too to switch between them.`);
+      await this.sampleKept();
+    } catch (e) {
+      showMessage(this, 'run', (e as Error).message, 'error');
+    }
+    this.sync();
+  }
+
+  private async sampleKept(): Promise<void> {
+    if (!this.kept) return;
+    const v = this.state.values();
+    const r = await engine().run('attention.sampleKept', {
+      session: SESSION, n: SAMPLES, seed: v.sampleSeed, temperature: v.temperature,
+    }).done;
+    const box = this.querySelector('[data-role="kept"]')!;
+    box.replaceChildren(...r.adapters.map((a) => {
+      const div = document.createElement('div');
+      const h = document.createElement('h4');
+      h.textContent = `${COUNTRIES.find((c) => c.code === a.code)?.name ?? a.code} adapter`;
+      const ol = document.createElement('ol');
+      ol.append(...a.words.map((w) => Object.assign(document.createElement('li'), { textContent: w || '(empty word)' })));
+      div.append(h, ol);
+      return div;
+    }));
+    const params = r.adapters.map((a) => a.params);
+    const each = new Set(params).size === 1 ? `each ${formatInt(params[0])} parameters (${formatBytes(4 * params[0])} in fp32)` : `${params.map(formatInt).join(', ')} parameters`;
+    this.out('kept-summary').value = `${r.adapters.length} adapter${r.adapters.length === 1 ? '' : 's'} on one frozen base of ${formatInt(BASE_PARAMS)} parameters (${formatBytes(4 * BASE_PARAMS)} in fp32): ${each}.`;
+  }
+
+  private clearRun(): void {
+    this.key = null;
+    this.step = 0;
+    this.target = 0;
+    this.loss = [];
+    this.heldOut = [];
+    this.out('step').value = '0';
+    this.out('ms').value = '—';
+    this.out('trainable').value = '—';
+    this.out('adapted-loss').value = '—';
+    this.querySelector('[data-role="adapted-samples"]')!.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Train first.' }));
+    this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
+    this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
+    this.sync();
+  }
+
+  private async reset(): Promise<void> {
+    if (this.job) return;
+    try {
+      await engine().run('attention.reset', { session: SESSION }).done;
+    } catch (e) {
+      showMessage(this, 'run', (e as Error).message, 'error');
+    }
+    this.clearRun();
+    this.progress.reset();
+    if (Number.isFinite(this.baseLoss)) this.out('summary').value = `The English-trained base scores ${this.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
+  }
+}
+
+customElements.define('attention-lab', AttentionLab);
