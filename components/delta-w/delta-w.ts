@@ -91,10 +91,13 @@ class DeltaWCell extends HTMLElement {
       out('loss', '—');
       out('score', '—');
       for (const r of ['diff', 'unmerged-ms', 'merged-ms']) out(r, '—');
-      await engine().run('lora.reset', { session: SESSION }).done;
-      progress.value = why;
-      await analyse();
-      busy(false);
+      try {
+        await engine().run('lora.reset', { session: SESSION }).done;
+        progress.value = why;
+        await analyse();
+      } finally {
+        busy(false);
+      }
     });
 
     const train = async (current: () => boolean) => {
@@ -130,7 +133,9 @@ class DeltaWCell extends HTMLElement {
         }
       } finally {
         this.job = null;
-        busy(false);
+        // A Reset asked for during this run comes next and re-enables the controls once B = 0 again;
+        // enabling them here would show Train ready beside the old step count until it does.
+        if (current()) busy(false);
       }
     };
     trainBtn.addEventListener('click', () => this.actions.train(train));
