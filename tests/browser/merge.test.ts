@@ -28,7 +28,7 @@ describe('/merge-and-switch/', () => {
     for (const batch of [1, 64]) {
       const row = cell.locator(`tr[data-batch="${batch}"]`);
       expect(await row.locator('output[data-role="merged"]').textContent()).toMatch(/^[\d.,]+ (ms|s)$/);
-      expect(await row.locator('[data-spread="merged"]').textContent()).toMatch(/^spread [\d.,]+–[\d.,]+ (ms|s) · [+−][\d.]+% vs base$/);
+      expect(await row.locator('[data-spread="merged"]').textContent()).toMatch(/^spread [\d.,]+–[\d.,]+ (ms|s) · ([+−][\d.]+|±0)% vs base$/);
     }
     expect(problems).toEqual([]);
     await context.close();
