@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DigitTensors, LoraAdapter, LoraModel, Mlp, Trainer, TrainingDiverged, loraScale, mergeAdapters, tf, unmergeAdapters,
-  type Tensor2D,
+  type Tensor2D, type TrainOptions,
 } from '../../src/engine/index';
 import { syntheticDigits, useWasm } from './helpers';
 
@@ -26,14 +26,29 @@ function outputs(model: LoraModel, x: Tensor2D): Float32Array {
   return tf.tidy(() => model.forward(x).dataSync() as Float32Array);
 }
 
-async function trainLora(seed: number, steps: number, opts: { rank?: number; alpha?: number; lr?: number } = {}) {
-  const base = Mlp.random(SIZES, 7);
-  const model = LoraModel.withAdapters(base, [0, 1, 2], { rank: opts.rank ?? 4, alpha: opts.alpha ?? 8 }, seed);
+/**
+ * A random base MLP (`sizes`, `baseSeed`) with LoRA adapters on the `targets` layers, 256 synthetic digits, and
+ * a Trainer over the adapters; dispose() frees all of it.
+ */
+function loraTrainer(sizes: number[], baseSeed: number, targets: number[], adapter: { rank: number; alpha: number }, adapterSeed: number, options: TrainOptions) {
+  const base = Mlp.random(sizes, baseSeed);
+  const model = LoraModel.withAdapters(base, targets, adapter, adapterSeed);
   const d = data();
-  const trainer = new Trainer(model.variables(), (x) => model.forward(x), d, { steps, seed, reportEvery: 5, learningRate: opts.lr ?? 1e-2 });
+  const trainer = new Trainer(model.variables(), (x) => model.forward(x), d, options);
+  const dispose = () => {
+    trainer.dispose();
+    model.disposeAdapters();
+    base.dispose();
+    d.dispose();
+  };
+  return { base, model, d, trainer, dispose };
+}
+
+async function trainLora(seed: number, steps: number, opts: { rank?: number; alpha?: number; lr?: number } = {}) {
+  const rig = loraTrainer(SIZES, 7, [0, 1, 2], { rank: opts.rank ?? 4, alpha: opts.alpha ?? 8 }, seed, { steps, seed, reportEvery: 5, learningRate: opts.lr ?? 1e-2 });
   const losses: number[] = [];
-  await trainer.run((p) => losses.push(p.loss));
-  return { base, model, d, trainer, losses };
+  await rig.trainer.run((p) => losses.push(p.loss));
+  return { ...rig, losses };
 }
 
 describe('LoRA adapter', () => {
@@ -87,10 +102,7 @@ describe('LoRA adapter', () => {
       expect(read(a!.Bt).some((v) => v !== 0)).toBe(true);
     }
     expect(run.losses.at(-1)!).toBeLessThan(run.losses[0]);
-    run.trainer.dispose();
-    run.model.disposeAdapters();
-    run.base.dispose();
-    run.d.dispose();
+    run.dispose();
   });
 
   it('gives the same loss curve for the same seed, and another for another seed', async () => {
@@ -98,10 +110,7 @@ describe('LoRA adapter', () => {
     for (const seed of [11, 11, 12]) {
       const run = await trainLora(seed, 20);
       curves.push(run.losses);
-      run.trainer.dispose();
-      run.model.disposeAdapters();
-      run.base.dispose();
-      run.d.dispose();
+      run.dispose();
     }
     expect(curves[1]).toEqual(curves[0]);
     expect(curves[2]).not.toEqual(curves[0]);
@@ -122,10 +131,7 @@ describe('LoRA adapter', () => {
     run.base.readWeights().forEach((w, i) => expect(maxAbsDiff(w.kernel, W0[i])).toBeLessThan(1e-5));
     expect(relDiff(outputs(run.model, x), unmerged)).toBeLessThan(1e-5);
     x.dispose();
-    run.trainer.dispose();
-    run.model.disposeAdapters();
-    run.base.dispose();
-    run.d.dispose();
+    run.dispose();
   });
 
   it('switches adapters off and on, and swaps them', async () => {
@@ -142,19 +148,13 @@ describe('LoRA adapter', () => {
     run.model.swap(previous);
     expect(Array.from(outputs(run.model, x))).toEqual(Array.from(adapted));
     x.dispose();
-    run.trainer.dispose();
-    run.model.disposeAdapters();
-    run.base.dispose();
-    run.d.dispose();
+    run.dispose();
   });
 });
 
 describe('Trainer', () => {
   it('keeps the tensor count flat over 500 steps', async () => {
-    const base = Mlp.random([784, 32, 10], 1);
-    const model = LoraModel.withAdapters(base, [0, 1], { rank: 2, alpha: 2 }, 1);
-    const d = data();
-    const trainer = new Trainer(model.variables(), (x) => model.forward(x), d, { steps: 510, reportEvery: 7 });
+    const { trainer, dispose } = loraTrainer([784, 32, 10], 1, [0, 1], { rank: 2, alpha: 2 }, 1, { steps: 510, reportEvery: 7 });
     trainer.options.steps = 10; // warm up: Adam makes its moment variables on the first step
     await trainer.run();
     const count = tf.memory().numTensors;
@@ -164,17 +164,11 @@ describe('Trainer', () => {
     expect(trainer.step).toBe(510);
     expect(tf.memory().numTensors).toBe(count);
     expect(tf.memory().numBytes).toBe(bytes);
-    trainer.dispose();
-    model.disposeAdapters();
-    base.dispose();
-    d.dispose();
+    dispose();
   });
 
   it('pauses, resumes and stops between steps', async () => {
-    const base = Mlp.random([784, 16, 10], 1);
-    const model = LoraModel.withAdapters(base, [0], { rank: 1, alpha: 1 }, 1);
-    const d = data();
-    const trainer = new Trainer(model.variables(), (x) => model.forward(x), d, { steps: 1000, reportEvery: 1 });
+    const { trainer, dispose } = loraTrainer([784, 16, 10], 1, [0], { rank: 1, alpha: 1 }, 1, { steps: 1000, reportEvery: 1 });
     let pausedAt = -1;
     const done = trainer.run((p) => {
       if (p.step === 5) {
@@ -192,10 +186,7 @@ describe('Trainer', () => {
     await done;
     expect(trainer.step).toBeGreaterThan(5);
     expect(trainer.step).toBeLessThan(1000);
-    trainer.dispose();
-    model.disposeAdapters();
-    base.dispose();
-    d.dispose();
+    dispose();
   });
 
   it('reports divergence instead of training on silently', async () => {

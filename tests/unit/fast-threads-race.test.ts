@@ -114,6 +114,20 @@ function notTwo(a: Float32Array): string[] {
 const N = 4096;
 const STALL_MS = 1000;
 
+/**
+ * Runs a second job (fresh ones, cut `parts` ways) while the first job's helpers may still be stalled, then
+ * checks that each element of the second job was scaled exactly once as run() returns, and that both jobs'
+ * arrays still hold exactly 2s once every stall has ended.
+ */
+async function runSecondJobThenCheckBoth(r: Rig, x1: number, parts: number): Promise<void> {
+  const x2 = r.ones(N);
+  r.pool.run(r.scaleParts(x2, N, parts));
+  expect(notTwo(r.read(x2, N)), 'as run() returns').toEqual([]);
+  await sleep(STALL_MS + 500);
+  expect(notTwo(r.read(x1, N)), 'first job').toEqual([]);
+  expect(notTwo(r.read(x2, N)), 'second job, after every stall').toEqual([]);
+}
+
 describe.runIf(canBlock())('the thread pool when helpers are descheduled at the worst moment', () => {
   it('a helper left without a block, stalled between claiming its slot and reading it, does not run the next job\'s block', async () => {
     // Five threads; the first job is cut in two, so helpers 2–4 have no block. Had they claimed the job anyway
@@ -126,12 +140,7 @@ describe.runIf(canBlock())('the thread pool when helpers are descheduled at the 
       const x1 = r.ones(N);
       r.pool.run(r.scaleParts(x1, N, 2));
       await sleep(200); // every helper has woken for the first job by now
-      const x2 = r.ones(N);
-      r.pool.run(r.scaleParts(x2, N, 5));
-      expect(notTwo(r.read(x2, N)), 'as run() returns').toEqual([]);
-      await sleep(STALL_MS + 500);
-      expect(notTwo(r.read(x1, N)), 'first job').toEqual([]);
-      expect(notTwo(r.read(x2, N)), 'second job, after every stall').toEqual([]);
+      await runSecondJobThenCheckBoth(r, x1, 5);
     } finally {
       r.close();
     }
@@ -172,12 +181,7 @@ describe.runIf(canBlock())('the thread pool when helpers are descheduled at the 
       r.pool.run(r.scaleParts(x1, N, 2));
       await until(() => r.pool.size === 3, 'helper 2');
       await sleep(200); // helper 2 has seen the first job's generation by now
-      const x2 = r.ones(N);
-      r.pool.run(r.scaleParts(x2, N, 3));
-      expect(notTwo(r.read(x2, N)), 'as run() returns').toEqual([]);
-      await sleep(STALL_MS + 500);
-      expect(notTwo(r.read(x1, N)), 'first job').toEqual([]);
-      expect(notTwo(r.read(x2, N)), 'second job, after every stall').toEqual([]);
+      await runSecondJobThenCheckBoth(r, x1, 3);
     } finally {
       r.close();
     }

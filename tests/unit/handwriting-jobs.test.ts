@@ -23,6 +23,15 @@ beforeAll(async () => {
   }
 });
 
+/** A fresh session holding a rank-2 adapter trained for five steps on the drawings, and that adapter's saved file. */
+async function sessionWithSavedAdapter() {
+  const session = new Map<string, unknown>();
+  const ctx = new JobContext(() => {}, session, fake);
+  await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
+  const saved = await jobs.save({ session: 's' }, ctx);
+  return { session, ctx, saved };
+}
+
 describe('handwriting jobs', () => {
   it('trains a personal adapter: progress streams, held-out drawings rise to all correct, the file size is reported', async () => {
     const session = new Map<string, unknown>();
@@ -106,10 +115,7 @@ describe('handwriting jobs', () => {
   });
 
   it('runs jobs on the held adapters one at a time: forgetting a file waits for the table that reads it', async () => {
-    const session = new Map<string, unknown>();
-    const ctx = new JobContext(() => {}, session, fake);
-    await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
-    const saved = await jobs.save({ session: 's' }, ctx);
+    const { ctx, saved } = await sessionWithSavedAdapter();
     const file = await jobs.load({ session: 's', bytes: saved.bytes, name: 'ada.lora' }, ctx);
     // Both start at once, as the page's cells would: the table must finish with the file's row.
     const table = jobs.table({ session: 's', adapters: ['base', 'mine', file.id], sets: [pack(set, 'heldOut')] }, ctx);
@@ -123,10 +129,7 @@ describe('handwriting jobs', () => {
   });
 
   it('refuses the same adapter file loaded twice, with the name it is loaded under', async () => {
-    const session = new Map<string, unknown>();
-    const ctx = new JobContext(() => {}, session, fake);
-    await jobs.train({ session: 's', train: pack(set, 'train'), heldOut: pack(set, 'heldOut'), rank: 2, steps: 5, seed: 0 }, ctx);
-    const saved = await jobs.save({ session: 's' }, ctx);
+    const { session, ctx, saved } = await sessionWithSavedAdapter();
     await jobs.load({ session: 's', bytes: saved.bytes, name: 'ada.lora' }, ctx);
     const before = tf.memory().numTensors;
     await expect(jobs.load({ session: 's', bytes: saved.bytes.slice(), name: 'ada (1).lora' }, ctx))

@@ -10,7 +10,7 @@ import {
   subspaceDimensionProblem,
   type SparseProjection,
 } from '../../src/engine/intrinsic';
-import { useWasm } from './helpers';
+import { disposeAll, useWasm } from './helpers';
 
 beforeAll(useWasm);
 
@@ -218,10 +218,7 @@ describe('training in a subspace', () => {
     const [ga, gb] = [vg(a), vg(b)];
     expect(ga.some((v) => v !== 0)).toBe(true);
     expect(maxAbsDiff(ga, gb) / Math.max(...gb.map(Math.abs))).toBeLessThan(1e-4);
-    a.dispose();
-    b.dispose();
-    x.dispose();
-    base.dispose();
+    disposeAll(a, b, x, base);
   });
 
   it('starts at θ₀ exactly: at θ_d = 0 the network is the base', () => {
@@ -261,12 +258,7 @@ describe('training in a subspace', () => {
     const a = sub.readWeights();
     const b = direct.readWeights();
     a.forEach((l, i) => expect(maxAbsDiff(l.kernel, b[i].kernel)).toBeLessThan(1e-4));
-    t1.dispose();
-    t2.dispose();
-    sub.dispose();
-    base.dispose();
-    direct.dispose();
-    (data as unknown as Features).dispose();
+    disposeAll(t1, t2, sub, base, direct, data as unknown as Features);
   });
 
   it('at d = D with several entries per row reaches what ordinary training reaches', async () => {
@@ -283,12 +275,7 @@ describe('training in a subspace', () => {
     const accSub = (await evaluate((x) => sub.forward(x), data)).accuracy;
     expect(accDirect).toBeGreaterThan(0.9);
     expect(accSub).toBeGreaterThan(accDirect - 0.05);
-    t1.dispose();
-    t2.dispose();
-    sub.dispose();
-    base.dispose();
-    direct.dispose();
-    (data as unknown as Features).dispose();
+    disposeAll(t1, t2, sub, base, direct, data as unknown as Features);
   });
 
   it('changes only θ_d: θ₀ is bit-identical after training, and no tensors leak', async () => {

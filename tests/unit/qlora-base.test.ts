@@ -1,11 +1,11 @@
 // The frozen quantized base behind /qlora/: decoding, orientation, storage, and QLoRA training on it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DigitTensors, LoraModel, Mlp, Trainer, tf } from '../../src/engine/index';
+import { LoraModel, Mlp, tf } from '../../src/engine/index';
 import {
   INT4, INT8, NF4, blockErrorBound, dequantizeBlockwise, dequantizeConstants, doubleQuantize, quantizeBlockwise,
 } from '../../src/core/quant/index';
 import { QuantizedMlp, type QuantizeOptions } from '../../src/engine/quantizedBase';
-import { syntheticDigits, useWasm } from './helpers';
+import { disposeAll, expectTrainerLearnsWithoutLeaks, useWasm } from './helpers';
 
 beforeAll(useWasm);
 
@@ -137,9 +137,7 @@ describe('QLoRA on the quantized base', () => {
     const fp32 = tf.tidy(() => new LoraModel(mlp).forward(x).dataSync());
     expect(Array.from(fp32)).not.toEqual(Array.from(plain));
     adapted.disposeAdapters();
-    x.dispose();
-    q.dispose();
-    mlp.dispose();
+    disposeAll(x, q, mlp);
   });
 
   it('trains only A and B, leaves the stored base untouched, learns, and keeps the tensor count flat', async () => {
@@ -150,24 +148,14 @@ describe('QLoRA on the quantized base', () => {
     const biases = [0, 1].map((i) => tf.tidy(() => Array.from(q.layerTensors(i).bias.dataSync())));
     const model = LoraModel.withAdapters(q, [0, 1], { rank: 4, alpha: 8 }, 3);
     const before = model.variables().map((v) => Array.from(v.dataSync()));
-    const data = new DigitTensors(syntheticDigits(200));
-    const trainer = new Trainer(model.variables(), (x) => model.forward(x), data, { steps: 40, learningRate: 1e-2, seed: 1 });
-    const first = await trainer.singleStep();
-    await trainer.singleStep();
-    const count = tf.memory().numTensors;
-    let last = first;
-    for (let s = 0; s < 10; s++) last = await trainer.singleStep();
-    expect(tf.memory().numTensors).toBe(count);
-    expect(last.loss).toBeLessThan(first.loss);
+    await expectTrainerLearnsWithoutLeaks(model, 1);
     model.variables().forEach((v, i) => expect(Array.from(v.dataSync())).not.toEqual(before[i]));
     q.layers.forEach((l, i) => {
       expect(Array.from(l.packed)).toEqual(Array.from(packed[i]));
       expect(Array.from(l.dq!.quantized.codes)).toEqual(Array.from(dqCodes[i]));
       expect(Array.from(tf.tidy(() => q.layerTensors(i).bias.dataSync()))).toEqual(biases[i]);
     });
-    trainer.dispose();
     model.disposeAdapters();
-    data.dispose();
     q.dispose();
     mlp.dispose();
   });

@@ -1,12 +1,12 @@
 // QA-LoRA in tfjs (/qa-lora/): the pooled adapter's forward, the group-wise INT4 base, and the exact merge.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DigitTensors, LoraModel, Mlp, Trainer, mulberry32, tf, uniformArray } from '../../src/engine/index';
+import { LoraModel, Mlp, mulberry32, tf, uniformArray } from '../../src/engine/index';
 import { dequantizeGroupwise, matrix, qaLoraForward, quantizeGroupwise } from '../../src/core/quant/index';
 import {
   GroupwiseQuantizedMlp, QaLoraAdapter, QaLoraModel, adapterFactors, groupSizesFor, largestDivisorAtMost,
   mergeLoraAndRequantizeModel, mergeQaLoraModel, qaLoraDense,
 } from '../../src/engine/qalora';
-import { syntheticDigits, useWasm } from './helpers';
+import { disposeAll, expectTrainerLearnsWithoutLeaks, useWasm } from './helpers';
 
 beforeAll(useWasm);
 
@@ -127,10 +127,7 @@ describe('merging', () => {
     const after = tf.tidy(() => new LoraModel(merged).forward(x).dataSync());
     expect(maxRel(after, unmerged)).toBeLessThan(1e-5);
     model.disposeAdapters();
-    merged.dispose();
-    base.dispose();
-    x.dispose();
-    mlp.dispose();
+    disposeAll(merged, base, x, mlp);
   });
 
   it('a full LoRA merged into the INT4 base leaves the grid, so it must be re-quantized', async () => {
@@ -151,10 +148,7 @@ describe('merging', () => {
     const after = tf.tidy(() => new LoraModel(merged).forward(x).dataSync());
     expect(maxRel(after, unmerged)).toBeGreaterThan(1e-4);
     model.disposeAdapters();
-    merged.dispose();
-    base.dispose();
-    x.dispose();
-    mlp.dispose();
+    disposeAll(merged, base, x, mlp);
   });
 });
 
@@ -166,19 +160,9 @@ describe('QA-LoRA training', () => {
     const model = QaLoraModel.withAdapters(base, [0, 1], base.groupSizes, { rank: 4, alpha: 8 }, 24);
     expect(model.paramCount()).toBe(4 * (784 / 16 + 48) + 4 * (48 / 16 + 10));
     expect(model.variables().reduce((s, v) => s + v.size, 0)).toBe(model.paramCount());
-    const data = new DigitTensors(syntheticDigits(200));
-    const trainer = new Trainer(model.variables(), (x) => model.forward(x), data, { steps: 40, learningRate: 1e-2, seed: 2 });
-    const first = await trainer.singleStep();
-    await trainer.singleStep();
-    const count = tf.memory().numTensors;
-    let last = first;
-    for (let s = 0; s < 10; s++) last = await trainer.singleStep();
-    expect(tf.memory().numTensors).toBe(count);
-    expect(last.loss).toBeLessThan(first.loss);
+    await expectTrainerLearnsWithoutLeaks(model, 2);
     [0, 1].forEach((i) => expect(Array.from(base.layerQuant(i).codes)).toEqual(codes[i]));
-    trainer.dispose();
     model.disposeAdapters();
-    data.dispose();
     base.dispose();
     mlp.dispose();
   });
