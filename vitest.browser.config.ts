@@ -1,15 +1,11 @@
 // Browser tests: serve dist/ and drive Debian's Chromium via playwright-core.
 // One file at a time (2-core machines), with generous timeouts.
 import { defineConfig } from 'vitest/config';
+import { suiteOptions } from './vitest.shared';
 
 export default defineConfig({
   test: {
-    // The JSON report feeds scripts/run-tests.ts, which prints the plain
-    // 'N passed, N failed' closing line CI reads.
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/browser.json' },
-    include: ['tests/browser/**/*.test.ts'],
-    environment: 'node',
+    ...suiteOptions('browser'),
     pool: 'forks',
     fileParallelism: false,
     maxWorkers: 1,
