@@ -1,13 +1,12 @@
 // /alpha-r/: the α/r vs α/√r sweep produces curves and a computed summary; a large α diverges under SGD.
 import { describe, expect, it } from 'vitest';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 
 describe('/alpha-r/ cells', () => {
   it('the sweep trains each rank under both scalings and reports ‖ΔW‖ ratios', async () => {
-    const { page, context, problems } = await site.open('/alpha-r/?ar.ranks=1,16&ar.steps=4');
-    await page.locator('alpha-sweep').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/alpha-r/?ar.ranks=1,16&ar.steps=4', 'alpha-sweep');
     await page.locator('alpha-sweep').getByRole('button', { name: 'Run' }).click();
     await expect.poll(() => page.locator('alpha-sweep output[data-role="progress"]').textContent(), { timeout: 120_000 }).toMatch(/^Done: 4 runs/);
     expect(await page.locator('alpha-sweep tbody tr').count()).toBe(2);
@@ -18,14 +17,11 @@ describe('/alpha-r/ cells', () => {
     expect(await page.locator('alpha-sweep output[data-role="summary"]').textContent()).toMatch(/^In your run, under α\/r, the mean loss over the first 10 steps was [\d.]+ at r = 1 and [\d.]+ at r = 16, the final loss went from [\d.]+ to [\d.]+, and ‖ΔW‖ at r = 16 was [\d.]+× that at r = 1; under α\/√r, /);
     await expect.poll(() => page.locator('alpha-sweep [data-role="curves"] svg[role="img"], alpha-sweep [data-role="curves"] figure[role="img"]').count()).toBe(1);
     await expect.poll(() => page.locator('alpha-sweep [data-role="norms"] [role="img"]').count()).toBe(1);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('the α slider: a huge α under SGD diverges with a clear message; a small one trains', async () => {
-    const { page, context, problems } = await site.open('/alpha-r/?al.opt=sgd&al.log2alpha=12&al.steps=8');
-    const cell = page.locator('alpha-slider');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/alpha-r/?al.opt=sgd&al.log2alpha=12&al.steps=8', 'alpha-slider');
     expect(await cell.locator('output[data-role="alpha"]').textContent()).toBe('4,096');
     expect(await cell.locator('output[data-role="scale"]').textContent()).toBe('α/r = 4,096/8 = 512');
     await cell.getByRole('button', { name: 'Train with this α' }).click();
@@ -44,7 +40,6 @@ describe('/alpha-r/ cells', () => {
     expect(rows[2]).toMatch(/^#2.*\d%$/);
     await cell.getByRole('button', { name: 'Clear runs' }).click();
     expect(await cell.locator('tbody tr').count()).toBe(0);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

@@ -2,7 +2,7 @@
 // LoRA run on one country that lowers the held-out loss and yields adapted samples.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 const P = 'attention-params';
@@ -12,9 +12,7 @@ const nats = (text: string | null) => Number(/([\d.]+) nats/.exec(text ?? '')?.[
 
 describe('/attention/ parameter cell', () => {
   it('is correct before any script runs', async () => {
-    const context = await site.browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${site.origin}/attention/`);
+    const { page, context } = await site.openWithoutScripts('/attention/');
     // 27·64 + 16·64 + 2·(2·64 + 4·64² + 2·64 + 64·256 + 256 + 256·64 + 64) + 2·64 + 64·27 + 27
     expect(await out(page, P, 'base').textContent()).toBe('104,091');
     // W_q and W_v at r = 4 in two blocks: 2 · 2 · 4·(64 + 64)
@@ -23,9 +21,7 @@ describe('/attention/ parameter cell', () => {
   });
 
   it('recounts as the reader types a rank and ticks matrices', async () => {
-    const { page, context, problems } = await site.open('/attention/');
-    const rank = page.locator(`${P} input[type="number"]`);
-    await rank.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell: rank } = await site.openCell('/attention/', `${P} input[type="number"]`);
     await rank.fill('');
     await rank.pressSequentially('8');
     await rank.press('Enter'); // a typed number applies on commit (Enter or leaving the field), not per keystroke
@@ -34,16 +30,13 @@ describe('/attention/ parameter cell', () => {
     await page.locator(`${P} input[type="checkbox"][value="k"]`).check();
     await expect.poll(() => out(page, P, 'adapter').textContent()).toBe('8,192');
     expect(page.url()).toContain('ap.rank=8');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/attention/ training cell', () => {
   it('samples the base, trains on Polish names, lowers the held-out loss and samples the adapted model', async () => {
-    const { page, context, problems } = await site.open('/attention/?al.country=PL&al.steps=40');
-    const lab = page.locator(L);
-    await lab.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell: lab } = await site.openCell('/attention/?al.country=PL&al.steps=40', L);
     // Base samples and the base's held-out loss appear once the engine has loaded.
     await expect.poll(() => page.locator(`${L} [data-role="base-samples"] li`).count(), { timeout: 60_000 }).toBe(8);
     await expect.poll(async () => nats(await out(page, L, 'base-loss').textContent()), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -86,16 +79,13 @@ describe('/attention/ training cell', () => {
     expect(await out(page, L, 'kept-summary').textContent()).toMatch(/^1 adapter on one frozen base of 104,091 parameters .*: each 4,096 parameters/);
     expect(await out(page, L, 'step').textContent()).toBe('0');
     expect(await page.locator(`${L} button[data-role="keep"]`).isDisabled()).toBe(true);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   }, 300_000);
 });
 
 describe('/attention/ Table 5 cell', () => {
   it('trains the seven equal-budget configurations and fills every row', async () => {
-    const { page, context, problems } = await site.open('/attention/?ab.steps=5&ab.country=JP');
-    const cell = page.locator('attention-budget[data-table="5"]');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/attention/?ab.steps=5&ab.country=JP', 'attention-budget[data-table="5"]');
     // Same budget in every row: 2 blocks × 8·(64+64) on one type = 2 × 2 types × 4·(64+64) = 2 × 4 types × 2·(64+64).
     expect(new Set(await cell.locator('tbody tr td:nth-child(3)').allTextContents())).toEqual(new Set(['2,048']));
     await cell.locator('button[data-role="run"]').click();
@@ -105,16 +95,13 @@ describe('/attention/ Table 5 cell', () => {
     for (const l of losses) expect(l).toBeGreaterThan(0);
     expect(await cell.locator('output[data-role="summary"]').textContent()).toMatch(/^Japan: lowest held-out loss with W[qkvo]/);
     expect(await cell.locator('[data-role="chart"] svg, [data-role="chart"] figure').count()).toBeGreaterThan(0);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   }, 300_000);
 });
 
 describe('/attention/ Table 6 cell', () => {
   it('trains fifteen rank configurations and fills every row', async () => {
-    const { page, context, problems } = await site.open('/attention/?ar.steps=5&ar.country=IT');
-    const cell = page.locator('attention-budget[data-table="6"]');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/attention/?ar.steps=5&ar.country=IT', 'attention-budget[data-table="6"]');
     // r(d+k) per matrix per block: W_q alone at r = 1 is 2·1·128; all four at r = 64 is 2·4·64·128.
     const params = await cell.locator('tbody tr td:nth-child(3)').allTextContents();
     expect(params).toHaveLength(15);
@@ -125,7 +112,6 @@ describe('/attention/ Table 6 cell', () => {
     const losses = (await cell.locator('output[data-f="loss"]').allTextContents()).map(Number);
     for (const l of losses) expect(l).toBeGreaterThan(0);
     expect(await cell.locator('output[data-role="summary"]').textContent()).toMatch(/^Italy: lowest held-out loss with W[qkvo].*, r = \d+/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   }, 300_000);
 });

@@ -3,7 +3,7 @@
 // Reset while training (item 15). Each failed on the code before the fix.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 import { unpackBinFile } from '../../src/core/binfile';
 
 const site = useSite();
@@ -22,16 +22,13 @@ describe('search (item 14)', () => {
     await box.fill('');
     await box.pressSequentially('merging', { delay: 20 });
     await expect.poll(() => page.locator('.search-results > li').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/merge-and-switch/ adapter file (item 10)', () => {
   it('shows why a file was refused next to the file input', async () => {
-    const { page, context, problems } = await site.open('/merge-and-switch/');
-    const files = page.locator('adapter-files');
-    await files.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell: files } = await site.openCell('/merge-and-switch/', 'adapter-files');
     const input = files.getByLabel('Adapter file to load and use');
     await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an adapter at all') });
     const msg = files.locator('[data-role="load-messages"] .cell-msg[data-tone="error"]');
@@ -41,16 +38,13 @@ describe('/merge-and-switch/ adapter file (item 10)', () => {
     expect(msgBox!.y).toBeGreaterThan(inputBox!.y);
     expect(msgBox!.y - (inputBox!.y + inputBox!.height)).toBeLessThan(80);
     expect(await input.getAttribute('aria-describedby')).toBe(await files.locator('[data-role="load-messages"]').getAttribute('id'));
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('charts (item 9)', () => {
   it('/rank/ spectrum: plain decimals on the singular values, a full-width chart, "an 8"', async () => {
-    const { page, context, problems } = await site.open(`/rank/?spec.digit=${EIGHT}`);
-    const cell = page.locator('spectrum-cell');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell(`/rank/?spec.digit=${EIGHT}`, 'spectrum-cell');
     const spectrum = cell.locator('[data-role="spectrum"] svg[viewBox]');
     await expect.poll(() => spectrum.count(), { timeout: 60_000 }).toBeGreaterThan(0);
     // (renderPlot removes Plot's aria-labels, so the ticks are found by their text.)
@@ -59,14 +53,11 @@ describe('charts (item 9)', () => {
     for (const t of texts) expect(t).not.toMatch(/^\d+(\.\d+)?[mµnk]$/); // "100m", "10µ": SI prefixes
     expect((await spectrum.boundingBox())!.width).toBeGreaterThan(600);
     expect(await cell.innerText()).toMatch(new RegExp(`Test digit no\\. ${EIGHT}, an 8, has rank`));
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('/why-peft/ latency: millisecond ticks, whole facet labels, and no stale table after a change', async () => {
-    const { page, context, problems } = await site.open('/why-peft/?lat.samples=5');
-    const cell = page.locator('latency-cell');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/why-peft/?lat.samples=5', 'latency-cell');
     await cell.getByRole('button', { name: 'Measure' }).click();
     const progress = cell.locator('output[data-role="progress"]');
     await expect.poll(() => progress.textContent(), { timeout: 120_000 }).toMatch(/^Measured on .* m = 16 after layer 1/);
@@ -84,16 +75,13 @@ describe('charts (item 9)', () => {
     await cell.locator('select[data-key="m"]').selectOption('64');
     await expect.poll(() => cell.locator('tr[data-variant="base"] [data-f="ms-1"]').textContent()).toBe('—');
     expect(await progress.textContent()).toBe('Settings changed: press Measure.');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/delta-w/ (items 9, 15)', () => {
   it('no "0.000000" tick before training; Reset works while training', async () => {
-    const { page, context, problems } = await site.open('/delta-w/?dw.steps=200');
-    const cell = page.locator('delta-w-cell');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/delta-w/?dw.steps=200', 'delta-w-cell');
     const history = cell.locator('[data-role="history"] svg').last();
     await expect.poll(() => history.count(), { timeout: 60_000 }).toBeGreaterThan(0);
     expect(await history.textContent()).not.toMatch(/0\.0000/);
@@ -105,8 +93,7 @@ describe('/delta-w/ (items 9, 15)', () => {
     await expect.poll(() => cell.getByRole('button', { name: 'Train' }).isEnabled(), { timeout: 60_000 }).toBe(true);
     expect(await cell.locator('output[data-role="step"]').textContent()).toBe('0');
     expect(await cell.locator('output[data-role="progress"]').textContent()).toMatch(/^Reset/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
@@ -119,9 +106,7 @@ function firstEight(): number {
 
 describe('layout (item 17)', () => {
   it('/why-peft/: the precision control stays on the rank’s row when the rank reaches three digits', async () => {
-    const { page, context, problems } = await site.open('/why-peft/?cost.r=4');
-    const cell = page.locator('cost-calc');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/why-peft/?cost.r=4', 'cost-calc');
     const precision = cell.locator('select[data-key="prec"]');
     const before = (await precision.boundingBox())!.y;
     const slider = cell.locator('input[data-key="r"]');
@@ -129,15 +114,12 @@ describe('layout (item 17)', () => {
     await page.keyboard.press('End'); // r = 256
     await expect.poll(() => cell.locator('output[data-role="r"]').textContent()).toBe('256');
     expect((await precision.boundingBox())!.y).toBe(before);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('/qa-lora/: "Rank r" stays beside its slider at every width', async () => {
     for (const width of [375, 600, 800, 1024, 1280]) {
-      const { page, context } = await site.open('/qa-lora/', { width });
-      const cell = page.locator('qalora-compare');
-      await cell.scrollIntoViewIfNeeded();
+      const { page, context, cell } = await site.openCell('/qa-lora/', 'qalora-compare', { width });
       const label = (await cell.locator('label', { hasText: /^Rank/ }).boundingBox())!;
       const slider = (await cell.locator('input[data-key="rank"]').boundingBox())!;
       expect(Math.abs(label.y + label.height / 2 - (slider.y + slider.height / 2)), `width ${width}`).toBeLessThan(12);
@@ -148,16 +130,13 @@ describe('layout (item 17)', () => {
 
 describe('/intrinsic-dimension/ sweep (item 7)', () => {
   it('shows the training loss while the sweep runs, and a square for the sweep in the legend', async () => {
-    const { page, context, problems } = await site.open('/intrinsic-dimension/?sw.steps=40');
-    const cell = page.locator('intrinsic-sweep');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/intrinsic-dimension/?sw.steps=40', 'intrinsic-sweep');
     expect(await cell.locator('.legend .swatch.s2').evaluate((el) => getComputedStyle(el).borderRadius)).toBe('0px');
     await cell.getByRole('button', { name: 'Run the sweep' }).click();
     const loss = cell.locator('output[data-role="loss"]');
     await expect.poll(async () => `${await loss.textContent()} / ${await cell.getByRole('button', { name: 'Stop' }).isEnabled()}`, { timeout: 60_000 })
       .toMatch(/^\d+\.\d+ \/ true$/); // a number while the sweep is still running
     await cell.getByRole('button', { name: 'Stop' }).click();
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

@@ -3,7 +3,7 @@
 // the printed handout (print media: no controls, settings and link under figures).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 const counter = (page: Page) => page.locator('.present-bar output');
@@ -47,8 +47,7 @@ describe('presentation mode', () => {
     expect(await visible(page, 'main h2')).toBe(true);
     expect(await visible(page, '.present-bar')).toBe(false);
     expect(page.url()).not.toContain('present=');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('keeps live cells live, and arrow keys on a slider move the slider, not the slide', async () => {
@@ -72,8 +71,7 @@ describe('presentation mode', () => {
     expect(await page.locator(LORA).textContent()).toBe('5 × 1,784 = 8,920');
     await page.getByRole('button', { name: /^Leave/ }).click();
     expect(await page.getByLabel('Presentation mode').isChecked()).toBe(false);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('opens on the slide named in the link', async () => {
@@ -98,26 +96,21 @@ describe('classroom links', () => {
     expect(await page.locator('param-count .lock-note').isVisible()).toBe(true);
     // The other cells are untouched.
     expect(await page.locator('matrix-rank select[data-role="rows"]').isDisabled()).toBe(false);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('hides a control, its label and its readout, while its linked value still applies', async () => {
-    const { page, context, problems } = await site.open('/rank/?par.r=6&hide=par.r');
-    await page.locator('param-count').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/rank/?par.r=6&hide=par.r', 'param-count');
     const slider = page.locator('param-count input[type="range"]');
     expect(await slider.isVisible()).toBe(false);
     expect(await page.locator('param-count label').first().isVisible()).toBe(false);
     expect(await page.locator('param-count output[data-role="r"]').isVisible()).toBe(false);
     await expect.poll(() => page.locator(LORA).textContent()).toBe('6 × 1,784 = 10,704');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('keeps a fixed control fixed after its cell re-enables its controls', async () => {
-    const { page, context, problems } = await site.open('/mlp/?mt.rank=8&lock=mt.rank,mt.task&hide=mt.seed');
-    const cell = page.locator('mlp-train');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/mlp/?mt.rank=8&lock=mt.rank,mt.task&hide=mt.seed', 'mlp-train');
     const rank = cell.locator('input[data-key="rank"]');
     expect(await rank.isDisabled()).toBe(true);
     expect(await rank.inputValue()).toBe('8');
@@ -131,8 +124,7 @@ describe('classroom links', () => {
     await expect.poll(() => step.isEnabled()).toBe(true);
     expect(await cell.locator('input[data-key="lr"]').isDisabled()).toBe(false);
     expect(await rank.isDisabled()).toBe(true);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('builds a classroom link from the chapter tools', async () => {
@@ -147,15 +139,13 @@ describe('classroom links', () => {
     expect(url.searchParams.get('par.r')).toBe('7');
     await page.goto(link);
     expect(await page.locator('param-count').getByRole('slider', { name: /Rank/ }).isDisabled()).toBe(true);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('printed handout', () => {
   it('prints without controls, with formulas, and with each live figure’s settings and link', async () => {
-    const { page, context, problems } = await site.open('/rank/?par.r=6');
-    await page.locator('param-count').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/rank/?par.r=6', 'param-count');
     await expect.poll(() => page.locator(LORA).textContent()).toBe('6 × 1,784 = 10,704');
     const note = page.locator('param-count').locator('xpath=ancestor::figure').locator('.print-note');
     await page.emulateMedia({ media: 'print' });
@@ -177,7 +167,6 @@ describe('printed handout', () => {
     await page.emulateMedia({ media: 'print' });
     await expect.poll(async () => new URL((await note.locator('a').getAttribute('href'))!).searchParams.get('par.r')).toBe('7');
     expect(await note.textContent()).toMatch(/Settings: Rank r: 7/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

@@ -1,8 +1,8 @@
 // Shared set-up for browser tests: serve dist/, launch Debian's Chromium through
 // playwright-core, and open pages that record every console error, failed
 // request, request to another host and Content-Security-Policy violation as a "problem".
-import { afterAll, beforeAll } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
 import { serveDir, type Served } from './server';
 
@@ -18,11 +18,23 @@ export interface OpenOptions {
 
 export interface OpenedPage { page: Page; context: BrowserContext; problems: string[] }
 
+export interface OpenedCell extends OpenedPage {
+  /** The locator for the cell's selector; its element is scrolled into view. */
+  cell: Locator;
+}
+
 export interface Site {
   origin: string;
   browser: Browser;
   /** Open `path` in a fresh context (a new profile: no storage carried over). */
   open(path: string, opts?: OpenOptions): Promise<OpenedPage>;
+  /**
+   * Open `path` and scroll the cell matching `selector` into view: cells start their work (and some
+   * their engine) only once they are on screen, so most tests begin this way.
+   */
+  openCell(path: string, selector: string, opts?: OpenOptions): Promise<OpenedCell>;
+  /** Open `path` with JavaScript off: the page as served, before any script runs (no problems are recorded). */
+  openWithoutScripts(path: string): Promise<{ page: Page; context: BrowserContext }>;
 }
 
 export interface SiteOptions {
@@ -52,6 +64,18 @@ export function useSite(opts: SiteOptions = {}): Site {
     site.origin = served.origin;
     site.browser = await launchChromium(opts.args);
     site.open = (path, opts) => openPage(site.browser, served.origin, path, opts);
+    site.openCell = async (path, selector, opts) => {
+      const opened = await site.open(path, opts);
+      const cell = opened.page.locator(selector);
+      await cell.scrollIntoViewIfNeeded();
+      return { ...opened, cell };
+    };
+    site.openWithoutScripts = async (path) => {
+      const context = await site.browser.newContext({ javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(`${served.origin}${path}`);
+      return { page, context };
+    };
   });
   afterAll(async () => {
     await site.browser?.close();
@@ -95,6 +119,16 @@ async function openPage(browser: Browser, origin: string, path: string, opts: Op
   page.on('response', (res) => { if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`); });
   await page.goto(origin + path, { waitUntil: 'load' });
   return { page, context, problems };
+}
+
+/**
+ * The end of a page test: the page recorded no problem (console error, failed or foreign request, CSP
+ * violation, crashed worker) while the test drove it; then its context is closed. On a failure the
+ * context is left open, as it was when each test wrote these two lines itself.
+ */
+export async function expectNoProblemsAndClose(problems: string[], context: BrowserContext): Promise<void> {
+  expect(problems).toEqual([]);
+  await context.close();
 }
 
 /** Scroll through the whole page so every lazily started cell starts, then wait for the network to settle. */

@@ -2,7 +2,7 @@
 // in the worker (accuracy appears, the page stays responsive), the d controls
 // and the URL, and the sweep chart with the precomputed points.
 import { describe, expect, it } from 'vitest';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 const out = (role: string) => `intrinsic-run output[data-role="${role}"]`;
@@ -26,8 +26,7 @@ describe('/intrinsic-dimension/ single run', () => {
   });
 
   it('repairs a bad d from the URL and says so', async () => {
-    const { page, context } = await site.open('/intrinsic-dimension/?id.d=500000');
-    await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
+    const { page, context } = await site.openCell('/intrinsic-dimension/?id.d=500000', 'intrinsic-run');
     await expect.poll(() => page.locator('intrinsic-run .cell-msg[data-msg="url"]').textContent()).toMatch(/above the maximum 199210; using 199210/);
     expect(await page.locator(out('d')).textContent()).toBe('199,210');
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
@@ -35,8 +34,7 @@ describe('/intrinsic-dimension/ single run', () => {
   });
 
   it('trains at a small d in the worker, shows the accuracy, and the page stays responsive', async () => {
-    const { page, context, problems } = await site.open('/intrinsic-dimension/?id.d=50&id.steps=60&id.seed=3');
-    await page.locator('intrinsic-run').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/intrinsic-dimension/?id.d=50&id.steps=60&id.seed=3', 'intrinsic-run');
     await expect.poll(() => page.locator(out('backend')).textContent(), { timeout: 60_000 }).toMatch(/WebAssembly, \d+ threads?|WebGL|WebGPU|CPU/);
     // The chart below loads Observable Plot when it comes near; let that finish first, so that what is
     // measured next is the page while the worker trains.
@@ -85,16 +83,13 @@ describe('/intrinsic-dimension/ single run', () => {
     expect(Math.max(0, ...lateness)).toBeLessThan(200);
     // The run appears on the sweep chart's table.
     await expect.poll(() => page.locator('intrinsic-sweep tbody[data-role="rows"]').textContent()).toMatch(/Your single run50\d/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/intrinsic-dimension/ run controls', () => {
   it('pauses, resumes, stops with the accuracy at that step, and resets', async () => {
-    const { page, context, problems } = await site.open('/intrinsic-dimension/?id.d=20&id.steps=3000&id.seed=2');
-    const cell = page.locator('intrinsic-run');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/intrinsic-dimension/?id.d=20&id.steps=3000&id.seed=2', 'intrinsic-run');
     const progress = page.locator(out('progress'));
     await page.getByRole('button', { name: 'Train in this subspace' }).click();
     await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/^Step [1-9][\d,]* of 3,000/);
@@ -115,16 +110,13 @@ describe('/intrinsic-dimension/ run controls', () => {
     await cell.getByRole('button', { name: 'Reset' }).click();
     await expect.poll(() => progress.textContent()).toBe('Not started');
     expect(await page.locator(out('accuracy')).textContent()).toBe('—');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/intrinsic-dimension/ sweep', () => {
   it('draws the precomputed sweep with its d90 and labels it', async () => {
-    const { page, context, problems } = await site.open('/intrinsic-dimension/');
-    const cell = page.locator('intrinsic-sweep');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/intrinsic-dimension/', 'intrinsic-sweep');
     await expect.poll(() => cell.locator('[data-role="chart"] [role="img"]').count(), { timeout: 30_000 }).toBe(1);
     const label = await cell.locator('[data-role="chart"] [role="img"]').getAttribute('aria-label');
     expect(label).toMatch(/Script \(full MNIST\): d [\d,]+: \d/);
@@ -135,14 +127,11 @@ describe('/intrinsic-dimension/ sweep', () => {
     // Changing the list of d writes the URL.
     await cell.getByLabel('Values of d').selectOption('wide');
     expect(page.url()).toContain('sw.list=wide');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('runs a short sweep: baseline first, then points and a d90 read-off', async () => {
-    const { page, context, problems } = await site.open('/intrinsic-dimension/?sw.list=quick&sw.steps=20&sw.seed=1');
-    const cell = page.locator('intrinsic-sweep');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/intrinsic-dimension/?sw.list=quick&sw.steps=20&sw.seed=1', 'intrinsic-sweep');
     await cell.getByRole('button', { name: 'Run the sweep' }).click();
     await expect.poll(() => cell.locator('output[data-role="baseline"]').textContent(), { timeout: 120_000 }).toMatch(/^\d+(\.\d)?%$/);
     await expect.poll(() => cell.locator('output[data-role="progress"]').textContent(), { timeout: 180_000 }).toMatch(/^Done: direct training and 5 subspace runs/);
@@ -151,7 +140,6 @@ describe('/intrinsic-dimension/ sweep', () => {
     expect(await cell.locator('output[data-role="threshold"]').textContent()).toMatch(/^\d+(\.\d)?%$/);
     expect(await cell.locator('output[data-role="d90"]').textContent()).toMatch(/^[\d,]+( \(crossing near [\d,]+\))?$|^not reached/);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

@@ -1,7 +1,7 @@
 // The /merge-and-switch/ chapter's live cells, with short runs (CI has 2 cores).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 
@@ -16,9 +16,7 @@ function parseDiff(text: string): number {
 
 describe('/merge-and-switch/', () => {
   it('merges, times and unmerges: outputs agree to ~1e-6 and W₀ comes back', async () => {
-    const { page, context, problems } = await site.open('/merge-and-switch/?ml.steps=25&ml.repeats=10');
-    const cell = page.locator('merge-latency');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/merge-and-switch/?ml.steps=25&ml.repeats=10', 'merge-latency');
     await cell.locator('button[data-role="run"]').click();
     await expect.poll(() => cell.locator('output[data-role="progress"]').textContent(), { timeout: 120_000 }).toMatch(/^Done/);
     expect(parseDiff((await cell.locator('output[data-role="diff"]').textContent())!)).toBeLessThan(1e-4);
@@ -30,14 +28,11 @@ describe('/merge-and-switch/', () => {
       expect(await row.locator('output[data-role="merged"]').textContent()).toMatch(/^[\d.,]+ (ms|s)$/);
       expect(await row.locator('[data-spread="merged"]').textContent()).toMatch(/^spread [\d.,]+–[\d.,]+ (ms|s) · ([+−][\d.]+|±0)% vs base$/);
     }
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('swapping adapters changes the accuracy shown; an adapter file round-trips; a corrupt file is refused and the page keeps working', async () => {
-    const { page, context, problems } = await site.open('/merge-and-switch/?sw.steps=25');
-    const sw = page.locator('task-switch');
-    await sw.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell: sw } = await site.openCell('/merge-and-switch/?sw.steps=25', 'task-switch');
     const inUse = sw.locator('output[data-role="in-use"]');
     await expect.poll(() => inUse.textContent(), { timeout: 60_000 }).toMatch(/^no adapter \(swapped in .*\): [\d.]+% on plain digits\.$/);
     const cellOf = (row: string, col: string) => sw.locator(`tr[data-row="${row}"] output[data-col="${col}"]`);
@@ -85,7 +80,6 @@ describe('/merge-and-switch/', () => {
     await sw.getByRole('radio', { name: 'From your file' }).check();
     await expect.poll(() => inUse.textContent(), { timeout: 30_000 }).toMatch(/^the adapter from your file \(swapped in .*\): [\d.]+% on plain digits\.$/);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

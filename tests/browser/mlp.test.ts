@@ -2,7 +2,7 @@
 // the full-vs-LoRA comparison, and URL state.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 const P = 'mlp-params';
@@ -12,9 +12,7 @@ const percent = (text: string | null) => Number(/([\d.]+)%/.exec(text ?? '')?.[1
 
 describe('/mlp/ parameter cell', () => {
   it('is correct before any script runs', async () => {
-    const context = await site.browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${site.origin}/mlp/`);
+    const { page, context } = await site.openWithoutScripts('/mlp/');
     // 784·1000 + 1000 + 1000·2000 + 2000 + 2000·10 + 10, and 1·(1784) + 1·(3000) + 1·(2010)
     expect(await out(page, P, 'base').textContent()).toBe('2,807,010');
     expect(await out(page, P, 'adapter').textContent()).toBe('6,794');
@@ -39,15 +37,13 @@ describe('/mlp/ parameter cell', () => {
     expect(page.url()).toContain('mp.rank=2');
     expect(page.url()).toContain('mp.layers=1,3');
     expect(await out(page, P, 'base').textContent()).toBe('2,807,010');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/mlp/ URL state', () => {
   it('reproduces the controls from a link', async () => {
-    const { page, context, problems } = await site.open('/mlp/?mp.rank=8&mt.task=rotated&mt.rank=8&mt.alpha=16&mt.lr=0.01&mt.layers=1,3&mt.seed=7&mt.steps=25');
-    await page.locator(T).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/mlp/?mp.rank=8&mt.task=rotated&mt.rank=8&mt.alpha=16&mt.lr=0.01&mt.layers=1,3&mt.seed=7&mt.steps=25', T);
     expect(await out(page, P, 'adapter').textContent()).toBe('54,352'); // 8·(1784 + 3000 + 2010)
     expect(await page.locator(`${T} select[data-key="task"]`).inputValue()).toBe('rotated');
     expect(await page.locator(`${T} input[data-key="rank"]`).inputValue()).toBe('8');
@@ -57,13 +53,11 @@ describe('/mlp/ URL state', () => {
     expect(await page.locator(`${T} input[data-key="steps"]`).inputValue()).toBe('25');
     const boxes = page.locator(`${T} input[name$="-layers"]`);
     expect(await boxes.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).checked))).toEqual([true, false, true]);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('clamps bad values with a visible note', async () => {
-    const { page, context, problems } = await site.open('/mlp/?mp.rank=999&mt.rank=abc&mt.alpha=-3');
-    await page.locator(P).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/mlp/?mp.rank=999&mt.rank=abc&mt.alpha=-3', P);
     await expect.poll(() => page.locator(`${P} .cell-msg[data-msg="url"]`).textContent()).toMatch(/Rank r: 999 is above the maximum 64; using 64\./);
     expect(await page.locator(`${P} input[type="range"]`).inputValue()).toBe('64');
     expect(await out(page, P, 'adapter').textContent()).toBe('434,816'); // 64·6,794
@@ -72,15 +66,13 @@ describe('/mlp/ URL state', () => {
     expect(note).toMatch(/α: -3 is below the minimum 0\.25; using 0\.25\./);
     expect(await page.locator(`${T} input[data-key="rank"]`).inputValue()).toBe('4');
     expect(page.url()).toContain('mp.rank=64');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/mlp/ training cell', () => {
   it('improves the 4s when trained, and gives the base back with the adapter off', async () => {
-    const { page, context, problems } = await site.open('/mlp/?mt.steps=20');
-    await page.locator(T).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/mlp/?mt.steps=20', T);
     const score = out(page, T, 'score');
     await expect.poll(() => score.textContent(), { timeout: 60_000 }).toMatch(/% \(base model\)$/);
     const base = percent(await score.textContent());
@@ -110,13 +102,11 @@ describe('/mlp/ training cell', () => {
     await expect.poll(() => score.textContent(), { timeout: 30_000 }).not.toMatch(/adapter off/);
     expect(percent(await score.textContent())).toBe(trained);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('takes single steps and resets', async () => {
-    const { page, context, problems } = await site.open('/mlp/');
-    await page.locator(T).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/mlp/', T);
     await expect.poll(() => out(page, T, 'score').textContent(), { timeout: 60_000 }).toMatch(/base model/);
     const step = page.locator(`${T} button[data-role="step"]`);
     await step.click();
@@ -129,13 +119,11 @@ describe('/mlp/ training cell', () => {
     await expect.poll(() => out(page, T, 'progress').textContent()).toBe('0');
     await expect.poll(() => out(page, T, 'score').textContent()).toMatch(/base model/);
     expect(await out(page, T, 'trainable').textContent()).toBe('—');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('pauses and resumes, and a new task starts over', async () => {
-    const { page, context, problems } = await site.open('/mlp/?mt.steps=400');
-    await page.locator(T).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/mlp/?mt.steps=400', T);
     await expect.poll(() => out(page, T, 'score').textContent(), { timeout: 60_000 }).toMatch(/base model/);
     await page.getByRole('button', { name: 'Train' }).click();
     const pause = page.locator(`${T} button[data-role="pause"]`);
@@ -164,16 +152,13 @@ describe('/mlp/ training cell', () => {
     await page.locator(`${T} select[data-key="task"]`).selectOption('inverted');
     await expect.poll(() => page.locator(`${T} [data-role="score-label"]`).textContent()).toMatch(/inverted/);
     await expect.poll(() => out(page, T, 'score').textContent(), { timeout: 30_000 }).toMatch(/base model/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/mlp/ full fine-tuning against LoRA', () => {
   it('runs both for a few steps and reports what each trained', async () => {
-    const { page, context, problems } = await site.open('/mlp/?mc.steps=4&mc.rank=2');
-    const cell = page.locator('mlp-compare');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/mlp/?mc.steps=4&mc.rank=2', 'mlp-compare');
     const value = (row: string, col: string) => cell.locator(`tr[data-row="${row}"] [data-f="${col}"]`);
     await expect.poll(() => value('score', 'base').textContent(), { timeout: 60_000 }).toMatch(/%$/);
     await cell.getByRole('button', { name: 'Run both' }).click();
@@ -187,7 +172,6 @@ describe('/mlp/ full fine-tuning against LoRA', () => {
     expect(mb).toBeLessThan(40);
     expect(await value('bytes', 'lora').textContent()).toMatch(/kB/);
     expect(await cell.locator('output[data-role="progress"]').textContent()).toMatch(/^Done/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

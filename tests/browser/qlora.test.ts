@@ -2,7 +2,7 @@
 // the accuracy sweep (streams, stops), a short QLoRA run, and URL state with repaired values.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 const H = 'quant-histogram';
@@ -17,8 +17,7 @@ const filled = async (page: Page, cell: string, role: string) => {
 
 describe('/qlora/ quantized layer', () => {
   it('shows a different error for another data type and a larger one for a bigger block', async () => {
-    const { page, context, problems } = await site.open('/qlora/');
-    await page.locator(H).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/qlora/', H);
     const nf4 = percent(await filled(page, H, 'rel'));
     expect(nf4).toBeGreaterThan(0);
     expect(await out(page, H, 'levels').textContent()).toMatch(/^−1, −0\.6962, .*, 0, 0\.0796, .*, 1$/);
@@ -33,13 +32,11 @@ describe('/qlora/ quantized layer', () => {
     expect(page.url()).toContain('qh.block=tensor');
     await expect.poll(() => page.locator(`${H} svg[role="img"]`).count()).toBe(2);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('repairs bad values in the link and says so', async () => {
-    const { page, context, problems } = await site.open('/qlora/?qh.block=99&ql.rank=500&ql.steps=abc');
-    await page.locator(H).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/qlora/?qh.block=99&ql.rank=500&ql.steps=abc', H);
     await expect.poll(() => page.locator(`${H} .cell-msg[data-msg="url"]`).textContent()).toMatch(/Block size: “99” is not one of/);
     expect(await page.locator(`${H} select[data-key="block"]`).inputValue()).toBe('64');
     await page.locator(T).scrollIntoViewIfNeeded();
@@ -47,15 +44,13 @@ describe('/qlora/ quantized layer', () => {
     expect(note).toMatch(/Rank r: 500 is above the maximum 64; using 64/);
     expect(note).toMatch(/Steps per run: “abc” is not a number/);
     expect(await page.locator(`${T} input[data-key="rank"]`).inputValue()).toBe('64');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/qlora/ accuracy of the quantized base', () => {
   it('stops when asked, then measures all 20 configurations against the fp32 base', async () => {
-    const { page, context, problems } = await site.open('/qlora/');
-    await page.locator(A).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/qlora/', A);
     // Stop right away: the worker checks between configurations, so none is measured.
     await page.locator(`${A} button[data-role="run"]`).click();
     await page.locator(`${A} button[data-role="stop"]`).click();
@@ -70,15 +65,13 @@ describe('/qlora/ accuracy of the quantized base', () => {
     // INT8 in blocks of 64 (relative weight error under 1%) changes at most a couple of the 1,000 predictions.
     expect(Number(/\((\d+)\)$/.exec((await page.locator(`${A} output[data-cell="INT8/64"]`).textContent()) ?? '')?.[1])).toBeLessThanOrEqual(2);
     await expect.poll(() => page.locator(`${A} [data-role="chart"] [role="img"]`).count()).toBe(1);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/qlora/ training on the NF4 base', () => {
   it('a short run on rotated digits beats the quantized base', async () => {
-    const { page, context, problems } = await site.open('/qlora/?ql.task=rotated&ql.steps=20&ql.rank=8');
-    await page.locator(T).scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/qlora/?ql.task=rotated&ql.steps=20&ql.rank=8', T);
     const start = percent(await filled(page, T, 'nf4'));
     expect(start).toBeLessThan(30); // the base has never seen rotated digits
     expect(await out(page, T, 'm-params').textContent()).toBe('54,352'); // 8·(1784 + 3000 + 2010)
@@ -89,7 +82,6 @@ describe('/qlora/ training on the NF4 base', () => {
     expect(await out(page, T, 'measured').textContent()).toMatch(/^Measured in tfjs for this run: 652 kB for 54,352 adapter parameters/);
     await expect.poll(() => page.locator(`${T} svg[role="img"]`).count()).toBe(1);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

@@ -1,25 +1,20 @@
 // The /which-rank/ chapter's live cells, with short runs (CI has 2 cores).
 import { describe, expect, it } from 'vitest';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 
 describe('/which-rank/', () => {
   it('draws the cited Tables 5 and 6 as charts', async () => {
-    const { page, context, problems } = await site.open('/which-rank/');
-    const cell = page.locator('paper-tables');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/which-rank/', 'paper-tables');
     await expect.poll(() => cell.locator('[role="img"]').count(), { timeout: 30_000 }).toBe(4);
     expect(await cell.locator('caption').first().textContent()).toMatch(/LoRA paper, Table 5/);
     expect(await cell.locator('[data-role="t6-WikiSQL"] [role="img"]').getAttribute('aria-label')).toContain('68.8, 69.6, 70.5, 70.4, 70');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('a short rank sweep puts one point per rank on the chart and in the table', async () => {
-    const { page, context, problems } = await site.open('/which-rank/?rs.ranks=1,2&rs.tasks=rotated&rs.steps=25');
-    const cell = page.locator('rank-sweep');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell } = await site.openCell('/which-rank/?rs.ranks=1,2&rs.tasks=rotated&rs.steps=25', 'rank-sweep');
     expect(await cell.locator('input[name="rs-ranks"]:checked').count()).toBe(2);
     await cell.getByRole('button', { name: 'Run the sweep' }).click();
     await expect.poll(() => cell.locator('output[data-role="progress"]').textContent(), { timeout: 90_000 }).toMatch(/^Done: 2 runs of 25 steps/);
@@ -35,14 +30,11 @@ describe('/which-rank/', () => {
     // Running again with nothing new to train says so instead of retraining.
     await cell.getByRole('button', { name: 'Run the sweep' }).click();
     await expect.poll(() => cell.locator('.cell-msg').textContent(), { timeout: 30_000 }).toMatch(/already on the chart/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('the target sweep recomputes equal-budget ranks when the budget changes', async () => {
-    const { page, context } = await site.open('/which-rank/');
-    const cell = page.locator('target-sweep');
-    await cell.scrollIntoViewIfNeeded();
+    const { page, context, cell } = await site.openCell('/which-rank/', 'target-sweep');
     const rank = (id: string) => cell.locator(`tr[data-target="${id}"] output[data-role="rank"]`).textContent();
     // Budget: all three layers at rank 4 = 4·(1784 + 3000 + 2010) = 27,176; layer 1 alone: 27,176 / 1,784 ≈ 15.2.
     await expect.poll(() => rank('l1'), { timeout: 30_000 }).toBe('15');
@@ -58,9 +50,7 @@ describe('/which-rank/', () => {
   });
 
   it('compares the subspaces of trained adapters, then reuses them for ΔW against W', async () => {
-    const { page, context, problems } = await site.open('/which-rank/?ss.steps=50&dw.steps=50');
-    const ss = page.locator('subspace-cell');
-    await ss.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell: ss } = await site.openCell('/which-rank/?ss.steps=50&dw.steps=50', 'subspace-cell');
     await ss.locator('button[data-role="run"]').click();
     await expect.poll(() => ss.locator('output[data-role="progress"]').textContent(), { timeout: 120_000 }).toMatch(/^Done/);
     for (const role of ['ranks11', 'ranks88', 'seeds11', 'seeds6464']) {
@@ -84,7 +74,6 @@ describe('/which-rank/', () => {
     }
     expect(await dw.locator('output[data-role="reading"]').textContent()).toMatch(/^At r = 4, the directions ΔW uses hold/);
     expect(await page.locator('body').innerText()).not.toMatch(/\bNaN\b|Infinity/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

@@ -1,14 +1,13 @@
 // /why-peft/: the cost calculator, the prefix budget and the latency measurement.
 import { describe, expect, it } from 'vitest';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 
 const site = useSite();
 const lora = (row: string) => `cost-calc tr[data-row="${row}"] output[data-f="lora"]`;
 
 describe('/why-peft/ cost calculator', () => {
   it('GPT-3, W_q and W_v: 18,874,368 at r = 4; one more rank adds 4,718,592; no matrix → a message', async () => {
-    const { page, context, problems } = await site.open('/why-peft/');
-    await page.locator('cost-calc').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/why-peft/', 'cost-calc');
     expect(await page.locator(lora('trainable')).textContent()).toBe('18,874,368');
     expect(await page.locator(lora('file')).textContent()).toBe('37.7 MB (36 MiB)');
     const slider = page.getByRole('slider', { name: /rank r/i });
@@ -27,15 +26,13 @@ describe('/why-peft/ cost calculator', () => {
     await expect.poll(() => page.locator(lora('trainable')).textContent()).toBe(String((5 * (1784 + 3000 + 2010)).toLocaleString('en-US')));
     expect(await page.locator('cost-calc [data-role="mats"]').isHidden()).toBe(true);
     await expect.poll(() => page.locator('cost-calc [data-role="chart"] svg[role="img"]').count()).toBe(1);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/why-peft/ prefix budget', () => {
   it('more prefix tokens leave fewer for the task; the whole context leaves none', async () => {
-    const { page, context, problems } = await site.open('/why-peft/?pfx.lp=100&pfx.li=0');
-    await page.locator('prefix-budget').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/why-peft/?pfx.lp=100&pfx.li=0', 'prefix-budget');
     expect(await page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('1,948');
     expect(await page.locator('prefix-budget output[data-role="trainable"]').textContent()).toBe('1,228,800');
     await page.locator('prefix-budget input[data-key="li"]').fill('8');
@@ -46,15 +43,13 @@ describe('/why-peft/ prefix budget', () => {
     await page.locator('prefix-budget input[data-key="lp"]').fill('1024');
     await expect.poll(() => page.locator('prefix-budget output[data-role="task"]').textContent()).toBe('0');
     expect(await page.locator('prefix-budget .cell-msg').last().textContent()).toMatch(/No positions are left/);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
 
 describe('/why-peft/ latency', () => {
   it('measures the four models at batch 1 and 64 and shows milliseconds', async () => {
-    const { page, context, problems } = await site.open('/why-peft/?lat.samples=5&lat.m=4');
-    await page.locator('latency-cell').scrollIntoViewIfNeeded();
+    const { page, context, problems } = await site.openCell('/why-peft/?lat.samples=5&lat.m=4', 'latency-cell');
     await page.getByRole('button', { name: 'Measure' }).click();
     await expect.poll(() => page.locator('latency-cell output[data-role="progress"]').textContent(), { timeout: 90_000 }).toMatch(/^Measured on/);
     const ms = await page.locator('latency-cell output[data-f^="ms-"]').allTextContents();
@@ -63,7 +58,6 @@ describe('/why-peft/ latency', () => {
     expect(await page.locator('latency-cell output[data-role="summary"]').textContent()).toMatch(/same logits up to \d/);
     await expect.poll(() => page.locator('latency-cell [data-role="chart"] svg[role="img"]').count()).toBe(1);
     expect(page.url()).toContain('lat.samples=5');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });

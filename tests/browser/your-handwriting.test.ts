@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { useSite } from './harness';
+import { useSite, expectNoProblemsAndClose } from './harness';
 import { drawShape } from '../unit/handwriting-shapes';
 import { addDrawing, serializeDrawings, withArticle, type Drawing } from '../../src/core/handwriting/drawings';
 
@@ -194,8 +194,7 @@ describe('/your-handwriting/', () => {
     await page.reload();
     await page.locator('handwriting-pad').scrollIntoViewIfNeeded();
     expect(await page.locator('handwriting-pad tr[data-role="held-row"] td').allTextContents()).toEqual(['0', '0', '1', '0', '1', '0', '0', '1', '0', '0']);
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('the keyboard route: a sample digit is read, labelled and added without drawing', async () => {
@@ -235,14 +234,11 @@ describe('/your-handwriting/', () => {
     expect(await swap.locator('.hw-file[data-role="restore"] .cell-msg[data-tone="error"]').count()).toBe(0);
     expect(await pad.locator('tr[data-role="train-row"] td').nth(5).textContent()).toBe(label === '5' ? '3' : '2');
     expect(await pad.locator('tr[data-role="held-row"] td').nth(5).textContent()).toBe('1');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 
   it('keeps the chosen label while that digit needs drawings, says when it moves on, and counts the set as it is', async () => {
-    const { page, context, problems } = await site.open('/your-handwriting/');
-    const pad = page.locator('handwriting-pad');
-    await pad.scrollIntoViewIfNeeded();
+    const { page, context, problems, cell: pad } = await site.openCell('/your-handwriting/', 'handwriting-pad');
     const labelSel = pad.getByLabel('This drawing is a');
     const prompt = pad.locator('output[data-role="prompt"]');
     const reading = pad.locator('output[data-role="reading"]');
@@ -279,7 +275,6 @@ describe('/your-handwriting/', () => {
     // Then a file with 3 more of every digit and 6 of the 8s: six of every digit, as the table shows.
     await restore.setInputFiles({ name: 'b.json', mimeType: 'application/json', buffer: fileOf((d) => (d === 8 ? 6 : d === 0 ? 3 : 3)) });
     await expect.poll(() => prompt.textContent()).toBe('60 drawings: six of every digit. Train your adapter below, or add more.');
-    expect(problems).toEqual([]);
-    await context.close();
+    await expectNoProblemsAndClose(problems, context);
   });
 });
