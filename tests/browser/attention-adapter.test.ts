@@ -89,3 +89,20 @@ describe('/attention/ adapter on/off', () => {
     await context.close();
   }, 420_000);
 });
+
+describe('/attention/ in search (issue 17: the contents page, search and presentation mode include the chapter)', () => {
+  // The contents page and presentation mode are checked for every chapter (layout.test.ts, present-fit.test.ts).
+  it('finds the chapter by a place name only it mentions, and follows the result with the keyboard', async () => {
+    const { page, context, problems } = await site.open('/');
+    const box = page.getByRole('searchbox', { name: 'Search' });
+    await box.pressSequentially('zyrardow');
+    const results = page.locator('.search-results > li');
+    await expect.poll(() => results.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await results.first().locator('a.result-title').getAttribute('href')).toBe('/attention/');
+    await box.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/attention\/$/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
