@@ -7,6 +7,7 @@
  *
  *   npm run bench -- --browser                          # wasm, webgl, cpu, and the site's own pick
  *   npm run bench -- --browser --backends=wasm --reps=25
+ *   npm run bench -- --browser --models=gpt             # only /attention/'s transformer (mlp, gpt by default)
  *   npm run bench -- --browser --webgpu                 # adds WebGPU (--enable-unsafe-webgpu)
  *   npm run bench -- --browser --gpu                    # a machine with a GPU: flags for a hardware
  *                                                       # adapter, prints the adapters Chromium found
@@ -41,7 +42,7 @@ window.runBench = (request) => new Promise((resolve, reject) => {
     const m = e.data;
     if (m.kind === 'log') { out.logs.push(m.line); console.log(m.line); }
     if (m.kind === 'backend') Object.assign(out, { info: m.info, wasmThreads: m.wasmThreads, wasmSimd: m.wasmSimd, isolated: m.isolated, fastThreads: m.fastThreads });
-    if (m.kind === 'done') { Object.assign(out, { result: m.result, fastThreadsReady: m.fastThreadsReady, threadStats: m.threadStats }); worker.terminate(); resolve(out); }
+    if (m.kind === 'done') { Object.assign(out, { result: m.result, gpt: m.gpt, fastThreadsReady: m.fastThreadsReady, threadStats: m.threadStats }); worker.terminate(); resolve(out); }
     if (m.kind === 'error') { worker.terminate(); reject(new Error(m.message)); }
   };
   worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message || 'worker failed')); };
@@ -95,7 +96,10 @@ interface PageResult {
   /** Threads that had started by the end of the run. */
   fastThreadsReady?: number | null;
   threadStats?: { jobs: number; helperBlocks: number; takenBack: number; errors: string[] } | null;
-  result: BenchResult;
+  /** The MLP's table (null with --models=gpt). */
+  result: BenchResult | null;
+  /** /attention/'s transformer (src/engine/gptBenchmark.ts; null with --models=mlp and with --threads). */
+  gpt?: BenchResult | null;
   /** Errors the page or its worker logged. */
   errors?: string[];
 }
@@ -232,6 +236,8 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
             // Kernels, GPU programs and reads per LoRA r=4 step: ten more steps per backend.
             dispatches: true,
           },
+          // Thread scaling is measured on the MLP's products only.
+          models: threadCounts ? ['mlp'] : opts.models,
         };
         const what = site ? "the site's default backend (initBackend() with no preference)" : `backend ${name}`;
         console.log(`\n${what}${threads ? `, ${threads} thread(s) asked for` : ''}: running…`);
@@ -248,9 +254,10 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
           console.log(`${site ? `site default = ${page.info.name} (${page.info.reason})` : `backend ${page.info.name}`}${threadNote}`);
           if (page.threadStats) console.log(`  helper threads: ${page.threadStats.jobs} jobs cut, ${page.threadStats.helperBlocks} blocks computed by helpers, ${page.threadStats.takenBack} taken back${page.threadStats.errors.length ? `; helper errors: ${page.threadStats.errors.join('; ')}` : ''}`);
           if (page.errors?.length) console.log(`  logged: ${page.errors.join('\n  ')}`);
-          console.log(formatTable(page.result));
+          if (page.result) console.log(formatTable(page.result));
+          if (page.gpt) console.log(formatTable(page.gpt));
           results.push({ label: site ? `default (${page.info.name})` : name, threads, page });
-          if (site) {
+          if (site && page.result) {
             const lora = page.result.rows.find((r) => r.path === 'fast' && r.name === 'lora r=4');
             if (lora) console.log(`  LoRA r=4 step on the site's default backend: ${lora.ms.toFixed(1)} ms (target ≤ ${TARGETS.loraStepMs} ms)`);
           }
@@ -263,7 +270,7 @@ export async function runBrowserBench(argv: string[]): Promise<void> {
     await browser.close();
     await server.close();
   }
-  if (threadCounts && threadCounts.length > 1) console.log(`\n${formatScaling(results.filter((r) => r.threads !== undefined).map((r) => ({ threads: r.page.fastThreads?.threads ?? r.threads!, result: r.page.result })), opts.isolated)}`);
+  if (threadCounts && threadCounts.length > 1) console.log(`\n${formatScaling(results.filter((r) => r.threads !== undefined && r.page.result).map((r) => ({ threads: r.page.fastThreads?.threads ?? r.threads!, result: r.page.result! })), opts.isolated)}`);
   if (opts.json) {
     writeFileSync(opts.json, JSON.stringify({ machine: machineLine(), chromium: true, adapters, results }, null, 2));
     console.log(`\nraw samples written to ${opts.json}`);

@@ -7,6 +7,7 @@
  *   npm run bench -- --backends=wasm --reps=25
  *   npm run bench -- --browser             # headless Chromium: wasm, webgl, cpu (see bench-browser.ts)
  *   npm run bench -- --json=bench.json     # also write the raw samples
+ *   npm run bench -- --models=gpt          # only /attention/'s transformer (npm run bench-gpt: on wasm); mlp, gpt by default
  *   npm run bench -- --kernels                # also time each kernel of the fast LoRA r=4 step
  *   npm run bench -- --dispatches             # also count kernels and reads per LoRA r=4 step
  *   npm run bench -- --paths=reference,fast-xnn,fast
@@ -18,7 +19,9 @@
  * Network 784→1000→2000→10, batch 64. Figures: ms per training step for LoRA
  * (r = 1, 4, 16, 64 on all three layers) and full fine-tuning, ms for a forward
  * pass, for inference with unmerged and merged adapters, and tf.memory() bytes.
- * Each is the median of the timed runs after warm-up.
+ * Each is the median of the timed runs after warm-up. Then the same table for
+ * /attention/'s tiny transformer (src/engine/gptBenchmark.ts): LoRA r = 4 on
+ * W_q, W_k, W_v, W_o, full fine-tuning, forward, batch 32.
  *
  * V8 first runs WebAssembly through its baseline compiler (Liftoff) and swaps
  * in optimized code from a background thread; on a busy machine that swap can
@@ -31,6 +34,7 @@ import { setFlagsFromString } from 'node:v8';
 import { initBackend, tf, type BackendName } from '../src/engine/index';
 import { runBenchmarks, type BenchResult, type PathName } from '../src/engine/fast/benchmark';
 import { formatTable } from '../src/engine/fast/report';
+import { runGptBenchmarks } from '../src/engine/gptBenchmark';
 import { machineLine, parseArgs } from './bench-page/args';
 
 async function main(): Promise<void> {
@@ -54,9 +58,16 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`\nbackend ${tf.getBackend()}: running (${opts.reps} timed runs after ${opts.warmup} warm-up; slow figures on cpu: ${opts.slowReps})…`);
-    const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined, kernels: opts.kernels, dispatches: opts.dispatches });
-    results.push(result);
-    console.log(formatTable(result));
+    if (opts.models.includes('mlp')) {
+      const result = await runBenchmarks({ ranks: opts.ranks, reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined, kernels: opts.kernels, dispatches: opts.dispatches });
+      results.push(result);
+      console.log(formatTable(result));
+    }
+    if (opts.models.includes('gpt')) {
+      const gpt = await runGptBenchmarks({ reps: opts.reps, warmup: opts.warmup, slowReps: opts.slowReps, only: opts.only, paths: opts.paths as PathName[] | undefined });
+      results.push(gpt);
+      console.log(formatTable(gpt));
+    }
   }
   if (opts.json) {
     writeFileSync(opts.json, JSON.stringify({ machine: machineLine(), node: process.version, results }, null, 2));

@@ -12,7 +12,7 @@ import { renderPlot } from '../lib/plot';
 import { CellActions, trainingFailure } from '../lib/cell-actions';
 import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
 import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/api/attention';
-import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
+import { ADAPTER_NONE, adapterSwitchText, evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
 
 const SESSION = 'attention-lab';
 const SAMPLES = 8;
@@ -29,6 +29,9 @@ class AttentionLab extends HTMLElement {
   private heldOut: { step: number; loss: number }[] = [];
   private baseLoss = NaN;
   private started = false;
+  /** Adapter on/off (job attention.adapter): whether the trained adapter is applied; `switching` while the worker switches it. */
+  private adapterOn = true;
+  private switching = false;
   /** Train and Reset run one at a time, in the order asked; a Reset stops the running Train (cell-actions.ts). */
   private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
@@ -54,6 +57,8 @@ class AttentionLab extends HTMLElement {
     this.button('generate').addEventListener('click', () => void this.generate());
     this.button('keep').addEventListener('click', () => void this.keep());
     this.button('inside').addEventListener('click', () => void this.inside());
+    const adapterBox = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
+    adapterBox.addEventListener('change', () => void this.switchAdapter());
     onBusyChange(() => this.sync());
     this.sync();
     this.updateHeads();
@@ -73,7 +78,8 @@ class AttentionLab extends HTMLElement {
   }
 
   private sync(): void {
-    const busy = !!this.job;
+    // While the adapter is being switched, nothing else may touch it (training and keeping switch it on).
+    const busy = !!this.job || this.switching;
     const other = busyOwner() && busyOwner() !== SESSION;
     this.button('train').disabled = busy || !!other;
     // Reset stays available while training: it stops the run, then forgets it.
@@ -81,10 +87,22 @@ class AttentionLab extends HTMLElement {
     this.button('keep').disabled = busy || this.step === 0;
     this.button('inside').disabled = busy;
     for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
+    const box = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
+    // Not disabled while switching: that would take the focus from a reader who just pressed Space on it.
+    box.disabled = !!this.job || this.step === 0;
+    if (!this.switching) box.checked = this.step > 0 && this.adapterOn;
+    this.querySelector('[data-role="adapter-why"]')!.textContent = this.step === 0 ? ADAPTER_NONE
+      : this.job ? 'Training applies the adapter; switch it off once the run ends.'
+      : adapterSwitchText(this.adapterOn, this.countryName, this.baseLoss, NaN).why;
+  }
+
+  /** The adapted column's title: it shows the base's words while the adapter is switched off. */
+  private adaptedTitle(): string {
+    return `Adapted (${this.countryName})${this.step > 0 && !this.adapterOn ? ', adapter off: the base' : ''}`;
   }
 
   private updateHeads(): void {
-    this.querySelector('[data-role="adapted-head"]')!.textContent = `Adapted (${this.countryName})`;
+    this.querySelector('[data-role="adapted-head"]')!.textContent = this.adaptedTitle();
   }
 
   private async start(): Promise<void> {
@@ -138,6 +156,8 @@ class AttentionLab extends HTMLElement {
       this.heldOut = Number.isFinite(this.baseLoss) ? [{ step: 0, loss: this.baseLoss }] : [];
     }
     this.target = this.step + v.steps;
+    this.adapterOn = true; // attention.train applies the adapter again
+    this.updateHeads();
     const params: GptTrainParams = {
       session: SESSION, country: v.country, targets: v.targets, rank: v.rank, alpha: v.alpha,
       learningRate: v.lr, steps: this.target, seed: v.seed, evalEvery: evalEveryFor(v.steps),
@@ -242,7 +262,7 @@ class AttentionLab extends HTMLElement {
         session: SESSION, word, layer: v.block - 1, head: v.head - 1,
       }).done;
       this.heatmap('att-base', r.chars, r.base, `Base, block ${v.block}, head ${v.head}`);
-      this.querySelector('[data-role="att-adapted-head"]')!.textContent = `Adapted (${this.countryName})`;
+      this.querySelector('[data-role="att-adapted-head"]')!.textContent = this.adaptedTitle();
       if (r.adapted) this.heatmap('att-adapted', r.chars, r.adapted, `Adapted, block ${v.block}, head ${v.head}`);
       else this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
     } catch (e) {
@@ -265,6 +285,35 @@ class AttentionLab extends HTMLElement {
         Plot.frame({ stroke: theme.border }),
       ],
     }), { label: `${title}: attention of each position to earlier ones; strongest ${strongest}.` });
+  }
+
+  /**
+   * Adapter on/off: the same trained adapter applied or skipped, no retraining; the held-out loss and samples
+   * follow. The box stays enabled (and focused) while the worker switches: a change made meanwhile is applied
+   * when the running switch returns, so the box and the model end up agreeing.
+   */
+  private async switchAdapter(): Promise<void> {
+    if (this.job || this.switching || this.step === 0) return;
+    const box = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
+    this.switching = true;
+    this.sync();
+    try {
+      while (box.checked !== this.adapterOn && this.step > 0) {
+        const on = box.checked;
+        const r = await engine().run('attention.adapter', { session: SESSION, on }).done;
+        this.adapterOn = r.on;
+        this.out('adapted-loss').value = `${r.heldOut.toFixed(3)} nats/char${r.on ? '' : ' (adapter off)'}`;
+        this.out('summary').value = adapterSwitchText(r.on, this.countryName, r.baseLoss, r.heldOut).summary;
+      }
+      clearMessage(this, 'adapter');
+    } catch (e) {
+      showMessage(this, 'adapter', `The adapter could not be switched: ${(e as Error).message}`, 'error');
+    } finally {
+      this.switching = false;
+      this.sync();
+    }
+    this.updateHeads();
+    await this.generate();
   }
 
   private kept = 0;
@@ -310,6 +359,7 @@ class AttentionLab extends HTMLElement {
   private clearRun(): void {
     this.key = null;
     this.step = 0;
+    this.adapterOn = true;
     this.target = 0;
     this.loss = [];
     this.heldOut = [];
@@ -321,6 +371,7 @@ class AttentionLab extends HTMLElement {
     this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
     this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
     this.sync();
+    this.updateHeads();
   }
 
   private async reset(): Promise<void> {

@@ -15,10 +15,10 @@ export const labSchema = {
   head: { kind: 'int', min: 1, max: GPT_CONFIG.heads, default: 1, label: 'Head' },
 } as const;
 
-/** Settings that define a run: changing one starts a fresh adapter. */
 /** The word the "Look inside" view starts with (a plain field, not kept in the URL: a half-typed word is not an error). */
 export const INSIDE_WORD = 'szczecin';
 
+/** Settings that define a run: changing one starts a fresh adapter. */
 export function labRunKey(v: { country: string; targets: readonly string[]; rank: number; alpha: number; lr: number; seed: number }): string {
   return JSON.stringify([v.country, [...v.targets].sort(), v.rank, v.alpha, v.lr, v.seed]);
 }
@@ -33,4 +33,14 @@ export function lossChange(base: number, now: number): string {
   if (!Number.isFinite(base) || !Number.isFinite(now)) return '—';
   const pct = (100 * (now - base)) / base;
   return `${base.toFixed(3)} → ${now.toFixed(3)} nats/char (${pct <= 0 ? '−' : '+'}${Math.abs(pct).toFixed(0)} %)`;
+}
+
+/** Why the adapter on/off switch is disabled before any training (the page's first text and the cell's after a Reset or Keep). */
+export const ADAPTER_NONE = 'No adapter is trained yet: train one, then switch it off and on to compare with the base.';
+
+/** What the adapter on/off switch says beside itself, and announces (the summary), once an adapter is trained. */
+export function adapterSwitchText(on: boolean, country: string, base: number, heldOut: number): { why: string; summary: string } {
+  return on
+    ? { why: `On: the ${country} adapter is applied to the frozen base.`, summary: `Adapter on: ${country}, held-out names: ${lossChange(base, heldOut)}.` }
+    : { why: 'Off: the frozen base alone; the adapter is kept, not forgotten.', summary: `Adapter off: the base alone scores ${base.toFixed(3)} nats/char on ${country}’s held-out names.` };
 }

@@ -16,6 +16,8 @@ export interface CliOptions {
   kernels: boolean;
   dispatches: boolean;
   gpu: boolean;
+  /** Which models to time: the MLP (784→1000→2000→10) and /attention/'s tiny transformer. */
+  models: ('mlp' | 'gpt')[];
 }
 
 export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): CliOptions {
@@ -32,6 +34,9 @@ export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): C
   const known = ['reference', 'fast-xnn', 'fast'];
   const unknown = paths?.filter((p) => !known.includes(p));
   if (unknown?.length) throw new Error(`--paths: unknown ${unknown.join(', ')} (choose from ${known.join(', ')}).`);
+  const models = list('models') ?? ['mlp', 'gpt'];
+  const badModel = models.filter((m) => m !== 'mlp' && m !== 'gpt');
+  if (badModel.length || !models.length) throw new Error(`--models: unknown ${badModel.join(', ') || '(none)'} (choose from mlp, gpt).`);
   return {
     backends: list('backends') ?? defaults.backends ?? ['wasm', 'cpu'],
     reps: num('reps', defaults.reps ?? 15),
@@ -47,6 +52,7 @@ export function parseArgs(argv: string[], defaults: Partial<CliOptions> = {}): C
     kernels: argv.includes('--kernels'),
     dispatches: argv.includes('--dispatches'),
     gpu: argv.includes('--gpu'),
+    models: models as CliOptions['models'],
   };
 }
 

@@ -5,6 +5,7 @@
  * model's shapes, vocabulary and counts (what cells and jobs share) live in src/core/gpt.ts.
  */
 import type { GptMeta, LoraTarget } from '../core/gpt';
+import type { StepEvent } from './events';
 
 export interface GptTrainParams {
   session: string;
@@ -21,8 +22,9 @@ export interface GptTrainParams {
   evalEvery?: number;
 }
 
+/** `loss`: the mean over the steps since the last event (the job reports every five steps). */
 export type GptTrainEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
+  | StepEvent
   | { kind: 'eval'; step: number; heldOut: number };
 
 export interface GptTrainResult {
@@ -79,3 +81,8 @@ export interface AttentionParams { session: string; word: string; layer: number;
 export interface AttentionResult { chars: string[]; base: number[][]; adapted: number[][] | null }
 
 export interface ResetResult { numTensors: number }
+
+/** Adapter on/off: the session's trained adapter applied or skipped (nothing is retrained or forgotten). */
+export interface AdapterSwitchParams { session: string; on: boolean }
+/** `heldOut`: nats per character on the country's held-out names with the adapter as now switched (off: the base's). */
+export interface AdapterSwitchResult { on: boolean; step: number; heldOut: number; baseLoss: number }

@@ -33,6 +33,7 @@ export interface Jobs {
   'attention.sampleKept': Job<attention.SampleParams, attention.SampleKeptResult>;
   'attention.attention': Job<attention.AttentionParams, attention.AttentionResult>;
   'attention.reset': Job<attention.SessionParams, attention.ResetResult>;
+  'attention.adapter': Job<attention.AdapterSwitchParams, attention.AdapterSwitchResult>;
 
   'deltaw.analyse': Job<deltaw.AnalyseParams, deltaw.DeltaAnalysis>;
   'deltaw.merge': Job<deltaw.MergeParams, deltaw.MergeResult>;

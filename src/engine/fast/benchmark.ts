@@ -56,6 +56,8 @@ export interface BenchResult {
   /** False where the fast path runs the same stock ops (every backend but WASM): then only 'reference' is measured. */
   fastPathApplies: boolean;
   sizes: number[];
+  /** What was measured, where it is not the MLP of `sizes` (the /attention/ transformer: gptBenchmark.ts). */
+  model?: string;
   batch: number;
   rows: BenchRow[];
   kernelProfile?: KernelProfile;
@@ -209,7 +211,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
 }
 
 /** The path switch is global, so it stays set until the async work is done. */
-async function withFastPathAsync(on: boolean, f: () => Promise<void>): Promise<void> {
+export async function withFastPathAsync(on: boolean, f: () => Promise<void>): Promise<void> {
   const previous = fastPathEnabled();
   setFastPath(on);
   try {

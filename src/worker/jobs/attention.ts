@@ -12,7 +12,7 @@ import type { JobContext } from '../context';
 import { memo, type Resources } from '../resources';
 import type { JobEvent } from '../../api/jobs';
 import type {
-  AttentionParams, AttentionResult, BaseLossParams, BaseLossResult, BudgetParams, BudgetResult, GptTrainParams, GptTrainResult,
+  AdapterSwitchParams, AdapterSwitchResult, AttentionParams, AttentionResult, BaseLossParams, BaseLossResult, BudgetParams, BudgetResult, GptTrainParams, GptTrainResult,
   InfoParams, InfoResult, KeepResult, ResetResult, SampleKeptResult, SampleParams, SampleResult, SessionParams,
 } from '../../api/attention';
 
@@ -112,6 +112,7 @@ export const jobs = {
       ctx.session.set('gpt-run', run);
     }
     const r = run;
+    r.model.enabled = true; // training goes on with the adapter applied, even if the reader had switched it off
     const batch = Math.max(1, Math.min(128, p.batchSize ?? 32));
     const evalEvery = p.evalEvery ?? 0;
     let msPerStep = 0;
@@ -215,6 +216,7 @@ export const jobs = {
     const code = (JSON.parse(run.key) as unknown[])[0] as string;
     const kept = (ctx.session.get('gpt-kept') as Map<string, { model: GptLora; step: number }> | undefined) ?? new Map();
     kept.get(code)?.model.disposeAdapters();
+    run.model.enabled = true; // a kept adapter is sampled with its adapter applied, whatever the switch said
     kept.set(code, { model: run.model, step: run.step });
     ctx.session.set('gpt-kept', kept);
     run.opt.dispose();
@@ -258,6 +260,23 @@ export const jobs = {
     };
     const run = getRun(ctx);
     return { chars: ['·', ...word], base: pattern(new GptLora(model)), adapted: run && run.step > 0 ? pattern(run.model) : null };
+  },
+
+  /**
+   * Adapter on/off: applies or skips this session's trained adapter on the frozen base, without
+   * retraining or forgetting it; samples and attention patterns follow until it is switched again or
+   * trained further (training switches it on).
+   */
+  async adapter(p: AdapterSwitchParams, ctx: JobContext): Promise<AdapterSwitchResult> {
+    const run = getRun(ctx);
+    if (!run || run.step === 0) throw new Error('There is no trained adapter to switch on or off yet: train one first.');
+    if (typeof p.on !== 'boolean') throw new Error(`Switch the adapter on or off (got ${String(p.on)}).`);
+    run.model.enabled = p.on; // before any await: a job that starts meanwhile sees the switch as asked
+    const code = (JSON.parse(run.key) as unknown[])[0] as string;
+    const before = await baseLoss(ctx.resources, code);
+    // Off, the model is the base, whose held-out loss is already known.
+    const heldOut = p.on ? heldOutLoss(run.model, (await country(ctx.resources, code)).test) : before;
+    return { on: run.model.enabled, step: run.step, heldOut, baseLoss: before };
   },
 
   /** Forgets this session's adapters (the Reset button). */
