@@ -152,7 +152,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
         };
         const inference = only.has('inference');
         const lora = inference ? adapted(base) : null;
-        const mergedBase = inference ? base.clone() : null;
+        const mergedBase = inference ? await base.clone() : null;
         const merged = mergedBase ? adapted(mergedBase) : null;
         if (merged) mergeAdapters(merged);
         // The forward pass on its own (the steady state of repeated passes, as in training) …
