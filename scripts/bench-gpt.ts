@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { initBackend, tf } from '../src/engine/index';
 import { GptLora, wordTensors } from '../src/engine/gpt';
 import { loadGpt } from '../src/engine/gptFile';
+import { median } from '../src/core/stats';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const WARM = 5;
@@ -19,7 +20,6 @@ const backend = await initBackend({ prefer: 'wasm' });
 const { model: base } = loadGpt(new Uint8Array(readFileSync(join(root, 'public', 'models', 'base-gpt.bin'))));
 const words = ['zafferana', 'szczecin', 'ylojarvi', 'shingu', 'abbiategrasso', 'lodz', 'kotka', 'anjo'];
 const t = wordTensors(Array.from({ length: 32 }, (_, i) => words[i % words.length]));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function time(f: () => void): number {
   for (let i = 0; i < WARM; i++) f();

@@ -30,10 +30,6 @@ export function fromRows(rows: number[][]): Mat {
   return fromArray(rows.length, cols, rows.flat());
 }
 
-export function toRows(m: Mat): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-}
-
 export function transpose(m: Mat): Mat {
   const t = zeros(m.cols, m.rows);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
@@ -315,7 +311,7 @@ export interface LinearOperator {
 }
 
 /** A dense matrix as a LinearOperator (products in plain TypeScript). */
-export function denseOperator(w: Mat): LinearOperator {
+function denseOperator(w: Mat): LinearOperator {
   return { rows: w.rows, cols: w.cols, mul: (x) => matmul(w, x), mulT: (x) => matmulTN(w, x) };
 }
 

@@ -37,7 +37,7 @@ const maxAbsDiff = (a: () => tf.Tensor, b: () => tf.Tensor) => readScalar(() => 
  * compares its outputs with the unmerged LoRA forward pass `unmerged` on the
  * shared base, unmerges, and compares the clone with the base again.
  */
-export async function checkAndUnmerge(base: BaseModel, clone: Mlp, merged: LoraModel, unmerged: LoraModel, x: Tensor2D): Promise<MergeCheck> {
+async function checkAndUnmerge(base: BaseModel, clone: Mlp, merged: LoraModel, unmerged: LoraModel, x: Tensor2D): Promise<MergeCheck> {
   const mergedVsUnmerged = await maxAbsDiff(() => merged.forward(x), () => unmerged.forward(x));
   unmergeAdapters(merged);
   let restoredWeights = 0;
