@@ -5,6 +5,7 @@
  * model's shapes, vocabulary and counts (what cells and jobs share) live in src/core/gpt.ts.
  */
 import type { GptMeta, LoraTarget } from '../core/gpt';
+import type { TrainingEvent } from './events';
 
 export interface GptTrainParams {
   session: string;
@@ -21,9 +22,7 @@ export interface GptTrainParams {
   evalEvery?: number;
 }
 
-export type GptTrainEvent =
-  | { kind: 'step'; step: number; steps: number; loss: number; msPerStep: number }
-  | { kind: 'eval'; step: number; heldOut: number };
+export type GptTrainEvent = TrainingEvent<{ heldOut: number }>;
 
 export interface GptTrainResult {
   step: number;

@@ -1,7 +1,7 @@
 // Issue 15: on WebGPU's software adapter a synchronous read (dataSync, arraySync, bufferSync) throws
 // SYNC_READ_BROKEN (guardSyncReads). Here every synchronous read made through tfjs's engine throws the
 // same way, on the CPU backend, and the jobs of /delta-w/, /merge-and-switch/ (merge, task switching,
-// adapter files), /alpha-r/ and the /which-rank/ analyses run through their context fake: each must
+// adapter files), /alpha-r/, /why-peft/'s latency and the /which-rank/ analyses run through their context fake: each must
 // read its results asynchronously, as it will on a GPU.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Mlp, tf } from '../../src/engine/index';
@@ -12,6 +12,7 @@ import { jobs as alphar } from '../../src/worker/jobs/alphar';
 import { jobs as deltaW } from '../../src/worker/jobs/delta-w';
 import { jobs as merge } from '../../src/worker/jobs/merge';
 import { jobs as whichRank } from '../../src/worker/jobs/whichrank';
+import { jobs as peft } from '../../src/worker/jobs/peft';
 import { fake } from './fake-resources';
 import { useWasm } from './helpers';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   fake.base = Mlp.random([784, 72, 16, 10], 7); // layer 1 is 72×784: it holds the rank-64 adapters of the analyses
   // Task data is made (and cached) before reads are refused: it is the fake's, not the jobs'.
-  await Promise.all((['rotated', 'fours'] as const).flatMap((t) => [fake.taskData(t, 'train'), fake.taskData(t, 'test')]));
+  await Promise.all((['rotated', 'fours', 'original'] as const).flatMap((t) => [fake.taskData(t, 'train'), fake.taskData(t, 'test')]));
 }, 60_000);
 beforeEach(() => {
   restore = refuseSyncReads(tf.engine() as unknown as SyncReader);
@@ -77,6 +78,11 @@ describe('jobs read asynchronously', () => {
     const saved = await merge.save({ session: 's', slot: 'fours' }, ctxFor(session));
     await merge.load({ session: 's', bytes: saved.bytes }, ctxFor(session));
     expect((await merge.use({ session: 's', slot: 'uploaded' }, ctxFor(session))).row).toEqual(used.row);
+  }, 60_000);
+
+  it('peft.latency (/why-peft/)', async () => {
+    const r = await peft.latency({ after: 0, bottleneck: 4, samples: 3, batches: [1], seed: 1 }, ctxFor());
+    expect(r.mergeMaxAbsDiff).toBeLessThan(1e-3);
   }, 60_000);
 
   it('which-rank: subspace similarity and ΔW against W', async () => {
