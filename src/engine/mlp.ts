@@ -90,11 +90,16 @@ export class Mlp implements BaseModel {
    * asynchronously: jobs call it, and on a GPU backend a synchronous read stalls or fails (issue 15).
    */
   async clone(fingerprint = this.fingerprint): Promise<Mlp> {
-    const arrays = await Promise.all(this.layers.map((l) => Promise.all([l.kernel.data(), l.bias.data()])));
-    return Mlp.fromWeights(arrays.map(([kernel, bias], i) => this.denseWeights(i, kernel as Float32Array, bias as Float32Array)), fingerprint);
+    return Mlp.fromWeights(await this.weights(), fingerprint);
   }
 
-  /** The weights as plain arrays, read synchronously: for Node scripts and tests (jobs use clone, or read with data()). */
+  /** The weights as plain arrays, read asynchronously (what jobs use). */
+  async weights(): Promise<DenseWeights[]> {
+    const arrays = await Promise.all(this.layers.map((l) => Promise.all([l.kernel.data(), l.bias.data()])));
+    return arrays.map(([kernel, bias], i) => this.denseWeights(i, kernel as Float32Array, bias as Float32Array));
+  }
+
+  /** The same, read synchronously: for Node scripts and tests. */
   readWeights(): DenseWeights[] {
     return this.layers.map((l, i) => this.denseWeights(i, l.kernel.dataSync() as Float32Array, l.bias.dataSync() as Float32Array));
   }

@@ -1,7 +1,7 @@
 // Issue 15: on WebGPU's software adapter a synchronous read (dataSync, arraySync, bufferSync) throws
 // SYNC_READ_BROKEN (guardSyncReads). Here every synchronous read made through tfjs's engine throws the
 // same way, on the CPU backend, and the jobs of /delta-w/, /merge-and-switch/ (merge, task switching,
-// adapter files), /alpha-r/, /why-peft/'s latency and the /which-rank/ analyses run through their context fake: each must
+// adapter files), /alpha-r/, /why-peft/'s latency, /qlora/ and /qa-lora/ and the /which-rank/ analyses run through their context fake: each must
 // read its results asynchronously, as it will on a GPU.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Mlp, tf } from '../../src/engine/index';
@@ -13,6 +13,7 @@ import { jobs as deltaW } from '../../src/worker/jobs/delta-w';
 import { jobs as merge } from '../../src/worker/jobs/merge';
 import { jobs as whichRank } from '../../src/worker/jobs/whichrank';
 import { jobs as peft } from '../../src/worker/jobs/peft';
+import { jobs as qlora } from '../../src/worker/jobs/qlora';
 import { fake } from './fake-resources';
 import { useWasm } from './helpers';
 
@@ -84,6 +85,17 @@ describe('jobs read asynchronously', () => {
     const r = await peft.latency({ after: 0, bottleneck: 4, samples: 3, batches: [1], seed: 1 }, ctxFor());
     expect(r.mergeMaxAbsDiff).toBeLessThan(1e-3);
   }, 60_000);
+
+  it('qlora: layer, sweep, evaluate, train and compare (/qlora/, /qa-lora/)', async () => {
+    await qlora.layer({ layer: 0, format: 'NF4', blockSize: 64 }, ctxFor());
+    await qlora.sweep({ formats: ['NF4'], blocks: [64], doubleQuant: true }, ctxFor());
+    const session = new Map<string, unknown>();
+    await qlora.evaluate({ session: 's', task: 'rotated' }, ctxFor(session));
+    await qlora.train({ session: 's', task: 'rotated', rank: 2, steps: 2, seed: 1 }, ctxFor(session));
+    await qlora.reset({ session: 's' }, ctxFor(session));
+    const r = await qlora.compare({ task: 'rotated', groupTarget: 16, bits: 4, rank: 2, steps: 2, seed: 3 }, ctxFor());
+    expect(r.qalora.grid.offGrid).toBe(0);
+  }, 120_000);
 
   it('which-rank: subspace similarity and ΔW against W', async () => {
     const session = new Map<string, unknown>();

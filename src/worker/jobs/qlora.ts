@@ -53,7 +53,7 @@ async function layerW0(res: Resources, i: number): Promise<{ w0: Float32Array; d
   checkInt('The layer', i, 0, model.sizes.length - 2);
   const [k, d] = [model.sizes[i], model.sizes[i + 1]];
   const w0 = await memo(res, `qlora.w0:${i}`, async () => {
-    const w = model.readWeights()[i];
+    const w = (await model.weights())[i];
     return kernelToW0(w.kernel, w.dIn, w.dOut);
   });
   return { w0, d, k };
@@ -69,7 +69,10 @@ function fp32Score(res: Resources, task: TaskId | 'original'): Promise<Score> {
 
 /** The frozen NF4 base (blocks of 64, double quantization) that QLoRA trains on; made once per worker. */
 function nf4Base(res: Resources): Promise<QuantizedMlp> {
-  return memo(res, 'qlora.nf4', async () => QuantizedMlp.fromMlp((await res.baseModel()).model, QLORA_BASE));
+  return memo(res, 'qlora.nf4', async () => {
+    const { model } = await res.baseModel();
+    return QuantizedMlp.fromWeights(await model.weights(), model.fingerprint, QLORA_BASE);
+  });
 }
 
 // ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
@@ -181,7 +184,7 @@ export const jobs = {
     const accuracyOf = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0) / test.n;
     const fp32 = accuracyOf(reference);
     ctx.emit({ kind: 'fp32', accuracy: fp32, n: test.n } satisfies SweepEvent);
-    const weights = model.readWeights();
+    const weights = await model.weights();
     const cells: SweepCell[] = [];
     const total = p.formats.length * p.blocks.length;
     for (const format of p.formats) {
@@ -268,7 +271,7 @@ export const jobs = {
     checkInt('Steps', p.steps, 1, 5000);
     const { model } = await ctx.resources.baseModel();
     const groupSizes = groupSizesFor(model.sizes, p.groupTarget);
-    const base = GroupwiseQuantizedMlp.fromWeights(model.readWeights(), model.fingerprint, groupSizes, p.bits);
+    const base = GroupwiseQuantizedMlp.fromWeights(await model.weights(), model.fingerprint, groupSizes, p.bits);
     const layers = [0, 1, 2].slice(0, model.sizes.length - 1);
     const cfg = { rank: p.rank, alpha: ALPHA };
     const toDispose: { dispose(): void }[] = [base];

@@ -173,7 +173,7 @@ async function extras(values: Arrays): Promise<void> {
   const top = await topSingular(w.op, 8, mulberry32(11), { tol: 1e-7 });
   values['whichrank.topS'] = Array.from(top.s);
   const c = await compareDeltaVsW(w.op, trained[1].At, trained[1].Bt, 8, trained[1].scale, mulberry32(12), { topOfW: top, wNorm: w.norm });
-  values['whichrank.deltaw'] = [c.deltaNorm, c.wNorm, c.projDelta, c.projW, c.amplification];
+  values['whichrank.deltaVsW'] = [c.deltaNorm, c.wNorm, c.projDelta, c.projW, c.amplification];
   w.dispose();
   base.dispose();
   data.dispose();
