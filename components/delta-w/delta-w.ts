@@ -1,5 +1,5 @@
 // <delta-w-cell>: trains LoRA on one layer (lora.train, session "dw") in short stretches,
-// and after each stretch asks the worker what ΔW = s·BA looks like (deltaw.analyse).
+// and after each stretch asks the worker what ΔW = s·BA looks like (delta-w.analyse).
 import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
@@ -7,7 +7,7 @@ import { renderPlot } from '../lib/plot';
 import { engine, type JobHandle } from '../lib/engine';
 import { backendLine } from '../lib/backend-line';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
-import type { DeltaAnalysis } from '../../src/api/deltaw';
+import type { DeltaAnalysis } from '../../src/api/delta-w';
 import type { TrainParams } from '../../src/api/lora';
 import { deltaSchema, LAYER_D, LAYER_K, timingText, timingsDiffer } from './delta-state';
 import { CellActions, trainingFailure } from '../lib/cell-actions';
@@ -70,7 +70,7 @@ class DeltaWCell extends HTMLElement {
     };
 
     const analyse = async () => {
-      const a = await engine().run('deltaw.analyse', { session: SESSION, layer: Number(state.get('layer')) - 1, rank: state.get('r') }).done;
+      const a = await engine().run('delta-w.analyse', { session: SESSION, layer: Number(state.get('layer')) - 1, rank: state.get('r') }).done;
       this.last = a;
       if (!this.history.length || this.history[this.history.length - 1].step !== a.step) this.history.push({ step: a.step, norm: a.frobenius });
       out('step', String(a.step));
@@ -152,7 +152,7 @@ class DeltaWCell extends HTMLElement {
       progress.value = 'Merging into a copy and timing both versions…';
       try {
         const m = await engine().run(
-          'deltaw.merge', { session: SESSION, batch: 64, samples: 20 }).done;
+          'delta-w.merge', { session: SESSION, batch: 64, samples: 20 }).done;
         out('diff', `${m.maxAbsDiff.toExponential(1)} (logits up to ${formatNumber(m.maxAbs, 1)} in size)`);
         out('unmerged-ms', timingText(m.unmergedMs, m.unmergedQuartiles, formatMs));
         out('merged-ms', timingText(m.mergedMs, m.mergedQuartiles, formatMs));

@@ -2,17 +2,8 @@
 // factors B (d×r) and A (r×k) drawn from a seeded generator, their product ΔW = BA, and the
 // parameter counts. Everything shown is computed here, in the reader's browser.
 
-/** mulberry32: a small seeded generator, so the figure is the same on every visit. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator is the site's seeded one (src/core/rng.ts), so the figure is the same on every visit.
+import { mulberry32 } from '../../src/core/rng';
 
 export interface Glance {
   d: number; k: number; rMax: number;
@@ -26,7 +17,7 @@ export interface Glance {
 
 /** Uniform values in [−1, 1) from the seed; B and A as trained factors might look, W₀ as a frozen matrix. */
 export function makeGlance(d: number, k: number, rMax: number, seed = 7): Glance {
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const fill = (n: number) => Float64Array.from({ length: n }, () => 2 * rand() - 1);
   return { d, k, rMax, w0: fill(d * k), b: fill(d * rMax), a: fill(rMax * k) };
 }

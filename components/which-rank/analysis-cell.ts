@@ -13,7 +13,7 @@ export interface AnalysisCell {
   progress: HTMLOutputElement;
 }
 
-export function setupAnalysisCell<N extends 'whichrank.subspace' | 'whichrank.deltaw'>(cell: HTMLElement, job: N, onResult: (r: JobResult<N>, p: AnalysisParams) => void, onChange: () => void): AnalysisCell {
+export function setupAnalysisCell<N extends 'whichrank.subspace' | 'whichrank.deltaVsW'>(cell: HTMLElement, job: N, onResult: (r: JobResult<N>, p: AnalysisParams) => void, onChange: () => void): AnalysisCell {
   const state = defineState(analysisSchema, { prefix: cell.dataset.prefix });
   showNotes(cell, 'url', state.notes);
   for (const el of cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {

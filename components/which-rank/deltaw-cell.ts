@@ -1,14 +1,14 @@
 // <deltaw-cell>: trains (or reuses) r = 4 and r = 64 adapters on one layer and
 // measures how ΔW relates to the frozen W (the LoRA paper's §7.3).
 import { formatNumber, formatPercent, formatRatio } from '../lib/format';
-import type { DeltaWResult } from '../../src/api/whichrank';
+import type { DeltaVsWResult } from '../../src/api/whichrank';
 import { setupAnalysisCell } from './analysis-cell';
 
 const fmt = (x: number) => formatNumber(x, x < 1 ? 3 : 2);
 const amp = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
 
 /** Plain-language reading of the reader's own numbers (only what they show). */
-export function reading(r: DeltaWResult): string {
+export function reading(r: DeltaVsWResult): string {
   const [small, large] = r.comparisons;
   const parts: string[] = [];
   for (const c of [small, large]) {
@@ -27,7 +27,7 @@ class DeltaWCell extends HTMLElement {
     if (this.dataset.ready) return;
     this.dataset.ready = '1';
     const out = (role: string) => this.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`);
-    const show = (r: DeltaWResult | null) => {
+    const show = (r: DeltaVsWResult | null) => {
       for (const rank of [4, 64]) {
         const c = r?.comparisons.find((x) => x.rank === rank);
         for (const key of ['projDelta', 'projW', 'projRandom', 'deltaNorm'] as const) out(`${key}-${rank}`)!.value = c ? fmt(c[key]) : '—';
@@ -37,7 +37,7 @@ class DeltaWCell extends HTMLElement {
       out('wNorm')!.value = r ? fmt(r.wNorm) : '—';
       out('reading')!.value = r ? reading(r) : '';
     };
-    setupAnalysisCell(this, 'whichrank.deltaw', (r) => show(r), () => show(null));
+    setupAnalysisCell(this, 'whichrank.deltaVsW', (r) => show(r), () => show(null));
   }
 }
 

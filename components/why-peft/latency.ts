@@ -8,6 +8,7 @@ import { backendLabel } from '../lib/backend-line';
 import { engine, type JobHandle } from '../lib/engine';
 import { formatMs, formatNumber } from '../lib/format';
 import type { LatencyResult, Variant } from '../../src/api/peft';
+import { quantile } from '../../src/core/stats';
 
 const BATCHES = [1, 64];
 const NAMES: Record<Variant, string> = {
@@ -20,12 +21,6 @@ const schema = {
   samples: { kind: 'int', min: 5, max: 100, default: 25, label: 'Samples' },
 } as const;
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
-};
 const signedPercent = (x: number) => `${x >= 0 ? '+' : '−'}${formatNumber(Math.abs(x) * 100, 1)}%`;
 
 class LatencyCell extends HTMLElement {

@@ -5,7 +5,7 @@
  * model's shapes, vocabulary and counts (what cells and jobs share) live in src/core/gpt.ts.
  */
 import type { GptMeta, LoraTarget } from '../core/gpt';
-import type { StepEvent } from './events';
+import type { TrainingEvent } from './events';
 
 export interface GptTrainParams {
   session: string;
@@ -23,9 +23,7 @@ export interface GptTrainParams {
 }
 
 /** `loss`: the mean over the steps since the last event (the job reports every five steps). */
-export type GptTrainEvent =
-  | StepEvent
-  | { kind: 'eval'; step: number; heldOut: number };
+export type GptTrainEvent = TrainingEvent<{ heldOut: number }>;
 
 export interface GptTrainResult {
   step: number;

@@ -8,3 +8,6 @@ export interface StepEvent {
   loss: number;
   msPerStep: number;
 }
+
+/** What a training job streams: its steps and, every so often, an evaluation at a step (`E`: what it measured). */
+export type TrainingEvent<E> = StepEvent | ({ kind: 'eval'; step: number } & E);

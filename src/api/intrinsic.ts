@@ -2,7 +2,7 @@
  * The contract of the `intrinsic.*` jobs (/intrinsic-dimension/): the 784-200-200-10 network of
  * Li et al. (2018) trained in a random d-dimensional subspace or directly, and sweeps over d.
  */
-import type { StepEvent } from './events';
+import type { TrainingEvent } from './events';
 import type { D90 } from '../core/index';
 
 export type SubspaceMode = 'subspace' | 'direct';
@@ -20,9 +20,7 @@ export interface SubspaceTrainParams {
   perRow?: number;
 }
 
-export type SubspaceEvent =
-  | StepEvent
-  | { kind: 'eval'; step: number; accuracy: number };
+export type SubspaceEvent = TrainingEvent<{ accuracy: number }>;
 
 export interface SubspaceResult {
   mode: SubspaceMode;

@@ -8,7 +8,7 @@
  */
 import type * as alphar from './alphar';
 import type * as attention from './attention';
-import type * as deltaw from './deltaw';
+import type * as deltaW from './delta-w';
 import type * as handwriting from './handwriting';
 import type * as lora from './lora';
 import type * as merge from './merge';
@@ -35,8 +35,8 @@ export interface Jobs {
   'attention.reset': Job<attention.SessionParams, attention.ResetResult>;
   'attention.adapter': Job<attention.AdapterSwitchParams, attention.AdapterSwitchResult>;
 
-  'deltaw.analyse': Job<deltaw.AnalyseParams, deltaw.DeltaAnalysis>;
-  'deltaw.merge': Job<deltaw.MergeParams, deltaw.MergeResult>;
+  'delta-w.analyse': Job<deltaW.AnalyseParams, deltaW.DeltaAnalysis>;
+  'delta-w.merge': Job<deltaW.MergeParams, deltaW.MergeResult>;
 
   'handwriting.predict': Job<handwriting.PredictParams, handwriting.PredictResult>;
   'handwriting.sample': Job<handwriting.SampleParams, handwriting.SampleResult>;
@@ -76,7 +76,7 @@ export interface Jobs {
   'whichrank.baseline': Job<whichrank.BaselineParams, whichrank.Baseline>;
   'whichrank.sweep': Job<whichrank.SweepParams, whichrank.RunResult[], whichrank.SweepEvent>;
   'whichrank.subspace': Job<whichrank.AnalysisParams, whichrank.SubspaceResult, whichrank.AnalysisEvent>;
-  'whichrank.deltaw': Job<whichrank.AnalysisParams, whichrank.DeltaWResult, whichrank.AnalysisEvent>;
+  'whichrank.deltaVsW': Job<whichrank.AnalysisParams, whichrank.DeltaVsWResult, whichrank.AnalysisEvent>;
   'whichrank.reset': Job<lora.SessionParams, lora.ResetResult>;
 }
 

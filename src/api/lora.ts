@@ -2,7 +2,7 @@
  * The page↔worker contract of the `lora.*` jobs (/mlp/, /delta-w/): a LoRA adapter, or the
  * whole network, trained on a task, kept in the cell's session between jobs. Types only, no tfjs.
  */
-import type { StepEvent } from './events';
+import type { TrainingEvent } from './events';
 import type { Evaluation, LoraInit, LoraScaling, TaskId } from '../core/index';
 
 export interface TrainParams {
@@ -29,9 +29,7 @@ export interface TaskEvaluation extends Evaluation {
   score: number;
 }
 
-export type TrainEvent =
-  | StepEvent
-  | { kind: 'eval'; step: number; evaluation: TaskEvaluation };
+export type TrainEvent = TrainingEvent<{ evaluation: TaskEvaluation }>;
 
 export interface TrainResult {
   step: number;

@@ -3,7 +3,7 @@
  * layers at an equal budget) and the analyses of §7.2–7.3 of the LoRA paper; and the settings the
  * cells and the jobs share.
  */
-import type { DeltaWComparison, TaskId } from '../core/index';
+import type { DeltaVsWComparison, TaskId } from '../core/index';
 
 /** The ranks the subspace and ΔW-vs-W analyses train, after the paper's §7.2–7.3. */
 export const ANALYSIS = { small: 8, large: 64, tiny: 4 } as const;
@@ -66,11 +66,11 @@ export interface SubspaceResult {
   scores: { rank: number; seed: number; score: number }[];
 }
 
-export interface DeltaWResult {
+export interface DeltaVsWResult {
   d: number;
   k: number;
   wNorm: number;
-  comparisons: (DeltaWComparison & { score: number })[];
+  comparisons: (DeltaVsWComparison & { score: number })[];
   topIterations: number;
 }
 

@@ -33,7 +33,6 @@ export const GPT_CONFIG: GptConfig = { vocab: VOCAB.length, context: 16, dModel:
 /** The projections LoRA can attach to in each block. */
 export const LORA_TARGETS = ['q', 'k', 'v', 'o', 'fc1', 'fc2'] as const;
 export type LoraTarget = (typeof LORA_TARGETS)[number];
-export const ATTENTION_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o'];
 
 export interface WeightShape {
   name: string;

@@ -5,6 +5,8 @@
  * modules (exactRank with mathjs, peftCost) are imported from their own files.
  */
 export * from './binfile';
+export * from './modelFile';
+export * from './adapterFile';
 export * from './digits';
 export * from './tasks';
 export * from './rng';

@@ -214,7 +214,3 @@ export async function initBackend(opts: BackendOptions = {}): Promise<BackendInf
   }
   throw new Error(`No TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.why}`).join('; ')}`);
 }
-
-export function currentBackend(): string {
-  return tf.getBackend();
-}

@@ -174,6 +174,29 @@ export function indexedDbCache(dbName = 'lora-live-engine', store = 'calibration
 
 export const SYNC_READ_BROKEN = 'This WebGPU adapter (a software one) cannot read results back synchronously, so this part of the page cannot run on it. Open the page with ?backend=wasm or ?backend=webgl.';
 
+/** Whatever reads tensors synchronously: a backend, or tfjs's engine (which every dataSync, arraySync and bufferSync goes through). */
+export interface SyncReader {
+  readSync(dataId: object): unknown;
+}
+
+/**
+ * Makes `target.readSync` throw SYNC_READ_BROKEN except for the data `allow` lets through; returns a
+ * function that restores it. guardSyncReads puts it on the WebGPU backend; unit tests put it on
+ * `tf.engine()` to prove that a job reads only asynchronously, on any backend.
+ */
+export function refuseSyncReads(target: SyncReader, allow: (dataId: object) => boolean = () => false): () => void {
+  const own = Object.prototype.hasOwnProperty.call(target, 'readSync');
+  const original = target.readSync;
+  target.readSync = (dataId: object) => {
+    if (allow(dataId)) return original.call(target, dataId);
+    throw new Error(SYNC_READ_BROKEN);
+  };
+  return () => {
+    if (own) target.readSync = original;
+    else delete (target as Partial<SyncReader>).readSync;
+  };
+}
+
 /**
  * tfjs's WebGPU backend reads synchronously (dataSync) by copying the buffer through a canvas. On
  * Chromium's software (fallback) adapter that copy returned zeros, in a worker and on the page; tfjs kept
@@ -187,12 +210,8 @@ export async function guardSyncReads(): Promise<string | null> {
   if (tf.getBackend() !== 'webgpu') return null;
   const problem = await webgpuProblem();
   if (!problem || !/fallback/.test(problem)) return null;
-  const backend = tf.backend() as unknown as { readSync(id: object): unknown; tensorMap: { get(id: object): { values?: unknown } | undefined } };
-  const readSync = backend.readSync.bind(backend);
-  backend.readSync = (dataId: object) => {
-    if (backend.tensorMap.get(dataId)?.values != null) return readSync(dataId);
-    throw new Error(SYNC_READ_BROKEN);
-  };
+  const backend = tf.backend() as unknown as SyncReader & { tensorMap: { get(id: object): { values?: unknown } | undefined } };
+  refuseSyncReads(backend, (dataId) => backend.tensorMap.get(dataId)?.values != null);
   return 'software adapter: training runs, parts that read results synchronously say they cannot';
 }
 

@@ -5,7 +5,7 @@
  */
 import { fingerprintBytes, fromFloat16, packBinFile, toFloat16, unpackBinFile } from '../core/binfile';
 import { Gpt, type GptWeights } from './gpt';
-import { gptShapes, type GptConfig, type GptMeta } from '../core/gpt';
+import { gptShapes, type GptMeta } from '../core/gpt';
 
 const MAGIC = 'LLGP';
 

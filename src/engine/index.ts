@@ -3,7 +3,7 @@
  * Node (tests, scripts, benchmarks), in the site's Web Worker, and in a
  * browser test. See README.md, "The engine", for the public API.
  */
-export { tf } from './tf';
+export { tf, readAsync, readScalar } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Variable, Scalar } from './tf';
 export * from './backend';
 export * from '../core/rng';
@@ -17,3 +17,4 @@ export * from '../core/binfile';
 export * from './modelFile';
 export * from './adapterFile';
 export * from './intrinsic';
+export * from './weightOperator';

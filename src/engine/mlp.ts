@@ -10,16 +10,12 @@
  */
 import { tf, type Tensor1D, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, uniformArray } from '../core/rng';
+import type { DenseWeights } from '../core/modelFile';
+
+export type { DenseWeights } from '../core/modelFile';
 
 export const DEFAULT_SIZES: readonly number[] = [784, 1000, 2000, 10];
 
-/** One dense layer's weights as plain arrays: kernel is W₀ᵀ (k×d, row-major). */
-export interface DenseWeights {
-  dIn: number;
-  dOut: number;
-  kernel: Float32Array;
-  bias: Float32Array;
-}
 
 /** What a forward pass needs from a frozen base: W₀ᵀ and b for each layer. */
 export interface BaseModel {
@@ -89,18 +85,27 @@ export class Mlp implements BaseModel {
     return this.layers.flatMap((l) => [l.kernel, l.bias]);
   }
 
-  /** An independent copy (e.g. to fine-tune fully while this one stays frozen). */
-  clone(fingerprint = this.fingerprint): Mlp {
-    return Mlp.fromWeights(this.readWeights(), fingerprint);
+  /**
+   * An independent copy (e.g. to fine-tune fully while this one stays frozen). Reads the weights
+   * asynchronously: jobs call it, and on a GPU backend a synchronous read stalls or fails (issue 15).
+   */
+  async clone(fingerprint = this.fingerprint): Promise<Mlp> {
+    return Mlp.fromWeights(await this.weights(), fingerprint);
   }
 
+  /** The weights as plain arrays, read asynchronously (what jobs use). */
+  async weights(): Promise<DenseWeights[]> {
+    const arrays = await Promise.all(this.layers.map((l) => Promise.all([l.kernel.data(), l.bias.data()])));
+    return arrays.map(([kernel, bias], i) => this.denseWeights(i, kernel as Float32Array, bias as Float32Array));
+  }
+
+  /** The same, read synchronously: for Node scripts and tests. */
   readWeights(): DenseWeights[] {
-    return this.layers.map((l, i) => ({
-      dIn: this.sizes[i],
-      dOut: this.sizes[i + 1],
-      kernel: l.kernel.dataSync() as Float32Array,
-      bias: l.bias.dataSync() as Float32Array,
-    }));
+    return this.layers.map((l, i) => this.denseWeights(i, l.kernel.dataSync() as Float32Array, l.bias.dataSync() as Float32Array));
+  }
+
+  private denseWeights(layer: number, kernel: Float32Array, bias: Float32Array): DenseWeights {
+    return { dIn: this.sizes[layer], dOut: this.sizes[layer + 1], kernel, bias };
   }
 
   dispose(): void {

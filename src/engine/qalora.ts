@@ -196,18 +196,47 @@ export class QaLoraModel {
   }
 }
 
-/** A [rows, cols] matrix from a tfjs tensor holding its transpose [cols, rows]. */
-function fromTransposed(t: Tensor2D): Matrix {
+/** A [rows, cols] matrix from a tfjs tensor holding its transpose [cols, rows], read asynchronously (as on a GPU). */
+async function fromTransposed(t: Tensor2D): Promise<Matrix> {
   const [cols, rows] = t.shape;
-  const src = t.dataSync();
+  const src = await t.data();
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = src[j * rows + i];
   return matrix(rows, cols, out);
 }
 
 /** The paper-oriented factors of an adapter: A (r×L or r×k) and B (d×r). */
-export function adapterFactors(a: { At: Tensor2D; Bt: Tensor2D }): { A: Matrix; B: Matrix } {
-  return { A: fromTransposed(a.At), B: fromTransposed(a.Bt) };
+export async function adapterFactors(a: { At: Tensor2D; Bt: Tensor2D }): Promise<{ A: Matrix; B: Matrix }> {
+  const [A, B] = await Promise.all([fromTransposed(a.At), fromTransposed(a.Bt)]);
+  return { A, B };
+}
+
+/**
+ * Both merges below: each layer with an enabled adapter is replaced by `merge` of its INT4 weights and
+ * the adapter's factors; the others stay as they are. Returns the new base and one report per merged layer.
+ */
+async function mergeEachLayer<R>(
+  model: { base: BaseModel; adapters: ({ At: Tensor2D; Bt: Tensor2D; enabled: boolean; scale: number } | null)[] },
+  needs: string,
+  suffix: string,
+  merge: (q: GroupwiseQuantized, factors: { A: Matrix; B: Matrix }, scale: number, layer: number) => { merged: GroupwiseQuantized; report: R },
+): Promise<{ merged: GroupwiseQuantizedMlp; reports: R[] }> {
+  const base = model.base;
+  if (!(base instanceof GroupwiseQuantizedMlp)) throw new Error(needs);
+  const reports: R[] = [];
+  const layers: GroupwiseQuantized[] = [];
+  for (let i = 0; i + 1 < base.sizes.length; i++) {
+    const q = base.layerQuant(i);
+    const a = model.adapters[i];
+    if (!a || !a.enabled) {
+      layers.push(q);
+      continue;
+    }
+    const { merged, report } = merge(q, await adapterFactors(a), a.scale, i);
+    reports.push(report);
+    layers.push(merged);
+  }
+  return { merged: base.withLayers(layers, `${base.fingerprint}+${suffix}`), reports };
 }
 
 export interface QaMergeLayerReport {
@@ -219,25 +248,16 @@ export interface QaMergeLayerReport {
 }
 
 /** QA-LoRA's merge: β' = β + s·(BA)/g per group; returns the merged INT4 base and a per-layer check. */
-export function mergeQaLoraModel(model: QaLoraModel): { merged: GroupwiseQuantizedMlp; reports: QaMergeLayerReport[] } {
-  const base = model.base;
-  if (!(base instanceof GroupwiseQuantizedMlp)) throw new Error('QA-LoRA merges into a group-wise quantized base.');
-  const reports: QaMergeLayerReport[] = [];
-  const layers = base.sizes.slice(1).map((_, i) => {
-    const q = base.layerQuant(i);
-    const a = model.adapters[i];
-    if (!a || !a.enabled) return q;
-    const { A, B } = adapterFactors(a);
-    const merged = mergeQaLora(q, A, B, a.scale);
+export function mergeQaLoraModel(model: QaLoraModel): Promise<{ merged: GroupwiseQuantizedMlp; reports: QaMergeLayerReport[] }> {
+  return mergeEachLayer<QaMergeLayerReport>(model, 'QA-LoRA merges into a group-wise quantized base.', 'qalora', (q, { A, B }, scale, layer) => {
+    const merged = mergeQaLora(q, A, B, scale);
     // The function the unmerged model computes, as one dense matrix: W̃ + s·B·A expanded over each group / g.
     const dense = dequantizeGroupwise(q).data;
-    const delta = pooledAdapterWeight(A, B, a.scale, q.groupSize).data;
+    const delta = pooledAdapterWeight(A, B, scale, q.groupSize).data;
     for (let e = 0; e < dense.length; e++) dense[e] += delta[e];
     const grid = checkOnGrid(matrix(q.rows, q.cols, dense), merged);
-    reports.push({ layer: i, grid, codesUnchanged: merged.codes === q.codes && merged.scale === q.scale });
-    return merged;
+    return { merged, report: { layer, grid, codesUnchanged: merged.codes === q.codes && merged.scale === q.scale } };
   });
-  return { merged: base.withLayers(layers, `${base.fingerprint}+qalora`), reports };
 }
 
 export interface RequantizeLayerReport {
@@ -249,18 +269,9 @@ export interface RequantizeLayerReport {
 }
 
 /** The QLoRA-style path: merge a full LoRA into the dequantized base, then quantize group-wise to INT4 again. */
-export function mergeLoraAndRequantizeModel(model: LoraModel): { merged: GroupwiseQuantizedMlp; reports: RequantizeLayerReport[] } {
-  const base = model.base;
-  if (!(base instanceof GroupwiseQuantizedMlp)) throw new Error('This merge needs a group-wise quantized base.');
-  const reports: RequantizeLayerReport[] = [];
-  const layers = base.sizes.slice(1).map((_, i) => {
-    const q = base.layerQuant(i);
-    const a: LoraAdapter | null = model.adapters[i];
-    if (!a || !a.enabled) return q;
-    const { A, B } = adapterFactors(a);
-    const r = mergeLoraAndRequantize(q, A, B, a.scale);
-    reports.push({ layer: i, gridBefore: checkOnGrid(r.exact, q), requantError: r.error });
-    return r.requantized;
+export function mergeLoraAndRequantizeModel(model: LoraModel): Promise<{ merged: GroupwiseQuantizedMlp; reports: RequantizeLayerReport[] }> {
+  return mergeEachLayer<RequantizeLayerReport>(model, 'This merge needs a group-wise quantized base.', 'lora-requantized', (q, { A, B }, scale, layer) => {
+    const r = mergeLoraAndRequantize(q, A, B, scale);
+    return { merged: r.requantized, report: { layer, gridBefore: checkOnGrid(r.exact, q), requantError: r.error } };
   });
-  return { merged: base.withLayers(layers, `${base.fingerprint}+lora-requantized`), reports };
 }

@@ -15,8 +15,8 @@
 import { tf, type Tensor1D, type Tensor2D } from './tf';
 import type { BaseModel, DenseWeights, Mlp } from './mlp';
 import {
-  blockCount, dequantizeBlockwise, dequantizeConstants, doubleQuantize, errorReport, packNibbles, quantizeBlockwise, storageBreakdown, unpackNibbles,
-  type BlockwiseQuantized, type DoubleQuantizedConstants, type ErrorReport, type QuantDataType, type StorageBreakdown,
+  dequantizeBlockwise, dequantizeConstants, doubleQuantize, errorReport, packNibbles, quantizeBlockwise, storageBreakdown,
+  type DoubleQuantizedConstants, type ErrorReport, type QuantDataType, type StorageBreakdown,
 } from '../core/quant/index';
 
 export { QUANT_FORMATS, QUANT_FORMAT_IDS, type QuantFormat } from '../core/quant/dtypes';
@@ -80,12 +80,6 @@ export function quantizeLayer(w: DenseWeights, options: QuantizeOptions): Quanti
     dq,
     error: errorReport(w0, restored),
   };
-}
-
-/** The same layer as the quant engine's BlockwiseQuantized (codes unpacked), for checks and analysis. */
-export function layerAsBlockwise(layer: QuantizedLayer): BlockwiseQuantized {
-  const codes = layer.dtype.bits === 4 ? unpackNibbles(layer.packed, layer.length) : layer.packed;
-  return { dtype: layer.dtype, blockSize: layer.blockSize, length: layer.length, codes, absmax: layerAbsmax(layer) };
 }
 
 /** The absmax constants the forward pass uses (recovered from double quantization where applied). */
@@ -205,9 +199,4 @@ export class QuantizedMlp implements BaseModel {
   dispose(): void {
     this.biases.forEach((b) => b.dispose());
   }
-}
-
-/** Number of absmax blocks of a layer (exported for displays). */
-export function layerBlocks(layer: QuantizedLayer): number {
-  return blockCount(layer.length, layer.blockSize);
 }

@@ -18,7 +18,7 @@ import { siteResources, type Resources } from './resources';
 const MODULES: { [F in JobFamily]: () => Promise<{ jobs: JobTable<F> }> } = {
   alphar: () => import('./jobs/alphar'),
   attention: () => import('./jobs/attention'),
-  deltaw: () => import('./jobs/deltaw'),
+  'delta-w': () => import('./jobs/delta-w'),
   handwriting: () => import('./jobs/handwriting'),
   lora: () => import('./jobs/lora'),
   merge: () => import('./jobs/merge'),

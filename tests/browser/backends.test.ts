@@ -133,7 +133,7 @@ describe.each(['webgl', 'webgpu'] as const)('the rest of the engine on %s agrees
   });
 
   it('which rank: φ between adapters trained here, W’s top singular values, ΔW against W', () => {
-    for (const k of ['whichrank.phi', 'whichrank.topS', 'whichrank.deltaw']) expect(relDiff(v[k], ref()[k]), k).toBeLessThan(REL);
+    for (const k of ['whichrank.phi', 'whichrank.topS', 'whichrank.deltaVsW']) expect(relDiff(v[k], ref()[k]), k).toBeLessThan(REL);
     expect(v.numTensors).toEqual(ref().numTensors);
   });
 });

@@ -52,7 +52,7 @@ const RUNS: Record<string, Run> = {
     },
   },
   '/delta-w/': {
-    query: '?dw.steps=3&dw.r=2', family: 'deltaw',
+    query: '?dw.steps=3&dw.r=2', family: 'delta-w',
     async run(page) {
       await press(page, 'delta-w-cell', 'train');
       await expect.poll(() => output(page, 'delta-w-cell', 'progress').textContent(), LONG).toMatch(/^Trained at step 3 on WebAssembly, \d+ threads?/);

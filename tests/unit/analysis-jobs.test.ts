@@ -85,7 +85,7 @@ describe('analyses', () => {
     expect(sub.random[64 * 64 - 1]).toBeLessThan(0.13);
     expect(trains).toEqual([{ rank: 8, seed: 3 }, { rank: 64, seed: 3 }, { rank: 64, seed: 4 }]);
 
-    const dw = await jobs.deltaw(p, ctx());
+    const dw = await jobs.deltaVsW(p, ctx());
     // Only the rank-4 adapter is new: the rank-64, seed-3 one is reused.
     expect(trains.slice(3)).toEqual([{ rank: 4, seed: 3 }]);
     expect([dw.d, dw.k]).toEqual([80, 784]);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { eigs } from 'mathjs';
 import {
-  budgetOf, compareDeltaW, deltaWSvd, fromArray, fromRows, matmul, projectionNorm, randomOrthonormal,
+  budgetOf, compareDeltaVsW, deltaWSvd, fromArray, fromRows, matmul, projectionNorm, randomOrthonormal,
   randomSubspaceSimilarity, rankForBudget, rightSingularOfA, similarityGrid, subspaceSimilarity, svd, symmetricEigen,
   thinQr, topSingular, type Mat,
 } from '../../src/core/analysis/index';
@@ -235,16 +235,16 @@ describe('subspace similarity φ (LoRA paper Eq. 4)', () => {
 
 // ---- ΔW against W ------------------------------------------------------------------------------------
 describe('ΔW against W (LoRA paper §7.3, Table 7)', () => {
-  it('finds the top singular values of a larger matrix (subspace iteration vs mathjs)', () => {
+  it('finds the top singular values of a larger matrix (subspace iteration vs mathjs)', async () => {
     const w = randomRows(40, 25, 31);
-    const top = topSingular(fromRows(w), 5, mulberry32(3));
+    const top = await topSingular(fromRows(w), 5, mulberry32(3));
     const ref = referenceSingularValues(w);
     Array.from(top.s).forEach((x, i) => expect(x).toBeCloseTo(ref[i], 8));
     expectOrthonormalColumns(top.u, 1e-9);
     expectOrthonormalColumns(top.v, 1e-9);
   });
 
-  it('gives the same answer when W is an operator whose products are done elsewhere', () => {
+  it('gives the same answer when W is an operator whose products are done elsewhere', async () => {
     const w = randomRows(30, 20, 43);
     let products = 0;
     const op = {
@@ -253,44 +253,44 @@ describe('ΔW against W (LoRA paper §7.3, Table 7)', () => {
       mulT: (x: Mat) => { products++; return fromRows(naiveMul(naiveT(w), rows(x))); },
     };
     const ref = referenceSingularValues(w);
-    const top = topSingular(op, 4, mulberry32(8));
+    const top = await topSingular(op, 4, mulberry32(8));
     Array.from(top.s).forEach((x, i) => expect(x).toBeCloseTo(ref[i], 8));
     expect(products).toBeGreaterThan(2);
     const At = randomRows(20, 2, 44);
     const Bt = randomRows(2, 30, 45);
-    const viaOp = compareDeltaW(op, At.flat(), Bt.flat(), 2, 1, mulberry32(3), { wNorm: 1 });
-    const dense = compareDeltaW(fromRows(w), At.flat(), Bt.flat(), 2, 1, mulberry32(3));
+    const viaOp = await compareDeltaVsW(op, At.flat(), Bt.flat(), 2, 1, mulberry32(3), { wNorm: 1 });
+    const dense = await compareDeltaVsW(fromRows(w), At.flat(), Bt.flat(), 2, 1, mulberry32(3));
     expect(viaOp.projDelta).toBeCloseTo(dense.projDelta, 10);
     expect(viaOp.projW).toBeCloseTo(dense.projW, 8);
-    expect(() => compareDeltaW(op, At.flat(), Bt.flat(), 2, 1, mulberry32(3))).toThrow(/Pass ‖W‖_F/);
+    await expect(compareDeltaVsW(op, At.flat(), Bt.flat(), 2, 1, mulberry32(3))).rejects.toThrow(/Pass ‖W‖_F/);
   });
 
-  it('projects W onto its own top-r directions with norm √(σ₁² + … + σᵣ²)', () => {
+  it('projects W onto its own top-r directions with norm √(σ₁² + … + σᵣ²)', async () => {
     const w = randomRows(30, 20, 41);
     const ref = referenceSingularValues(w);
-    const top = topSingular(fromRows(w), 3, mulberry32(4));
-    expect(projectionNorm(fromRows(w), top.u, top.v)).toBeCloseTo(Math.sqrt(ref[0] ** 2 + ref[1] ** 2 + ref[2] ** 2), 8);
+    const top = await topSingular(fromRows(w), 3, mulberry32(4));
+    expect(await projectionNorm(fromRows(w), top.u, top.v)).toBeCloseTo(Math.sqrt(ref[0] ** 2 + ref[1] ** 2 + ref[2] ** 2), 8);
   });
 
-  it('projects W onto random r-dimensional directions with mean square r²‖W‖²/(dk)', () => {
+  it('projects W onto random r-dimensional directions with mean square r²‖W‖²/(dk)', async () => {
     const [d, k, r] = [24, 16, 3];
     const w = fromRows(randomRows(d, k, 51));
     const w2 = w.data.reduce((s, x) => s + x * x, 0);
     const rand = mulberry32(7);
     let sum = 0;
     const trials = 400;
-    for (let t = 0; t < trials; t++) sum += projectionNorm(w, randomOrthonormal(d, r, rand), randomOrthonormal(k, r, rand)) ** 2;
+    for (let t = 0; t < trials; t++) sum += (await projectionNorm(w, randomOrthonormal(d, r, rand), randomOrthonormal(k, r, rand))) ** 2;
     expect(sum / trials / ((r * r * w2) / (d * k))).toBeGreaterThan(0.85);
     expect(sum / trials / ((r * r * w2) / (d * k))).toBeLessThan(1.15);
   });
 
-  it('reports ΔW inside W’s top directions as fully correlated, and ΔW outside W’s row space as 0', () => {
+  it('reports ΔW inside W’s top directions as fully correlated, and ΔW outside W’s row space as 0', async () => {
     // W = diag(5, 3, 1, 0, …) padded: its row space is e₁, e₂, e₃ of R^6.
     const d = 5;
     const k = 6;
     const w = fromRows(Array.from({ length: d }, (_, i) => Array.from({ length: k }, (_, j) => (i === j && i < 3 ? [5, 3, 1][i] : 0))));
     // ΔW = 2·e₁e₁ᵀ (rank 1): A = e₁ᵀ (1×k), B = 2e₁ (d×1).
-    const inside = compareDeltaW(w, Float32Array.from(Array.from({ length: k }, (_, j) => (j === 0 ? 1 : 0))),
+    const inside = await compareDeltaVsW(w, Float32Array.from(Array.from({ length: k }, (_, j) => (j === 0 ? 1 : 0))),
       Float32Array.from(Array.from({ length: d }, (_, i) => (i === 0 ? 2 : 0))), 1, 1, mulberry32(1));
     expect(inside.projDelta).toBeCloseTo(5, 10); // e₁ᵀ W e₁
     expect(inside.projW).toBeCloseTo(5, 8);
@@ -298,19 +298,19 @@ describe('ΔW against W (LoRA paper §7.3, Table 7)', () => {
     expect(inside.amplification).toBeCloseTo(2 / 5, 10);
     expect(inside.wNorm).toBeCloseTo(Math.sqrt(35), 10);
     // ΔW = e₄ e₅ᵀ: W has nothing along input direction e₅.
-    const outside = compareDeltaW(w, Float32Array.from(Array.from({ length: k }, (_, j) => (j === 4 ? 1 : 0))),
+    const outside = await compareDeltaVsW(w, Float32Array.from(Array.from({ length: k }, (_, j) => (j === 4 ? 1 : 0))),
       Float32Array.from(Array.from({ length: d }, (_, i) => (i === 3 ? 1 : 0))), 1, 0.5, mulberry32(1));
     expect(outside.projDelta).toBeCloseTo(0, 12);
     expect(outside.deltaNorm).toBeCloseTo(0.5, 12); // the scale s is part of ΔW
     expect(outside.amplification).toBeGreaterThan(1e10); // nothing of W to amplify
   });
 
-  it('uses the same subspace as a direct SVD of the formed ΔW for a random adapter', () => {
+  it('uses the same subspace as a direct SVD of the formed ΔW for a random adapter', async () => {
     const [d, k, r] = [12, 9, 2];
     const w = fromRows(randomRows(d, k, 61));
     const At = randomRows(k, r, 62);
     const Bt = randomRows(r, d, 63);
-    const res = compareDeltaW(w, At.flat(), Bt.flat(), r, 1.5, mulberry32(2));
+    const res = await compareDeltaVsW(w, At.flat(), Bt.flat(), r, 1.5, mulberry32(2));
     const dw = naiveMul(naiveT(Bt), naiveT(At)).map((row) => row.map((x) => x * 1.5));
     // Reference: U, V from mathjs eigenvectors of ΔWΔWᵀ and ΔWᵀΔW; then ‖UᵀWV‖_F.
     const top = (g: number[][]) => {

@@ -1,6 +1,6 @@
 // Texts and figures of the cells that issue 13 found wrong or misleading (items 5–10, 15, 17);
 // each case failed on the code before the fix.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { costView } from '../../components/why-peft/cost-view';
 import { fullContextNote } from '../../components/why-peft/prefix-state';
 import { prefixBudget } from '../../src/core/peftCost';
@@ -77,9 +77,14 @@ describe('/qlora/ bits per weight (item 8)', () => {
 describe('/merge-and-switch/ adapter files: the whole header is checked (item 10)', () => {
   const base = Mlp.random([20, 8, 6, 4], 2);
   const model = LoraModel.withAdapters(base, [0, 2], { rank: 3, alpha: 6 }, 4);
-  const good = serializeAdapters(base, model.adapters);
-  const { meta, arrays } = unpackBinFile<{ layers: { layer: number; rank: number; alpha: number; scaling: string }[] }>('LLAD', good);
-  const arrayList = Object.entries(arrays).map(([name, data]) => ({ name, dtype: 'float32' as const, data: data as Float32Array }));
+  type Meta = { layers: { layer: number; rank: number; alpha: number; scaling: string }[] };
+  let meta: Meta;
+  let arrayList: { name: string; dtype: 'float32'; data: Float32Array }[];
+  beforeAll(async () => {
+    const unpacked = unpackBinFile<Meta>('LLAD', await serializeAdapters(base, model.adapters));
+    meta = unpacked.meta;
+    arrayList = Object.entries(unpacked.arrays).map(([name, data]) => ({ name, dtype: 'float32' as const, data: data as Float32Array }));
+  });
   const withMeta = (change: (m: typeof meta) => void) => {
     const m = structuredClone(meta);
     change(m);

@@ -28,10 +28,10 @@ describe('files', () => {
     return model;
   }
 
-  it('round-trips an adapter file', () => {
+  it('round-trips an adapter file', async () => {
     const base = Mlp.random([20, 8, 6, 4], 2);
     const model = trainedLike(base);
-    const bytes = serializeAdapters(base, model.adapters, { task: 'rotated' });
+    const bytes = await serializeAdapters(base, model.adapters, { task: 'rotated' });
     const { adapters, info } = parseAdapters(bytes, base);
     expect(info).toEqual({ task: 'rotated' });
     expect(adapters[1]).toBeNull();
@@ -49,12 +49,12 @@ describe('files', () => {
     base.dispose();
   });
 
-  it('refuses files for another base, damaged files and foreign files, with a reason', () => {
+  it('refuses files for another base, damaged files and foreign files, with a reason', async () => {
     const base = Mlp.random([20, 8, 6, 4], 2);
     const other = Mlp.random([20, 8, 6, 4], 3);
     const wider = Mlp.random([20, 9, 6, 4], 2);
     const model = trainedLike(base);
-    const bytes = serializeAdapters(base, model.adapters);
+    const bytes = await serializeAdapters(base, model.adapters);
     expect(() => parseAdapters(bytes, other)).toThrow(/different base model/);
     expect(() => parseAdapters(bytes, wider)).toThrow(/20→8→6→4 network/);
     expect(() => parseAdapters(bytes.slice(0, bytes.length - 10), base)).toThrow(AdapterFileError);

@@ -1,14 +1,15 @@
 // The front page's figure: ΔW is the sum of the first r outer products b_i a_iᵀ, the same on every
 // visit (seeded), and the counts are r(d + k) against d·k.
 import { describe, expect, it } from 'vitest';
-import { CELL, deltaW, glanceCounts, glanceScene, glanceWords, makeGlance, seeded } from '../../components/front/glance-math';
+import { CELL, deltaW, glanceCounts, glanceScene, glanceWords, makeGlance } from '../../components/front/glance-math';
+import { mulberry32 } from '../../src/core/rng';
 
 describe('LoRA at a glance', () => {
   const g = makeGlance(3, 4, 3, 11);
   it('is deterministic and stays in [−1, 1)', () => {
     expect(makeGlance(3, 4, 3, 11)).toEqual(g);
     for (const v of [...g.w0, ...g.b, ...g.a]) expect(Math.abs(v)).toBeLessThanOrEqual(1);
-    const r = seeded(1);
+    const r = mulberry32(1);
     expect(r()).not.toBe(r());
   });
   it('builds ΔW from the first r columns of B and rows of A', () => {

@@ -1,4 +1,4 @@
-// The worker jobs without a test file of their own (lora, alphar, deltaw, peft, spectrum, intrinsic), run
+// The worker jobs without a test file of their own (lora, alphar, delta-w, peft, spectrum, intrinsic), run
 // as the worker runs them but on a small base and synthetic digits handed in through the context
 // (tests/unit/fake-resources.ts): no module is mocked. Tiny shapes and a few steps keep this fast; what
 // is checked is the contract each job keeps (shapes, ranges, events, session state, the shared base left
@@ -8,7 +8,7 @@ import { Mlp, tf } from '../../src/engine/index';
 import { JobContext } from '../../src/worker/context';
 import { jobs as lora } from '../../src/worker/jobs/lora';
 import { jobs as alphar } from '../../src/worker/jobs/alphar';
-import { jobs as deltaw } from '../../src/worker/jobs/deltaw';
+import { jobs as deltaW } from '../../src/worker/jobs/delta-w';
 import { jobs as peft } from '../../src/worker/jobs/peft';
 import { jobs as spectrum } from '../../src/worker/jobs/spectrum';
 import { jobs as intrinsic } from '../../src/worker/jobs/intrinsic';
@@ -85,19 +85,19 @@ describe('alphar.train', () => {
   }, 60_000);
 });
 
-describe('deltaw jobs', () => {
+describe('delta-w jobs', () => {
   it('analyse reads the session run (step 0 before any): σ from the factors agrees with ‖ΔW‖_F; merge matches unmerged', async () => {
     const session = new Map<string, unknown>();
-    expect((await deltaw.analyse({ session: 's', layer: 0, rank: 2 }, ctxFor([], session))).step).toBe(0); // nothing trained yet
+    expect((await deltaW.analyse({ session: 's', layer: 0, rank: 2 }, ctxFor([], session))).step).toBe(0); // nothing trained yet
     await lora.train(train({ layers: [0], rank: 3, steps: 3 }), ctxFor([], session));
-    const a = await deltaw.analyse({ session: 's', layer: 0, rank: 3 }, ctxFor([], session));
+    const a = await deltaW.analyse({ session: 's', layer: 0, rank: 3 }, ctxFor([], session));
     expect([a.d, a.k, a.rank]).toEqual([24, 784, 3]);
     expect(a.sigma).toHaveLength(3);
     expect(a.numericalRank).toBeLessThanOrEqual(3);
     expect(a.frobeniusFromSigma).toBeCloseTo(a.frobenius, 4);
     expect(a.heat.w0).toHaveLength(a.heat.rows.length * a.heat.cols.length);
     const before = weights(base);
-    const m = await deltaw.merge({ session: 's', batch: 8, samples: 3 }, ctxFor([], session));
+    const m = await deltaW.merge({ session: 's', batch: 8, samples: 3 }, ctxFor([], session));
     expect(m.batch).toBe(8);
     expect(m.maxAbsDiff).toBeLessThan(1e-3 * Math.max(1, m.maxAbs));
     expect(m.unmergedMs).toBeGreaterThan(0);

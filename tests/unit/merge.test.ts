@@ -28,13 +28,13 @@ function trainedAdapters(seed: number) {
 }
 
 describe('merge and unmerge', () => {
-  it('merges into a clone: outputs agree to ~1e-6, unmerging restores W₀, the base is untouched', () => {
+  it('merges into a clone: outputs agree to ~1e-6, unmerging restores W₀, the base is untouched', async () => {
     const before = snapshot(base);
     const tensorsBefore = tf.memory().numTensors;
     const model = trainedAdapters(5);
-    const clone = base.clone();
+    const clone = await base.clone();
     const x = tf.tidy(() => tf.randomUniform([32, 784], 0, 1, 'float32', 1)) as tf.Tensor2D;
-    const check = mergeRoundTrip(base, clone, model.adapters, x);
+    const check = await mergeRoundTrip(base, clone, model.adapters, x);
     expect(check.mergedVsUnmerged).toBeLessThan(1e-5);
     expect(check.restoredWeights).toBeLessThan(1e-6);
     expect(check.restoredOutputs).toBeLessThan(1e-5);
@@ -54,10 +54,10 @@ describe('merge and unmerge', () => {
     expect(summarize([1, 2, 3, 4])).toEqual({ median: 2.5, q1: 1.75, q3: 3.25 });
   });
 
-  it('copies an adapter into independent tensors', () => {
+  it('copies an adapter into independent tensors', async () => {
     const model = trainedAdapters(6);
     const a = model.adapters[1]!;
-    const c = copyAdapter(a);
+    const c = await copyAdapter(a);
     expect(Array.from(c.Bt.dataSync())).toEqual(Array.from(a.Bt.dataSync()));
     c.Bt.assign(tf.zerosLike(c.Bt));
     expect(tf.tidy(() => tf.max(tf.abs(a.Bt)).dataSync()[0])).toBeGreaterThan(0);

@@ -45,12 +45,12 @@ describe('group sizes', () => {
 });
 
 describe('QA-LoRA forward in tfjs', () => {
-  it('equals the quant engine’s qaLoraForward for the same numbers', () => {
+  it('equals the quant engine’s qaLoraForward for the same numbers', async () => {
     const [k, d, g, r] = [24, 10, 6, 3];
     const mlp = Mlp.random([k, d], 11);
     const base = GroupwiseQuantizedMlp.fromWeights(mlp.readWeights(), mlp.fingerprint, [g]);
     const adapter = randomAdapter(0, k, d, g, r, 12);
-    const { A, B } = adapterFactors(adapter);
+    const { A, B } = await adapterFactors(adapter);
     expect([A.rows, A.cols, B.rows, B.cols]).toEqual([r, k / g, d, r]);
     const xs = uniformArray(4 * k, 1, mulberry32(13));
     const got = tf.tidy(() => {
@@ -88,7 +88,7 @@ describe('QA-LoRA forward in tfjs', () => {
 });
 
 describe('merging', () => {
-  it('folds QA-LoRA into the zero points: codes and scales unchanged, every weight on the INT4 grid, same outputs', () => {
+  it('folds QA-LoRA into the zero points: codes and scales unchanged, every weight on the INT4 grid, same outputs', async () => {
     const sizes = [40, 12, 6];
     const mlp = Mlp.random(sizes, 15);
     const gs = [8, 4];
@@ -96,16 +96,16 @@ describe('merging', () => {
     const model = new QaLoraModel(base, [randomAdapter(0, 40, 12, 8, 2, 16), randomAdapter(1, 12, 6, 4, 2, 17)]);
     const x = tf.tensor2d(uniformArray(3 * 40, 1, mulberry32(18)), [3, 40]);
     const unmerged = tf.tidy(() => model.forward(x).dataSync());
-    const { merged, reports } = mergeQaLoraModel(model);
+    const { merged, reports } = await mergeQaLoraModel(model);
     expect(reports.map((r) => r.grid.onGrid)).toEqual([true, true]);
     expect(reports.every((r) => r.codesUnchanged)).toBe(true);
     // Independent check: the unmerged layer's dense weights, W̃ + s·B·A spread over each group / g,
     // minus the merged zero points, are whole multiples (0…15) of the unchanged scales.
-    model.adapters.forEach((a, i) => {
+    for (const [i, a] of model.adapters.entries()) {
       const q = base.layerQuant(i);
       const m = merged.layerQuant(i);
       expect(Array.from(m.codes)).toEqual(Array.from(q.codes));
-      const { A, B } = adapterFactors(a!);
+      const { A, B } = await adapterFactors(a!);
       const W = dequantizeGroupwise(q).data;
       const L = q.cols / q.groupSize;
       let worst = 0;
@@ -123,7 +123,7 @@ describe('merging', () => {
       }
       expect(worst).toBeLessThan(1e-3);
       expect(Array.from(m.offset)).not.toEqual(Array.from(q.offset));
-    });
+    }
     const after = tf.tidy(() => new LoraModel(merged).forward(x).dataSync());
     expect(maxRel(after, unmerged)).toBeLessThan(1e-5);
     model.disposeAdapters();
@@ -135,7 +135,7 @@ describe('merging', () => {
     const base = GroupwiseQuantizedMlp.fromWeights(mlp.readWeights(), mlp.fingerprint, [8, 4]);
     const model = LoraModel.withAdapters(base, [0, 1], { rank: 2, alpha: 4 }, 20);
     model.adapters.forEach((a) => a!.Bt.assign(tf.randomUniform(a!.Bt.shape, -0.5, 0.5, 'float32', 21) as tf.Tensor2D));
-    const { merged, reports } = mergeLoraAndRequantizeModel(model);
+    const { merged, reports } = await mergeLoraAndRequantizeModel(model);
     for (const r of reports) {
       expect(r.gridBefore.onGrid).toBe(false);
       expect(r.gridBefore.offGrid).toBeGreaterThan(0);

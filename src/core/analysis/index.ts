@@ -6,5 +6,5 @@
 export * from './linalg';
 export * from './lowrank';
 export * from './similarity';
-export * from './deltaw';
+export * from './delta-vs-w';
 export * from './budget';

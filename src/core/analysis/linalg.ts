@@ -30,10 +30,6 @@ export function fromRows(rows: number[][]): Mat {
   return fromArray(rows.length, cols, rows.flat());
 }
 
-export function toRows(m: Mat): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-}
-
 export function transpose(m: Mat): Mat {
   const t = zeros(m.cols, m.rows);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) t.data[j * m.rows + i] = m.data[i * m.cols + j];
@@ -302,32 +298,27 @@ export function randomOrthonormal(n: number, r: number, rand: () => number): Mat
 
 /**
  * A matrix given by what it does: w·x and wᵀ·x. Lets a caller do the large
- * products elsewhere (e.g. with tfjs) while the small dense work stays here.
+ * products elsewhere (e.g. with tfjs, read back asynchronously as a GPU needs)
+ * while the small dense work stays here.
  */
 export interface LinearOperator {
   rows: number;
   cols: number;
   /** w·x for x with `cols` rows. */
-  mul(x: Mat): Mat;
+  mul(x: Mat): Mat | Promise<Mat>;
   /** wᵀ·x for x with `rows` rows. */
-  mulT(x: Mat): Mat;
+  mulT(x: Mat): Mat | Promise<Mat>;
 }
 
 /** A dense matrix as a LinearOperator (products in plain TypeScript). */
-export function denseOperator(w: Mat): LinearOperator {
-  let wt: Mat | null = null;
-  return {
-    rows: w.rows,
-    cols: w.cols,
-    mul: (x) => matmul(w, x),
-    mulT: (x) => matmul((wt ??= transpose(w)), x),
-  };
+function denseOperator(w: Mat): LinearOperator {
+  return { rows: w.rows, cols: w.cols, mul: (x) => matmul(w, x), mulT: (x) => matmulTN(w, x) };
 }
 
 const asOperator = (w: Mat | LinearOperator): LinearOperator => ('data' in w ? denseOperator(w) : w);
 
 /** w·x for a matrix or an operator. */
-export function apply(w: Mat | LinearOperator, x: Mat): Mat {
+export async function apply(w: Mat | LinearOperator, x: Mat): Promise<Mat> {
   return asOperator(w).mul(x);
 }
 
@@ -337,25 +328,25 @@ export function apply(w: Mat | LinearOperator, x: Mat): Mat {
  * iteration costs one product with w and one with wᵀ. Stops when
  * Σᵢ≤ᵣ σᵢ² changes by less than `tol` (relative) between iterations.
  */
-export function topSingular(
+export async function topSingular(
   w: Mat | LinearOperator,
   r: number,
   rand: () => number,
   opts: { extra?: number; tol?: number; maxIterations?: number } = {},
-): Svd & { iterations: number } {
+): Promise<Svd & { iterations: number }> {
   const op = asOperator(w);
   const n = Math.min(op.rows, op.cols);
   if (!Number.isInteger(r) || r < 1 || r > n) throw new Error(`Cannot take ${r} singular vectors of a ${op.rows}×${op.cols} matrix.`);
   const l = Math.min(n, r + (opts.extra ?? 16));
   const tol = opts.tol ?? 1e-9;
   const maxIterations = opts.maxIterations ?? 300;
-  let q = thinQr(op.mul(gaussian(op.cols, l, rand))).q; // rows×l: estimate of the top column space
+  let q = thinQr(await op.mul(gaussian(op.cols, l, rand))).q; // rows×l: estimate of the top column space
   let last = -1;
   let result: Svd | null = null;
   let it = 0;
   for (it = 1; it <= maxIterations; it++) {
-    const z = thinQr(op.mulT(q)).q; // cols×l: estimate of the top row space
-    const qr = thinQr(op.mul(z)); // w z = q r, so qᵀ w z = r: Rayleigh–Ritz on the l×l matrix r
+    const z = thinQr(await op.mulT(q)).q; // cols×l: estimate of the top row space
+    const qr = thinQr(await op.mul(z)); // w z = q r, so qᵀ w z = r: Rayleigh–Ritz on the l×l matrix r
     q = qr.q;
     const s = svd(qr.r);
     let energy = 0;

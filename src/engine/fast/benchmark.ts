@@ -14,6 +14,7 @@ import { LoraModel } from '../lora';
 import { Trainer } from '../trainer';
 import { mergeAdapters } from '../merge';
 import { mulberry32 } from '../../core/rng';
+import { median } from '../../core/stats';
 import { fastPathApplies, fastPathEnabled, setFastPath } from './ops';
 import { setFmaProducts } from './gemm';
 import { countDispatches, profileKernels, type DispatchCount, type KernelProfile } from './kernelProfile';
@@ -62,12 +63,6 @@ export interface BenchResult {
   rows: BenchRow[];
   kernelProfile?: KernelProfile;
   dispatches?: DispatchCount;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Random pixels: the timing does not depend on what the digits look like. */
@@ -154,7 +149,7 @@ export async function runBenchmarks(opts: BenchOptions = {}): Promise<BenchResul
         };
         const inference = only.has('inference');
         const lora = inference ? adapted(base) : null;
-        const mergedBase = inference ? base.clone() : null;
+        const mergedBase = inference ? await base.clone() : null;
         const merged = mergedBase ? adapted(mergedBase) : null;
         if (merged) mergeAdapters(merged);
         // The forward pass on its own (the steady state of repeated passes, as in training) …

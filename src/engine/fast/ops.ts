@@ -171,11 +171,16 @@ function gemmHere(): boolean {
  * product below is formed the way that packs and transposes fewest elements.
  */
 
+/** s·(product of a and b): the engine's GEMM kernel where it runs, else `product` scaled by s. */
+function scaledProduct(kernel: string, a: Tensor2D, b: Tensor2D, s: number, product: (a: Tensor2D, b: Tensor2D) => Tensor2D): Tensor2D {
+  if (gemmHere()) return tf.engine().runKernel(kernel, { a, b }, { alpha: s }) as Tensor2D;
+  const out = product(a, b);
+  return s === 1 ? out : tf.mul(out, s);
+}
+
 /** s·g·bᵀ for g [n,d], b [k,d] → [n,k], without a transposed-operand matMul. */
 export function matMulTransposeB(g: Tensor2D, b: Tensor2D, s = 1): Tensor2D {
-  if (gemmHere()) return tf.engine().runKernel(TB_KERNEL, { a: g, b }, { alpha: s }) as Tensor2D;
-  const out = productTransposeB(g, b);
-  return s === 1 ? out : tf.mul(out, s);
+  return scaledProduct(TB_KERNEL, g, b, s, productTransposeB);
 }
 
 function productTransposeB(g: Tensor2D, b: Tensor2D): Tensor2D {
@@ -188,9 +193,7 @@ function productTransposeB(g: Tensor2D, b: Tensor2D): Tensor2D {
 
 /** s·aᵀ·g for a [n,k], g [n,d] → [k,d], without a transposed-operand matMul. */
 export function matMulTransposeA(a: Tensor2D, g: Tensor2D, s = 1): Tensor2D {
-  if (gemmHere()) return tf.engine().runKernel(TA_KERNEL, { a, b: g }, { alpha: s }) as Tensor2D;
-  const out = productTransposeA(a, g);
-  return s === 1 ? out : tf.mul(out, s);
+  return scaledProduct(TA_KERNEL, a, g, s, productTransposeA);
 }
 
 function productTransposeA(a: Tensor2D, g: Tensor2D): Tensor2D {

@@ -3,8 +3,7 @@
  * α/√r) and optimizer, returning its loss curve and how big the update became.
  * The page calls it once per configuration, so a sweep can be stopped between runs.
  */
-import {
- baseForward, LoraModel, TASKS, Trainer, evaluate, tf } from '../../engine/index';
+import { baseForward, LoraModel, TASKS, Trainer, evaluate, readScalar, tf } from '../../engine/index';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { memo } from '../resources';
@@ -29,11 +28,15 @@ export const jobs = {
         losses.push({ step: pr.step, loss: pr.loss });
         ctx.emit({ step: pr.step, loss: pr.loss } satisfies AlphaRunEvent);
       }, { dispose: true });
-      const layerNorms = model.adapters.flatMap((a) => (a ? [{
-        layer: a.layer,
-        norm: tf.tidy(() => tf.norm(a.deltaKernel()).dataSync()[0]),
-        w0Norm: tf.tidy(() => tf.norm(base.layers[a.layer].kernel).dataSync()[0]),
-      }] : []));
+      const layerNorms: AlphaRunResult['layerNorms'] = [];
+      for (const a of model.adapters) {
+        if (!a) continue;
+        layerNorms.push({
+          layer: a.layer,
+          norm: await readScalar(() => tf.norm(a.deltaKernel())),
+          w0Norm: await readScalar(() => tf.norm(base.layers[a.layer].kernel)),
+        });
+      }
       const totalNorm = Math.sqrt(layerNorms.reduce((s, l) => s + l.norm * l.norm, 0));
       const score = task.score(await evaluate((x) => model.forward(x), test));
       return {

@@ -152,7 +152,7 @@ export const jobs = {
         const heldOut = await withSet(p.heldOut, async (d) => ({ base: await score(plain, d), adapter: await score(model, d) }));
         const test = await ctx.resources.taskData('original', 'test');
         const mnist = { base: await score(plain, test), adapter: await score(model, test) };
-        const fileBytes = serializeAdapters(base, model.adapters, fileInfo(p.rank)).length;
+        const fileBytes = (await serializeAdapters(base, model.adapters, fileInfo(p.rank))).length;
         const all = held(ctx);
         all.get('mine')?.adapters.forEach((a) => a?.dispose());
         const params = model.allocatedAdapterParams();
@@ -178,7 +178,7 @@ export const jobs = {
       const { model: base } = await ctx.resources.baseModel();
       const h = held(ctx).get('mine');
       if (!h) throw new Error('Train your adapter first.');
-      const bytes = serializeAdapters(base, h.adapters, fileInfo(h.rank));
+      const bytes = await serializeAdapters(base, h.adapters, fileInfo(h.rank));
       return { bytes, rank: h.rank };
     });
   },

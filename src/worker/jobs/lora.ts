@@ -46,7 +46,7 @@ async function createRun(res: Resources, p: TrainParams): Promise<LoraRun> {
   let model: LoraModel;
   let ownBase: Mlp | null = null;
   if (p.mode === 'full') {
-    ownBase = base.clone();
+    ownBase = await base.clone();
     model = new LoraModel(ownBase);
   } else {
     if (!p.layers.length) throw new Error('Choose at least one layer to adapt.');

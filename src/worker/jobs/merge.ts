@@ -5,7 +5,7 @@
  * The shared base is only read: merging happens on a clone.
  */
 import {
-  LoraAdapter, LoraModel, Trainer, baseForward, mergeAdapters, parseAdapters, serializeAdapters, tf, unmergeAdapters,
+  LoraAdapter, LoraModel, Trainer, baseForward, mergeAdapters, parseAdapters, readAsync, readScalar, serializeAdapters, tf, unmergeAdapters,
   type BaseModel, type Mlp, type Tensor2D, type TaskId,
 } from '../../engine/index';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
@@ -19,39 +19,42 @@ import { quantile } from '../../core/stats';
 
 // ---- merge helpers (exported for tests) ------------------------------------------------------------
 
+// Every read here is asynchronous: on WebGPU's software adapter a synchronous one throws (issue 15).
+
 /** An independent copy of an adapter (its own tensors), e.g. to merge into another base. */
-export function copyAdapter(a: LoraAdapter): LoraAdapter {
-  return new LoraAdapter(a.layer, a.dIn, a.dOut, { rank: a.rank, alpha: a.alpha, scaling: a.scaling },
-    a.At.dataSync() as Float32Array, a.Bt.dataSync() as Float32Array);
+export async function copyAdapter(a: LoraAdapter): Promise<LoraAdapter> {
+  const [At, Bt] = await Promise.all([a.At.data(), a.Bt.data()]);
+  return new LoraAdapter(a.layer, a.dIn, a.dOut, { rank: a.rank, alpha: a.alpha, scaling: a.scaling }, At as Float32Array, Bt as Float32Array);
 }
 
-export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
+const copyAdapters = (adapters: (LoraAdapter | null)[]) => Promise.all(adapters.map((a) => (a ? copyAdapter(a) : null)));
+
+/** max |a − b| over all entries of two tensors, or of two forward passes made inside (and freed). */
+const maxAbsDiff = (a: () => tf.Tensor, b: () => tf.Tensor) => readScalar(() => tf.max(tf.abs(tf.sub(a(), b()))));
 
 /**
  * For a model whose adapters are merged into `clone` (a copy of `base`):
  * compares its outputs with the unmerged LoRA forward pass `unmerged` on the
  * shared base, unmerges, and compares the clone with the base again.
  */
-export function checkAndUnmerge(base: BaseModel, clone: Mlp, merged: LoraModel, unmerged: LoraModel, x: Tensor2D): MergeCheck {
-  const mergedVsUnmerged = tf.tidy(() => maxAbsDiff(merged.forward(x), unmerged.forward(x)));
+async function checkAndUnmerge(base: BaseModel, clone: Mlp, merged: LoraModel, unmerged: LoraModel, x: Tensor2D): Promise<MergeCheck> {
+  const mergedVsUnmerged = await maxAbsDiff(() => merged.forward(x), () => unmerged.forward(x));
   unmergeAdapters(merged);
   let restoredWeights = 0;
   for (let i = 0; i < clone.layers.length; i++) {
-    restoredWeights = Math.max(restoredWeights, maxAbsDiff(clone.layers[i].kernel, base.layerTensors(i).kernel));
+    restoredWeights = Math.max(restoredWeights, await maxAbsDiff(() => clone.layers[i].kernel, () => base.layerTensors(i).kernel));
   }
-  const restoredOutputs = tf.tidy(() => maxAbsDiff(baseForward(clone, x), baseForward(base, x)));
+  const restoredOutputs = await maxAbsDiff(() => baseForward(clone, x), () => baseForward(base, x));
   return { mergedVsUnmerged, restoredWeights, restoredOutputs };
 }
 
 /** Merges copies of `adapters` into `clone` (a copy of `base`), then checkAndUnmerge. The base is not touched. */
-export function mergeRoundTrip(base: BaseModel, clone: Mlp, adapters: (LoraAdapter | null)[], x: Tensor2D): MergeCheck {
-  const copies = adapters.map((a) => (a ? copyAdapter(a) : null));
+export async function mergeRoundTrip(base: BaseModel, clone: Mlp, adapters: (LoraAdapter | null)[], x: Tensor2D): Promise<MergeCheck> {
+  const copies = await copyAdapters(adapters);
   try {
     const merged = new LoraModel(clone, copies);
     mergeAdapters(merged);
-    return checkAndUnmerge(base, clone, merged, new LoraModel(base, adapters), x);
+    return await checkAndUnmerge(base, clone, merged, new LoraModel(base, adapters), x);
   } finally {
     copies.forEach((a) => a?.dispose());
   }
@@ -143,8 +146,8 @@ export const jobs = {
       ctx.session.set(key, trained);
     }
     const { model: base } = await ctx.resources.baseModel();
-    const clone = base.clone();
-    const copies = trained.adapters.map((a) => (a ? copyAdapter(a) : null));
+    const clone = await base.clone();
+    const copies = await copyAdapters(trained.adapters);
     const merged = new LoraModel(clone, copies);
     mergeAdapters(merged);
     const models = { base: new LoraModel(base), unmerged: trained, merged };
@@ -158,17 +161,14 @@ export const jobs = {
       for (const batch of batches) {
         const x = tf.slice(test.x, [0, 0], [batch, -1]) as Tensor2D;
         try {
-          const once = (m: LoraModel) => {
-            const y = tf.tidy(() => m.forward(x));
-            y.dataSync();
-            y.dispose();
-          };
+          // Each forward pass is read back (asynchronously), so its time is the time to a result.
+          const once = (m: LoraModel) => readAsync(() => m.forward(x));
           // Warm up every path, then size a sample so it lasts ≥ 8 ms (timer resolution in browsers is ~0.1 ms).
-          for (const m of Object.values(models)) for (let i = 0; i < 3; i++) once(m);
+          for (const m of Object.values(models)) for (let i = 0; i < 3; i++) await once(m);
           let inner = 1;
           for (;;) {
             const t0 = performance.now();
-            for (let i = 0; i < inner; i++) once(models.base);
+            for (let i = 0; i < inner; i++) await once(models.base);
             if (performance.now() - t0 >= 8 || inner >= 256) break;
             inner *= 2;
           }
@@ -180,7 +180,7 @@ export const jobs = {
             for (let j = 0; j < names.length; j++) {
               const name = names[(rep + j) % names.length];
               const t0 = performance.now();
-              for (let i = 0; i < inner; i++) once(models[name]);
+              for (let i = 0; i < inner; i++) await once(models[name]);
               samples[name].push((performance.now() - t0) / inner);
             }
             ctx.emit({ kind: 'timing', done: ++done, total } satisfies LatencyEvent);
@@ -193,7 +193,7 @@ export const jobs = {
       const x64 = tf.slice(test.x, [0, 0], [64, -1]) as Tensor2D;
       let check: MergeCheck;
       try {
-        check = checkAndUnmerge(base, clone, merged, trained, x64);
+        check = await checkAndUnmerge(base, clone, merged, trained, x64);
       } finally {
         x64.dispose();
       }
@@ -245,7 +245,7 @@ export const jobs = {
     const info = p.slot === 'none' ? undefined : slots(ctx).get(p.slot);
     if (!info) throw new Error('Train an adapter first.');
     const { model: base } = await ctx.resources.baseModel();
-    const bytes = serializeAdapters(base, info.adapters, { task: info.task, rank: info.rank, steps: info.steps });
+    const bytes = await serializeAdapters(base, info.adapters, { task: info.task, rank: info.rank, steps: info.steps });
     return { bytes, task: info.task, rank: info.rank, steps: info.steps };
   },
 

@@ -3,11 +3,11 @@
  * base with a sequential bottleneck adapter, the base with an unmerged LoRA update
  * (the parallel path x·Aᵀ·Bᵀ) and with the same update merged into a copy of W₀.
  *
- * Each sample times `repeat` forward passes (each read back with dataSync, so the
- * work is really done) and divides; variants take turns within a sample so drift in
+ * Each sample times `repeat` forward passes (each read back, asynchronously as a GPU
+ * needs, so the work is really done) and divides; variants take turns within a sample so drift in
  * the machine's speed hits them alike. We report the median sample after a warm-up.
  */
-import { LoraAdapter, LoraModel, baseForward, mergeAdapters, tf, yieldToEventLoop } from '../../engine/index';
+import { LoraAdapter, LoraModel, baseForward, mergeAdapters, readAsync, tf, yieldToEventLoop } from '../../engine/index';
 import type { Tensor2D } from '../../engine/tf';
 import { BottleneckAdapter, forwardWithBottleneck } from '../../engine/adapterLayer';
 import type { JobContext } from '../context';
@@ -35,7 +35,7 @@ export const jobs = {
     tf.tidy(() => lora.Bt.assign(tf.randomUniform(lora.Bt.shape, -0.01, 0.01, 'float32', p.seed)));
     const unmerged = new LoraModel(base, []);
     unmerged.adapters[p.after] = lora;
-    const copy = base.clone();
+    const copy = await base.clone();
     const mergedView = new LoraModel(copy, []);
     mergedView.adapters[p.after] = lora;
     const plain = new LoraModel(base);
@@ -48,13 +48,13 @@ export const jobs = {
         merged: (x) => baseForward(copy, x),
       };
       for (const b of batches) xs.set(b, tf.slice(test.x, [0, 0], [b, -1]) as Tensor2D);
-      const run = (v: Variant, x: Tensor2D) => tf.tidy(() => forward[v](x).dataSync());
+      const run = (v: Variant, x: Tensor2D) => readAsync(() => forward[v](x));
 
       // Unmerged logits first (the adapter object is shared), then fold the update into the copy.
       const biggest = xs.get(Math.max(...batches))!;
-      const before = run('lora', biggest);
+      const before = await run('lora', biggest);
       mergeAdapters(mergedView); // lora.merged = true; the unmerged path needs it false again
-      const after = run('merged', biggest);
+      const after = await run('merged', biggest);
       lora.merged = false;
       let mergeMaxAbsDiff = 0;
       for (let i = 0; i < before.length; i++) mergeMaxAbsDiff = Math.max(mergeMaxAbsDiff, Math.abs(before[i] - after[i]));
@@ -65,10 +65,10 @@ export const jobs = {
       let done = 0;
       for (const b of batches) {
         const x = xs.get(b)!;
-        for (let w = 0; w < 3; w++) for (const v of VARIANTS) run(v, x); // warm-up (kernels, caches)
+        for (let w = 0; w < 3; w++) for (const v of VARIANTS) await run(v, x); // warm-up (kernels, caches)
         // Enough forwards per sample that a sample lasts ~3 ms (timer resolution is coarse in browsers).
         const t0 = performance.now();
-        for (let i = 0; i < 3; i++) run('base', x);
+        for (let i = 0; i < 3; i++) await run('base', x);
         const one = Math.max(1e-3, (performance.now() - t0) / 3);
         const rep = Math.max(1, Math.min(50, Math.ceil(3 / one)));
         repeat[b] = rep;
@@ -77,7 +77,7 @@ export const jobs = {
           const order = s % 2 ? [...VARIANTS].reverse() : VARIANTS;
           for (const v of order) {
             const t = performance.now();
-            for (let i = 0; i < rep; i++) run(v, x);
+            for (let i = 0; i < rep; i++) await run(v, x);
             times[v].push((performance.now() - t) / rep);
           }
           done++;

@@ -19,7 +19,7 @@ import { biasCount, quantizedWeightBytes, weightCount } from '../../core/quant/m
 import { JobStopped, type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { memo, type Resources } from '../resources';
-import { type Score, type LayerParams, type LayerResult, type SweepParams, type SweepCell, type SweepEvent, type SweepResult, type QloraTrainParams, type QloraEvent, type QloraMemory, type QloraResult, type CompareParams, type CompareEvent, type GridSummary, type PhaseResult, type CompareResult } from '../../api/qlora';
+import { type Score, type LayerParams, type LayerResult, type SweepParams, type SweepCell, type SweepEvent, type SweepResult, type QloraTrainParams, type QloraEvent, type QloraMemory, type QloraResult, type CompareParams, type CompareEvent, type ComparePhase, type GridSummary, type PhaseResult, type CompareResult } from '../../api/qlora';
 import { median } from '../../core/stats';
 
 // ---- shared helpers -------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ async function layerW0(res: Resources, i: number): Promise<{ w0: Float32Array; d
   checkInt('The layer', i, 0, model.sizes.length - 2);
   const [k, d] = [model.sizes[i], model.sizes[i + 1]];
   const w0 = await memo(res, `qlora.w0:${i}`, async () => {
-    const w = model.readWeights()[i];
+    const w = (await model.weights())[i];
     return kernelToW0(w.kernel, w.dIn, w.dOut);
   });
   return { w0, d, k };
@@ -69,7 +69,10 @@ function fp32Score(res: Resources, task: TaskId | 'original'): Promise<Score> {
 
 /** The frozen NF4 base (blocks of 64, double quantization) that QLoRA trains on; made once per worker. */
 function nf4Base(res: Resources): Promise<QuantizedMlp> {
-  return memo(res, 'qlora.nf4', async () => QuantizedMlp.fromMlp((await res.baseModel()).model, QLORA_BASE));
+  return memo(res, 'qlora.nf4', async () => {
+    const { model } = await res.baseModel();
+    return QuantizedMlp.fromWeights(await model.weights(), model.fingerprint, QLORA_BASE);
+  });
 }
 
 // ---- qlora.layer: one weight matrix, quantized ------------------------------------------------------
@@ -181,7 +184,7 @@ export const jobs = {
     const accuracyOf = (pred: Int32Array) => pred.reduce((s, v, i) => s + (v === labels[i] ? 1 : 0), 0) / test.n;
     const fp32 = accuracyOf(reference);
     ctx.emit({ kind: 'fp32', accuracy: fp32, n: test.n } satisfies SweepEvent);
-    const weights = model.readWeights();
+    const weights = await model.weights();
     const cells: SweepCell[] = [];
     const total = p.formats.length * p.blocks.length;
     for (const format of p.formats) {
@@ -268,7 +271,7 @@ export const jobs = {
     checkInt('Steps', p.steps, 1, 5000);
     const { model } = await ctx.resources.baseModel();
     const groupSizes = groupSizesFor(model.sizes, p.groupTarget);
-    const base = GroupwiseQuantizedMlp.fromWeights(model.readWeights(), model.fingerprint, groupSizes, p.bits);
+    const base = GroupwiseQuantizedMlp.fromWeights(await model.weights(), model.fingerprint, groupSizes, p.bits);
     const layers = [0, 1, 2].slice(0, model.sizes.length - 1);
     const cfg = { rank: p.rank, alpha: ALPHA };
     const toDispose: { dispose(): void }[] = [base];
@@ -279,45 +282,38 @@ export const jobs = {
       ctx.emit({ kind: 'base', groupSizes, fp32, quantized } satisfies CompareEvent);
       const train = await ctx.resources.taskData(p.task, 'train');
 
-      // (a) QLoRA-style: a full LoRA on the INT base, merged into dequantized weights, then re-quantized.
-      await ctx.checkpoint();
-      const lora = LoraModel.withAdapters(base, layers, cfg, p.seed);
-      adapterSets.push(lora);
-      const msLora = await trainVars(lora.variables(), (x) => lora.forward(x), train, p, ctx, (step, loss) =>
-        ctx.emit({ kind: 'step', phase: 'lora', step, steps: p.steps, loss } satisfies CompareEvent));
-      const loraBefore = await scoreTask(ctx.resources, (x) => lora.forward(x), p.task);
-      const a = mergeLoraAndRequantizeModel(lora);
-      toDispose.push(a.merged);
-      const loraAfter = await scoreTask(ctx.resources, (x) => baseForward(a.merged, x), p.task);
-      const loraResult: PhaseResult = {
-        params: lora.allocatedAdapterParams(),
-        beforeMerge: loraBefore,
-        afterMerge: loraAfter,
-        grid: summarize(a.reports.map((r) => r.gridBefore), base),
-        requantError: combinedRelError(a.reports, base),
-        msPerStep: msLora,
+      /**
+       * One side of the comparison: train `m` on the INT base, score it, merge it with `merge`, score the
+       * merged base, and emit the phase's result (`checks`: what its merge reports, in the result's terms).
+       */
+      const phase = async <R>(
+        name: ComparePhase,
+        m: { variables(): tf.Variable[]; forward(x: Tensor2D): Tensor2D; disposeAdapters(): void },
+        params: () => number,
+        merge: () => Promise<{ merged: GroupwiseQuantizedMlp; reports: R[] }>,
+        checks: (reports: R[]) => Pick<PhaseResult, 'grid' | 'codesUnchanged' | 'requantError'>,
+      ): Promise<PhaseResult> => {
+        await ctx.checkpoint();
+        adapterSets.push(m);
+        const msPerStep = await trainVars(m.variables(), (x) => m.forward(x), train, p, ctx, (step, loss) =>
+          ctx.emit({ kind: 'step', phase: name, step, steps: p.steps, loss } satisfies CompareEvent));
+        const beforeMerge = await scoreTask(ctx.resources, (x) => m.forward(x), p.task);
+        const { merged, reports } = await merge();
+        toDispose.push(merged);
+        const afterMerge = await scoreTask(ctx.resources, (x) => baseForward(merged, x), p.task);
+        const result: PhaseResult = { params: params(), beforeMerge, afterMerge, ...checks(reports), msPerStep };
+        ctx.emit({ kind: 'phase', phase: name, result } satisfies CompareEvent);
+        return result;
       };
-      ctx.emit({ kind: 'phase', phase: 'lora', result: loraResult } satisfies CompareEvent);
 
+      // (a) QLoRA-style: a full LoRA on the INT base, merged into dequantized weights, then re-quantized.
+      const lora = LoraModel.withAdapters(base, layers, cfg, p.seed);
+      const loraResult = await phase('lora', lora, () => lora.allocatedAdapterParams(), () => mergeLoraAndRequantizeModel(lora),
+        (reports) => ({ grid: summarize(reports.map((r) => r.gridBefore), base), requantError: combinedRelError(reports, base) }));
       // (b) QA-LoRA: pooled adapters on the same base, folded exactly into the zero points.
-      await ctx.checkpoint();
       const qa = QaLoraModel.withAdapters(base, layers, groupSizes, cfg, p.seed);
-      adapterSets.push(qa);
-      const msQa = await trainVars(qa.variables(), (x) => qa.forward(x), train, p, ctx, (step, loss) =>
-        ctx.emit({ kind: 'step', phase: 'qalora', step, steps: p.steps, loss } satisfies CompareEvent));
-      const qaBefore = await scoreTask(ctx.resources, (x) => qa.forward(x), p.task);
-      const b = mergeQaLoraModel(qa);
-      toDispose.push(b.merged);
-      const qaAfter = await scoreTask(ctx.resources, (x) => baseForward(b.merged, x), p.task);
-      const qaResult: PhaseResult = {
-        params: qa.paramCount(),
-        beforeMerge: qaBefore,
-        afterMerge: qaAfter,
-        grid: summarize(b.reports.map((r) => r.grid), base),
-        codesUnchanged: b.reports.every((r) => r.codesUnchanged),
-        msPerStep: msQa,
-      };
-      ctx.emit({ kind: 'phase', phase: 'qalora', result: qaResult } satisfies CompareEvent);
+      const qaResult = await phase('qalora', qa, () => qa.paramCount(), () => mergeQaLoraModel(qa),
+        (reports) => ({ grid: summarize(reports.map((r) => r.grid), base), codesUnchanged: reports.every((r) => r.codesUnchanged) }));
       return { groupSizes, fp32, quantized, lora: loraResult, qalora: qaResult };
     } finally {
       adapterSets.forEach((m) => m.disposeAdapters());

@@ -5,13 +5,14 @@
  * and ΔW against W). The shared base is only read, never modified.
  */
 import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf } from '../../engine/index';
-import { compareDeltaW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat, type TopOfW } from '../../core/analysis/index';
+import { compareDeltaVsW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular, type TopOfW } from '../../core/analysis/index';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { ANALYSIS, type BaselineParams, type Baseline } from '../../api/whichrank';
 import { type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { evaluateTask } from './lora';
-import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaWResult } from '../../api/whichrank';
+import { weightOperator } from '../../engine/index';
+import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaVsWResult } from '../../api/whichrank';
 
 function checkSteps(steps: number): void {
   if (!Number.isInteger(steps) || steps < 1 || steps > 5000) throw new Error(`Steps must be a whole number from 1 to 5,000 (got ${steps}).`);
@@ -67,7 +68,8 @@ async function ensureAdapters(p: AnalysisParams, wanted: { rank: number; seed: n
       try {
         const a = model.adapters[p.layer]!;
         const evaluation = await evaluateTask(ctx.resources, model, p.task);
-        stored = { At: a.At.dataSync().slice() as Float32Array, Bt: a.Bt.dataSync().slice() as Float32Array, rank: w.rank, scale: a.scale, score: evaluation.score };
+        const [At, Bt] = await Promise.all([a.At.data(), a.Bt.data()]);
+        stored = { At: (At as Float32Array).slice(), Bt: (Bt as Float32Array).slice(), rank: w.rank, scale: a.scale, score: evaluation.score };
       } finally {
         model.disposeAdapters();
       }
@@ -76,25 +78,6 @@ async function ensureAdapters(p: AnalysisParams, wanted: { rank: number; seed: n
     out.push(stored);
   }
   return out;
-}
-
-/** W₀ of one layer (paper orientation d×k) as an operator whose products run on tfjs. */
-function weightOperator(kernel: tf.Tensor2D): { op: LinearOperator; norm: number; dispose(): void } {
-  const [k, d] = kernel.shape;
-  const w = tf.transpose(kernel) as tf.Tensor2D; // d×k
-  const product = (m: tf.Tensor2D, x: Mat): Mat => {
-    const out = tf.tidy(() => tf.matMul(m, tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols])));
-    const data = Float64Array.from(out.dataSync());
-    const [rows, cols] = out.shape;
-    out.dispose();
-    return { rows, cols, data };
-  };
-  const norm = tf.tidy(() => tf.norm(kernel).dataSync()[0]);
-  return {
-    op: { rows: d, cols: k, mul: (x) => product(w, x), mulT: (x) => product(kernel, x) },
-    norm,
-    dispose: () => w.dispose(),
-  };
 }
 
 export const jobs = {
@@ -158,25 +141,25 @@ export const jobs = {
   },
 
   /** ‖UᵀWV‖_F for ΔW's, W's own and random directions, and the amplification factor, at r = 4 and 64. */
-  async deltaw(p: AnalysisParams, ctx: JobContext<JobEvent<'whichrank.deltaw'>>): Promise<DeltaWResult> {
+  async deltaVsW(p: AnalysisParams, ctx: JobContext<JobEvent<'whichrank.deltaVsW'>>): Promise<DeltaVsWResult> {
     return serialize(ctx, async () => {
       const { tiny, large } = ANALYSIS;
       const adapters = await ensureAdapters(p, [{ rank: tiny, seed: p.seed }, { rank: large, seed: p.seed }], ctx);
       await ctx.checkpoint();
       const { model: base } = await ctx.resources.baseModel();
-      const w = weightOperator(base.layers[p.layer].kernel);
+      const w = await weightOperator(base.layers[p.layer].kernel);
       try {
         const topKey = `top:${p.layer}`;
         let top = ctx.session.get(topKey) as TopOfW | undefined;
         if (!top) {
-          top = topSingular(w.op, large, mulberry32(deriveSeed(p.seed, 'top-of-w')), { tol: 1e-7 });
+          top = await topSingular(w.op, large, mulberry32(deriveSeed(p.seed, 'top-of-w')), { tol: 1e-7 });
           ctx.session.set(topKey, top);
         }
         const rand = mulberry32(deriveSeed(p.seed, 'random-directions'));
-        const comparisons = adapters.map((a) => ({
-          ...compareDeltaW(w.op, a.At, a.Bt, a.rank, a.scale, rand, { topOfW: top, wNorm: w.norm }),
-          score: a.score,
-        }));
+        const comparisons: DeltaVsWResult['comparisons'] = [];
+        for (const a of adapters) {
+          comparisons.push({ ...(await compareDeltaVsW(w.op, a.At, a.Bt, a.rank, a.scale, rand, { topOfW: top, wNorm: w.norm })), score: a.score });
+        }
         return { d: w.op.rows, k: w.op.cols, wNorm: w.norm, comparisons, topIterations: top.iterations };
       } finally {
         w.dispose();

@@ -8,12 +8,12 @@
  */
 import {
   LoraModel, Mlp, SubspaceModel, Trainer, DigitTensors, deriveSeed, initBackend, mergeAdapters,
-  mulberry32, normalArray, tf, uniformArray, unmergeAdapters, unpackDigits, type BackendName, type BaseModel, type DenseWeights, type Tensor2D,
+  mulberry32, normalArray, tf, uniformArray, unmergeAdapters, unpackDigits, weightOperator, type BackendName, type BaseModel, type DenseWeights, type Tensor2D,
 } from '../../../src/engine/index';
 import { QuantizedMlp } from '../../../src/engine/quantizedBase';
 import { FusedAdam, adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
-import { compareDeltaW, matmul, matmulTN, rightSingularOfA, similarityGrid, topSingular, type LinearOperator, type Mat } from '../../../src/core/analysis/index';
+import { compareDeltaVsW, rightSingularOfA, similarityGrid, topSingular } from '../../../src/core/analysis/index';
 import { chooseBackend } from '../../../src/engine/calibrate';
 import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './shared';
 
@@ -98,21 +98,6 @@ async function core(values: Arrays): Promise<void> {
   data.dispose();
 }
 
-/** W₀ of a layer as an operator whose products run on the backend (as the which-rank job's weightOperator). */
-function weightOperator(kernel: Tensor2D): { op: LinearOperator; norm: number; dispose(): void } {
-  const [k, d] = kernel.shape;
-  const w = tf.transpose(kernel) as Tensor2D;
-  const product = (m: Tensor2D, x: Mat): Mat => {
-    const out = tf.tidy(() => tf.matMul(m, tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols])));
-    const data = Float64Array.from(out.dataSync());
-    const [rows, cols] = out.shape;
-    out.dispose();
-    return { rows, cols, data };
-  };
-  const norm = tf.tidy(() => tf.norm(kernel).dataSync()[0]);
-  return { op: { rows: d, cols: k, mul: (x) => product(w, x), mulT: (x) => product(kernel, x) }, norm, dispose: () => w.dispose() };
-}
-
 /** Mlp.random's weights as arrays (what Mlp.random(SIZES, seed) holds), for bases built without reading tensors back. */
 function randomWeights(seed: number): DenseWeights[] {
   return SIZES.slice(1).map((dOut, i) => {
@@ -121,15 +106,6 @@ function randomWeights(seed: number): DenseWeights[] {
     const bound = 1 / Math.sqrt(dIn);
     return { dIn, dOut, kernel: uniformArray(dIn * dOut, bound, rand), bias: uniformArray(dOut, bound, rand) };
   });
-}
-
-async function denseOperator(kernel: Tensor2D): Promise<{ op: LinearOperator; norm: number; dispose(): void }> {
-  const [k, d] = kernel.shape;
-  const wT = await read(kernel, true); // k×d
-  const w: Mat = { rows: d, cols: k, data: Float64Array.from({ length: d * k }, (_, i) => wT[(i % k) * d + Math.floor(i / k)]) };
-  let norm = 0;
-  for (const v of wT) norm += v * v;
-  return { op: { rows: d, cols: k, mul: (x) => matmul(w, x), mulT: (x) => matmulTN(w, x) }, norm: Math.sqrt(norm), dispose: () => {} };
 }
 
 async function extras(values: Arrays): Promise<void> {
@@ -192,13 +168,12 @@ async function extras(values: Arrays): Promise<void> {
   }
   const k = SIZES[1];
   values['whichrank.phi'] = Array.from(similarityGrid(rightSingularOfA(trained[0].At, k, 2).v, rightSingularOfA(trained[1].At, k, 8).v, 2, 8));
-  // The which-rank job's operator reads each product synchronously: fine on WebGL, but not on WebGPU here
-  // (see read()), so on WebGPU W is read once, asynchronously, and the same analysis runs on the copy.
-  const w = tf.getBackend() === 'webgpu' ? await denseOperator(base.layers[1].kernel) : weightOperator(base.layers[1].kernel);
-  const top = topSingular(w.op, 8, mulberry32(11), { tol: 1e-7 });
+  // The which-rank job's operator: W's products on the backend, each read back asynchronously.
+  const w = await weightOperator(base.layers[1].kernel);
+  const top = await topSingular(w.op, 8, mulberry32(11), { tol: 1e-7 });
   values['whichrank.topS'] = Array.from(top.s);
-  const c = compareDeltaW(w.op, trained[1].At, trained[1].Bt, 8, trained[1].scale, mulberry32(12), { topOfW: top, wNorm: w.norm });
-  values['whichrank.deltaw'] = [c.deltaNorm, c.wNorm, c.projDelta, c.projW, c.amplification];
+  const c = await compareDeltaVsW(w.op, trained[1].At, trained[1].Bt, 8, trained[1].scale, mulberry32(12), { topOfW: top, wNorm: w.norm });
+  values['whichrank.deltaVsW'] = [c.deltaNorm, c.wNorm, c.projDelta, c.projW, c.amplification];
   w.dispose();
   base.dispose();
   data.dispose();

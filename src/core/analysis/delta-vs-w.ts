@@ -10,12 +10,12 @@ import { apply, frobenius, leadingColumns, matmulTN, randomOrthonormal, topSingu
 import { deltaWSvd } from './lowrank';
 
 /** ‖Uᵀ W V‖_F for W (d×k, a matrix or an operator), U (d×r), V (k×r). */
-export function projectionNorm(w: Mat | LinearOperator, u: Mat, v: Mat): number {
+export async function projectionNorm(w: Mat | LinearOperator, u: Mat, v: Mat): Promise<number> {
   if (u.rows !== w.rows || v.rows !== w.cols) throw new Error(`U (${u.rows}×${u.cols}) and V (${v.rows}×${v.cols}) do not fit a ${w.rows}×${w.cols} matrix.`);
-  return frobenius(matmulTN(u, apply(w, v)));
+  return frobenius(matmulTN(u, await apply(w, v)));
 }
 
-export interface DeltaWComparison {
+export interface DeltaVsWComparison {
   rank: number;
   /** ‖ΔW‖_F (ΔW includes the scale s). */
   deltaNorm: number;
@@ -32,13 +32,13 @@ export interface DeltaWComparison {
 }
 
 /** W's top singular vectors, computed once and shared by comparisons at several ranks. */
-export type TopOfW = ReturnType<typeof topSingular>;
+export type TopOfW = Awaited<ReturnType<typeof topSingular>>;
 
 /**
  * Compare one adapter's ΔW = scale·BA (factors as stored: At k×r, Bt r×d)
  * with the frozen W (d×k, the paper's orientation).
  */
-export function compareDeltaW(
+export async function compareDeltaVsW(
   w: Mat | LinearOperator,
   At: ArrayLike<number>,
   Bt: ArrayLike<number>,
@@ -46,18 +46,18 @@ export function compareDeltaW(
   scale: number,
   rand: () => number,
   opts: { topOfW?: TopOfW; wNorm?: number } = {},
-): DeltaWComparison {
+): Promise<DeltaVsWComparison> {
   const { topOfW } = opts;
   const wNorm = opts.wNorm ?? ('data' in w ? frobenius(w) : undefined);
   if (wNorm === undefined) throw new Error('Pass ‖W‖_F when W is given as an operator.');
   const [d, k] = [w.rows, w.cols];
   const dw = deltaWSvd(At, Bt, k, rank, d, scale);
   const r = Math.min(rank, dw.s.length);
-  const top = topOfW && topOfW.s.length >= r ? topOfW : topSingular(w, r, rand);
+  const top = topOfW && topOfW.s.length >= r ? topOfW : await topSingular(w, r, rand);
   const lead = (m: Mat) => leadingColumns(m, r);
-  const projDelta = projectionNorm(w, lead(dw.u), lead(dw.v));
-  const projW = projectionNorm(w, lead(top.u), lead(top.v)); // = √(σ₁² + … + σᵣ²) of W
-  const projRandom = projectionNorm(w, randomOrthonormal(d, r, rand), randomOrthonormal(k, r, rand));
+  const projDelta = await projectionNorm(w, lead(dw.u), lead(dw.v));
+  const projW = await projectionNorm(w, lead(top.u), lead(top.v)); // = √(σ₁² + … + σᵣ²) of W
+  const projRandom = await projectionNorm(w, randomOrthonormal(d, r, rand), randomOrthonormal(k, r, rand));
   let deltaNorm = 0;
   for (const s of dw.s) deltaNorm += s * s;
   deltaNorm = Math.sqrt(deltaNorm);

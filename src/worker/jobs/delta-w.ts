@@ -3,13 +3,13 @@
  * merging it costs. Training itself is `lora.train` with the same session; these
  * jobs read that session's run.
  */
-import { LoraModel, mergeAdapters, tf, unmergeAdapters, yieldToEventLoop, type LoraAdapter } from '../../engine/index';
+import { LoraModel, mergeAdapters, readAsync, readScalar, tf, unmergeAdapters, yieldToEventLoop, type LoraAdapter } from '../../engine/index';
 import type { Tensor2D } from '../../engine/tf';
 import { factoredSingularValues, numericalRank, rankTolerance } from '../../core/eigen';
 import type { JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { getRun } from './lora';
-import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/deltaw';
+import type { AnalyseParams, DeltaAnalysis, MergeParams, MergeResult } from '../../api/delta-w';
 import { median, quantile } from '../../core/stats';
 
 const MAX_SIDE = 80;
@@ -29,7 +29,7 @@ function adapterOf(ctx: JobContext, layer: number): LoraAdapter | null {
 
 
 export const jobs = {
-  async analyse(p: AnalyseParams, ctx: JobContext<JobEvent<'deltaw.analyse'>>): Promise<DeltaAnalysis> {
+  async analyse(p: AnalyseParams, ctx: JobContext<JobEvent<'delta-w.analyse'>>): Promise<DeltaAnalysis> {
     const { model: base } = await ctx.resources.baseModel();
     if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= base.sizes.length - 1) throw new Error(`There is no layer ${p.layer + 1}.`);
     const k = base.sizes[p.layer];
@@ -37,7 +37,7 @@ export const jobs = {
     const rows = pick(d);
     const cols = pick(k);
     const w0 = (await base.layers[p.layer].kernel.data()) as Float32Array;
-    const w0Frobenius = tf.tidy(() => tf.norm(base.layers[p.layer].kernel).dataSync()[0]);
+    const w0Frobenius = await readScalar(() => tf.norm(base.layers[p.layer].kernel));
     const a = adapterOf(ctx, p.layer);
     const run = getRun(ctx);
     if (!a || !run) {
@@ -48,13 +48,10 @@ export const jobs = {
         heat: { rows, cols, w0: sample(w0, d, rows, cols), dw: new Float32Array(rows.length * cols.length) },
       };
     }
-    const delta = a.deltaKernel(); // s·ΔWᵀ, k×d
-    const [dk, frob] = [(await delta.data()) as Float32Array, tf.tidy(() => tf.norm(delta).dataSync()[0])];
-    delta.dispose();
+    const dk = await readAsync(() => a.deltaKernel()); // s·ΔWᵀ, k×d
+    const frob = await readScalar(() => tf.norm(a.deltaKernel()));
     const at = (await a.At.data()) as Float32Array; // Aᵀ: k×r
-    const btT = tf.tidy(() => tf.transpose(a.Bt)); // B: d×r
-    const b = (await btT.data()) as Float32Array;
-    btT.dispose();
+    const b = await readAsync(() => tf.transpose(a.Bt)); // B: d×r
     const r = a.rank;
     const sigma = r <= Math.min(d, k) ? Array.from(factoredSingularValues(b, d, at, k, r, a.scale)) : [];
     const tolerance = rankTolerance(sigma, d, k);
@@ -71,7 +68,7 @@ export const jobs = {
    * unmerged model on test digits: largest difference of the logits, and the median
    * time of a forward pass each way.
    */
-  async merge(p: MergeParams, ctx: JobContext<JobEvent<'deltaw.merge'>>): Promise<MergeResult> {
+  async merge(p: MergeParams, ctx: JobContext<JobEvent<'delta-w.merge'>>): Promise<MergeResult> {
     const run = getRun(ctx);
     if (!run || run.params.mode !== 'lora') throw new Error('Train the adapter first: there is nothing to merge yet.');
     const { model: base } = await ctx.resources.baseModel();
@@ -79,15 +76,16 @@ export const jobs = {
     const batch = Math.max(1, Math.min(test.n, Math.round(p.batch)));
     const samples = Math.max(3, Math.min(100, Math.round(p.samples)));
     const x = tf.slice(test.x, [0, 0], [batch, -1]) as Tensor2D;
-    const copy = base.clone();
+    const copy = await base.clone();
     const merged = new LoraModel(copy, run.model.adapters);
     const plainCopy = new LoraModel(copy);
-    const timeIt = async (f: () => void) => {
-      for (let i = 0; i < 3; i++) f();
+    // Each forward pass is read back (asynchronously), so its time is the time to a result.
+    const timeIt = async (f: () => Promise<unknown>) => {
+      for (let i = 0; i < 3; i++) await f();
       const out: number[] = [];
       for (let s = 0; s < samples; s++) {
         const t = performance.now();
-        for (let i = 0; i < 5; i++) f();
+        for (let i = 0; i < 5; i++) await f();
         out.push((performance.now() - t) / 5);
         if (s % 10 === 9) {
           await yieldToEventLoop();
@@ -98,14 +96,14 @@ export const jobs = {
       return { median: median(out), q1: quantile(out, 0.25), q3: quantile(out, 0.75) };
     };
     try {
-      const unmergedOut = tf.tidy(() => run.model.forward(x).dataSync());
-      const unmerged = await timeIt(() => tf.tidy(() => run.model.forward(x).dataSync()));
+      const unmergedOut = await readAsync(() => run.model.forward(x));
+      const unmerged = await timeIt(() => readAsync(() => run.model.forward(x)));
       mergeAdapters(merged); // W = W₀ + s·BA, once, into the copy
       let mergedOut: Float32Array;
       let mergedT: { median: number; q1: number; q3: number };
       try {
-        mergedOut = tf.tidy(() => plainCopy.forward(x).dataSync() as Float32Array);
-        mergedT = await timeIt(() => tf.tidy(() => plainCopy.forward(x).dataSync()));
+        mergedOut = await readAsync(() => plainCopy.forward(x));
+        mergedT = await timeIt(() => readAsync(() => plainCopy.forward(x)));
       } finally {
         unmergeAdapters(merged); // the adapters are shared with the session's run: mark them unmerged again
       }

@@ -1,5 +1,5 @@
 /**
- * The contract of the `deltaw.*` jobs (/delta-w/): what ΔW = s·B·A of the session's `lora.train`
+ * The contract of the `delta-w.*` jobs (/delta-w/): what ΔW = s·B·A of the session's `lora.train`
  * run looks like, and what merging it costs.
  */
 export interface HeatmapData {
