@@ -21,7 +21,7 @@
  * x is data, is never computed). Aᵀ's and Bᵀ's gradients come from one kernel,
  * run by whichever of the two is asked first; its outputs stay alive on the
  * op's tape node (disposed by tfjs when the backward pass ends) and each
- * gradient is handed out as a second handle on the same GPU buffer. dx reuses
+ * gradient is handed out as a second handle on the same GPU buffer (secondHandle). dx reuses
  * that kernel's d(down). W₀ and b are frozen in LoRA; if a caller trains them
  * anyway their gradients are computed with stock ops, correct if not fused.
  *
@@ -34,7 +34,7 @@
  * 4.22's runWebGPUProgram expects; nothing here imports that backend.
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
-import { fastPathEnabled, saveForGradient, type DenseActivation } from '../fast/ops';
+import { fastPathEnabled, saveForGradient, secondHandle, type DenseActivation } from '../fast/ops';
 
 export const GPU_DENSE_KERNEL = 'LoraLiveGpuDense';
 const PARAM_GRAD_KERNEL = 'LoraLiveGpuDenseParamGrad';
@@ -241,13 +241,6 @@ function ensureKernels(): void {
   tf.registerGradient({ kernelName: GPU_DENSE_KERNEL, inputsToSave: [], outputsToSave: [], gradFunc: gradient });
 }
 
-/** A second handle on t's GPU buffer, made on the backend (not a kernel, not on the tape). */
-function handle(t: Tensor): Tensor {
-  const engine = tf.engine();
-  const reshape = tf.getKernel('Reshape', engine.backendName).kernelFunc;
-  return engine.makeTensorFromTensorInfo(reshape({ inputs: { x: t }, backend: engine.backend, attrs: { shape: t.shape } }) as TensorInfo);
-}
-
 function gradient(dy: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap) {
   const relu = attrs.activation === 'relu';
   const [x, w, ...rest] = saved as Tensor2D[];
@@ -271,8 +264,8 @@ function gradient(dy: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap
     x: () => tf.engine().runKernel(INPUT_GRAD_KERNEL, withY({ dy: g, w, at, dd: shared()[2] })) as Tensor,
     w: () => tf.matMul(x, masked(), true, false),
     bias: () => tf.sum(masked(), 0),
-    at: () => handle(shared()[0]),
-    bt: () => handle(shared()[1]),
+    at: () => secondHandle(shared()[0]),
+    bt: () => secondHandle(shared()[1]),
   };
 }
 
