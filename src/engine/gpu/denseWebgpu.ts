@@ -84,47 +84,73 @@ function run(backend: unknown, prog: object, inputs: TensorInfo[], threads: numb
 /** g at (row, col) of an n×d gradient: dy, or dy where the layer's ReLU output is positive. */
 const gradAt = (relu: boolean, at: string) => (relu ? `select(0.0, inDy[${at}], inY[${at}] > 0.0)` : `inDy[${at}]`);
 
-/** down = x·Aᵀ, n×r: one thread per entry, summing over k. */
+/**
+ * WGSL for a small output (rows × `cols`): one thread per entry (i, j), summing `term` over t < `inner`,
+ * then scaled by uniforms.scale (1 where there is no s: exact).
+ */
+function dotBody(cols: string, inner: string, term: string): string {
+  return `
+          let cols = ${cols};
+          let inner = ${inner};
+          let i = index / cols;
+          let j = index - i * cols;
+          var acc = 0.0;
+          for (var t = 0; t < inner; t++) { acc += ${term}; }
+          setOutputAtIndex(index, uniforms.scale * acc);`;
+}
+
+/** down = x·Aᵀ, n×r. */
 function down(backend: unknown, x: TensorInfo, at: TensorInfo): TensorInfo {
   const [n] = x.shape;
   const r = at.shape[1];
-  const body = `
-          let k = uniforms.inXShape[1];
-          let r = uniforms.inAtShape[1];
-          let row = index / r;
-          let j = index - row * r;
-          var acc = 0.0;
-          for (var i = 0; i < k; i++) { acc += inX[row * k + i] * inAt[i * r + j]; }
-          setOutputAtIndex(index, acc);`;
+  const body = dotBody('uniforms.inAtShape[1]', 'uniforms.inXShape[1]', 'inX[i * inner + t] * inAt[t * cols + j]');
   return run(backend, program('down', [n, r], ['inX', 'inAt'], n * r, body), [x, at], n * r, 1);
 }
 
-/** act(x·W₀ᵀ + b + s·down·Bᵀ), n×d: one thread per column and block of ROWS rows. */
-function forwardMain(backend: unknown, x: TensorInfo, w: TensorInfo, bias: TensorInfo, dn: TensorInfo, bt: TensorInfo, scale: number, relu: boolean): TensorInfo {
-  const [n] = x.shape;
-  const d = w.shape[1];
-  const threads = Math.ceil(n / ROWS) * d;
-  const body = `
-          let n = uniforms.inXShape[0];
-          let k = uniforms.inXShape[1];
-          let d = uniforms.inWShape[1];
-          let r = uniforms.inBtShape[0];
-          let col = index % d;
-          let row0 = (index / d) * ${ROWS};
-          var acc : array<f32, ${ROWS}>;
-          for (var i = 0; i < k; i++) {
-            let wv = inW[i * d + col];
-            for (var q = 0; q < ${ROWS}; q++) { acc[q] += inX[min(row0 + q, n - 1) * k + i] * wv; }
+/**
+ * WGSL for an n×cols output that is a product summed over `inner` plus a rank-r term: one thread per
+ * output column c and block of ROWS rows, so that each W₀ entry read serves ROWS rows. In the
+ * expressions: `rr` a row (clamped into the batch), `t` the summed index, `row` an output row, `j` the
+ * rank index; `finish` writes the output from `acc` (the product) and `low` (the rank-r sum).
+ */
+function blockedProduct(o: { n: string; cols: string; inner: string; r: string; a: string; w: string; low: string; finish: string }): string {
+  return `
+          let n = ${o.n};
+          let cols = ${o.cols};
+          let inner = ${o.inner};
+          let r = ${o.r};
+          let c = index % cols;
+          let row0 = (index / cols) * ${ROWS};
+          var prod : array<f32, ${ROWS}>;
+          for (var t = 0; t < inner; t++) {
+            let wv = ${o.w};
+            for (var q = 0; q < ${ROWS}; q++) {
+              let rr = min(row0 + q, n - 1);
+              prod[q] += ${o.a} * wv;
+            }
           }
           for (var q = 0; q < ${ROWS}; q++) {
             let row = row0 + q;
             if (row < n) {
               var low = 0.0;
-              for (var j = 0; j < r; j++) { low += inDown[row * r + j] * inBt[j * d + col]; }
-              let v = acc[q] + inBias[col] + uniforms.scale * low;
-              setOutputAtIndex(row * d + col, ${relu ? 'max(v, 0.0)' : 'v'});
+              for (var j = 0; j < r; j++) { low += ${o.low}; }
+              let acc = prod[q];
+              ${o.finish}
             }
           }`;
+}
+
+/** act(x·W₀ᵀ + b + s·down·Bᵀ), n×d. */
+function forwardMain(backend: unknown, x: TensorInfo, w: TensorInfo, bias: TensorInfo, dn: TensorInfo, bt: TensorInfo, scale: number, relu: boolean): TensorInfo {
+  const [n] = x.shape;
+  const d = w.shape[1];
+  const threads = Math.ceil(n / ROWS) * d;
+  const body = blockedProduct({
+    n: 'uniforms.inXShape[0]', cols: 'uniforms.inWShape[1]', inner: 'uniforms.inXShape[1]', r: 'uniforms.inBtShape[0]',
+    a: 'inX[rr * inner + t]', w: 'inW[t * cols + c]', low: 'inDown[row * r + j] * inBt[j * cols + c]',
+    finish: `let v = acc + inBias[c] + uniforms.scale * low;
+              setOutputAtIndex(row * cols + c, ${relu ? 'max(v, 0.0)' : 'v'});`,
+  });
   return run(backend, program(`fwd_${relu ? 'relu' : 'linear'}`, [n, d], ['inX', 'inW', 'inBias', 'inDown', 'inBt'], threads, body), [x, w, bias, dn, bt], threads, scale);
 }
 
@@ -137,68 +163,30 @@ function paramGrads(backend: unknown, dy: TensorInfo, x: TensorInfo, at: TensorI
   const gInfo = relu ? [dy, y] : [dy];
   const variant = relu ? 'relu' : 'linear';
   const dn = down(backend, x, at);
-  // dBᵀ = s·downᵀ·g: thread per entry, summing over the batch.
-  const dBt = run(backend, program(`dbt_${variant}`, [r, d], ['inDown', ...gIn], r * d, `
-          let n = uniforms.inDyShape[0];
-          let d = uniforms.inDyShape[1];
-          let r = uniforms.inDownShape[1];
-          let j = index / d;
-          let col = index - j * d;
-          var acc = 0.0;
-          for (var row = 0; row < n; row++) { acc += inDown[row * r + j] * ${gradAt(relu, 'row * d + col')}; }
-          setOutputAtIndex(index, uniforms.scale * acc);`), [dn, ...gInfo], r * d, scale);
-  // d(down) = s·g·B: thread per entry, summing over d.
-  const dd = run(backend, program(`ddown_${variant}`, [n, r], ['inBt', ...gIn], n * r, `
-          let d = uniforms.inDyShape[1];
-          let r = uniforms.inBtShape[0];
-          let row = index / r;
-          let j = index - row * r;
-          var acc = 0.0;
-          for (var col = 0; col < d; col++) { acc += ${gradAt(relu, 'row * d + col')} * inBt[j * d + col]; }
-          setOutputAtIndex(index, uniforms.scale * acc);`), [bt, ...gInfo], n * r, scale);
-  // dAᵀ = xᵀ·d(down): thread per entry, summing over the batch.
-  const dAt = run(backend, program('dat', [k, r], ['inX', 'inDd'], k * r, `
-          let n = uniforms.inXShape[0];
-          let k = uniforms.inXShape[1];
-          let r = uniforms.inDdShape[1];
-          let i = index / r;
-          let j = index - i * r;
-          var acc = 0.0;
-          for (var row = 0; row < n; row++) { acc += inX[row * k + i] * inDd[row * r + j]; }
-          setOutputAtIndex(index, acc);`), [x, dd], k * r, 1);
+  // dBᵀ = s·downᵀ·g (r×d), summing over the batch.
+  const dBt = run(backend, program(`dbt_${variant}`, [r, d], ['inDown', ...gIn], r * d,
+    dotBody('uniforms.inDyShape[1]', 'uniforms.inDyShape[0]', `inDown[t * uniforms.inDownShape[1] + i] * ${gradAt(relu, 't * cols + j')}`)), [dn, ...gInfo], r * d, scale);
+  // d(down) = s·g·B (n×r), summing over d.
+  const dd = run(backend, program(`ddown_${variant}`, [n, r], ['inBt', ...gIn], n * r,
+    dotBody('uniforms.inBtShape[0]', 'uniforms.inDyShape[1]', `${gradAt(relu, 'i * inner + t')} * inBt[j * inner + t]`)), [bt, ...gInfo], n * r, scale);
+  // dAᵀ = xᵀ·d(down) (k×r), summing over the batch.
+  const dAt = run(backend, program('dat', [k, r], ['inX', 'inDd'], k * r,
+    dotBody('uniforms.inDdShape[1]', 'uniforms.inXShape[0]', 'inX[t * uniforms.inXShape[1] + i] * inDd[t * cols + j]')), [x, dd], k * r, 1);
   (backend as WebGpuBackendLike).disposeData(dn.dataId);
   return [dAt, dBt, dd];
 }
 
-/** dx = g·W₀ + d(down)·A, n×k: one thread per input column and block of ROWS rows, summing over d. */
+/** dx = g·W₀ + d(down)·A, n×k. */
 function inputGrad(backend: unknown, dy: TensorInfo, w: TensorInfo, at: TensorInfo, dd: TensorInfo, y: TensorInfo | null): TensorInfo {
   const relu = y !== null;
-  const [n, d] = dy.shape;
+  const [n] = dy.shape;
   const k = w.shape[0];
   const threads = Math.ceil(n / ROWS) * k;
-  const body = `
-          let n = uniforms.inDyShape[0];
-          let d = uniforms.inDyShape[1];
-          let k = uniforms.inWShape[0];
-          let r = uniforms.inAtShape[1];
-          let i = index % k;
-          let row0 = (index / k) * ${ROWS};
-          var acc : array<f32, ${ROWS}>;
-          for (var col = 0; col < d; col++) {
-            let wv = inW[i * d + col];
-            for (var q = 0; q < ${ROWS}; q++) {
-              let at = min(row0 + q, n - 1) * d + col;
-              acc[q] += ${gradAt(relu, 'at')} * wv;
-            }
-          }
-          for (var q = 0; q < ${ROWS}; q++) {
-            let row = row0 + q;
-            if (row < n) {
-              var low = 0.0;
-              for (var j = 0; j < r; j++) { low += inDd[row * r + j] * inAt[i * r + j]; }
-              setOutputAtIndex(row * k + i, acc[q] + low);
-            }
-          }`;
+  const body = blockedProduct({
+    n: 'uniforms.inDyShape[0]', cols: 'uniforms.inWShape[0]', inner: 'uniforms.inDyShape[1]', r: 'uniforms.inAtShape[1]',
+    a: gradAt(relu, 'rr * inner + t'), w: 'inW[c * inner + t]', low: 'inDd[row * r + j] * inAt[c * r + j]',
+    finish: 'setOutputAtIndex(row * cols + c, acc + low);',
+  });
   const inputs = relu ? [dy, y, w, at, dd] : [dy, w, at, dd];
   const names = relu ? ['inDy', 'inY', 'inW', 'inAt', 'inDd'] : ['inDy', 'inW', 'inAt', 'inDd'];
   return run(backend, program(`dx_${relu ? 'relu' : 'linear'}`, [n, k], names, threads, body), inputs, threads, 1);
