@@ -13,6 +13,7 @@ import { loraScale, type LoraConfig, type LoraScaling } from '../core/lora';
 
 export { loraScale, type LoraConfig, type LoraInit, type LoraScaling } from '../core/lora';
 import { dense, matMul, type DenseActivation } from './fast/ops';
+import { denseWebgpuApplies, loraDenseWebgpu } from './gpu/denseWebgpu';
 
 /**
  * What LoRA and QA-LoRA adapters share: a layer's trainable factors Aᵀ (aRows×r) and Bᵀ (r×d), scaled by
@@ -100,6 +101,8 @@ export class LoraAdapter extends LowRankAdapter {
  */
 export function loraDense(x: Tensor2D, kernel: Tensor2D, bias: Tensor1D, adapter?: LoraAdapter | null, activation: DenseActivation = 'linear'): Tensor2D {
   if (!adapter || !adapter.enabled || adapter.merged) return dense(x, kernel, bias, activation); // x·W₀ᵀ + b
+  // On WebGPU the whole layer is one kernel of the engine's own (gpu/denseWebgpu.ts): the same sum.
+  if (denseWebgpuApplies(x, kernel, adapter.At, adapter.Bt)) return loraDenseWebgpu(x, kernel, bias, adapter.At, adapter.Bt, adapter.scale, activation);
   const down = matMul(x, adapter.At); // n×r: x projected onto A's r directions
   // h = x·W₀ᵀ + b + s·down·Bᵀ: back up through B, r more terms in each of the d sums
   return dense(x, kernel, bias, activation, { u: down, v: adapter.Bt, scale: adapter.scale });

@@ -91,6 +91,21 @@ describe.each(['cpu', 'webgl', 'webgpu'] as const)('LoRA on %s agrees with WASM'
     }
   });
 
+  it("the engine's fused LoRA layer (WebGPU: src/engine/gpu/denseWebgpu.ts) against stock tfjs ops on the same backend", () => {
+    // Forward output and the gradients of x, Aᵀ and Bᵀ, for a ReLU layer (784 → 32) and the last, linear one.
+    // Same tolerance as against WASM (REL, justified above): each side sums k ≤ 784 float32 products, in its
+    // own order (the fused kernel row by row, tfjs's matMul in tiles). A dropped mask, scale or term differs by ≫ 1e-2.
+    expect(v['dense.fused']).toEqual([backend === 'webgpu' ? 1 : 0]);
+    for (const layer of [0, 2]) {
+      for (const q of ['out', 'dx', 'dAt', 'dBt']) {
+        const fast = v[`dense${layer}.fast.${q}`];
+        const stock = v[`dense${layer}.stock.${q}`];
+        expect(stock.some((x) => x !== 0), `dense${layer}.${q} is all zeros`).toBe(true);
+        expect(relDiff(fast, stock), `dense${layer}.${q}`).toBeLessThan(REL);
+      }
+    }
+  });
+
   it('one Adam step (the same ε everywhere)', () => {
     // The engine's own Adam kernel on WebGPU (src/engine/gpu/adamWebgpu.ts) and on WASM; tf.train.adam on CPU and WebGL.
     expect(v['adam.fused']).toEqual([backend === 'webgpu' ? 1 : 0]);

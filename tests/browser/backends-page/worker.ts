@@ -7,12 +7,14 @@
  * the width of the layers, and the software GPUs of CI are slow.
  */
 import {
-  LoraModel, Mlp, SubspaceModel, Trainer, DigitTensors, deriveSeed, initBackend, mergeAdapters,
+  LoraModel, Mlp, SubspaceModel, loraDense, Trainer, DigitTensors, deriveSeed, initBackend, mergeAdapters,
   mulberry32, normalArray, tf, uniformArray, unmergeAdapters, unpackDigits, weightOperator, type BackendName, type BaseModel, type DenseWeights, type Tensor2D,
 } from '../../../src/engine/index';
 import { QuantizedMlp } from '../../../src/engine/quantizedBase';
 import { FusedAdam, adam } from '../../../src/engine/fast/adam';
 import { softmaxCrossEntropy } from '../../../src/engine/fast/loss';
+import { withFastPath } from '../../../src/engine/fast/ops';
+import { GPU_DENSE_KERNEL } from '../../../src/engine/gpu/denseWebgpu';
 import { compareDeltaVsW, rightSingularOfA, similarityGrid, topSingular } from '../../../src/core/analysis/index';
 import { chooseBackend } from '../../../src/engine/calibrate';
 import { ALPHA, BATCH, LR, RANK, SIZES, type Arrays, type CalibrateResult, type ParityRequest, type ParityResult, type SyncReadResult } from './shared';
@@ -83,6 +85,8 @@ async function core(values: Arrays): Promise<void> {
   const opt = adam(LR);
   values['adam.fused'] = [opt instanceof FusedAdam ? 1 : 0]; // one kernel per variable (WASM, WebGPU) or tf.train.adam
   values['loss.fused'] = [tf.getKernel('LoraLiveSoftmaxXent', tf.getBackend()) ? 1 : 0]; // the engine's loss kernel ran here
+  values['dense.fused'] = [tf.getKernel(GPU_DENSE_KERNEL, tf.getBackend()) ? 1 : 0]; // the engine's WebGPU dense kernel ran here
+  await denseKernelParity(values, model, data);
   tf.tidy(() => {
     const { x, y } = batch(data);
     opt.minimize(() => softmaxCrossEntropy(model.forward(x), y), false, vars);
@@ -96,6 +100,29 @@ async function core(values: Arrays): Promise<void> {
   fresh.disposeAdapters();
   base.dispose();
   data.dispose();
+}
+
+/**
+ * One LoRA layer through the engine's fast path (on WebGPU: gpu/denseWebgpu.ts's kernels) and through
+ * tfjs's stock ops on the same backend: the output, and the gradients of x, Aᵀ and Bᵀ for a weighted sum
+ * of the outputs. Layer 0 with ReLU (784 → 32) and the last layer without (24 → 10), whose x is
+ * random so that every product counts.
+ */
+async function denseKernelParity(values: Arrays, model: LoraModel, data: DigitTensors): Promise<void> {
+  for (const [layer, act] of [[0, 'relu'], [2, 'linear']] as const) {
+    const { kernel, bias } = model.base.layerTensors(layer);
+    const adapter = model.adapters[layer]!;
+    for (const fast of [true, false]) {
+      await readAll(values, `dense${layer}.${fast ? 'fast' : 'stock'}.`, tf.tidy(() => withFastPath(fast, () => {
+        const x = layer === 0 ? batch(data).x : (tf.randomNormal([BATCH, kernel.shape[0]], 0, 1, 'float32', 21) as Tensor2D);
+        const weights = tf.randomNormal([BATCH, kernel.shape[1]], 0, 1, 'float32', 22);
+        // tf.grads hands f the tensors it differentiates by: x, and the adapter's own Aᵀ and Bᵀ.
+        const f = (xx: tf.Tensor) => tf.sum(tf.mul(loraDense(xx as Tensor2D, kernel, bias, adapter, act), weights));
+        const [dx, dAt, dBt] = tf.grads(f)([x, adapter.At, adapter.Bt]);
+        return { out: loraDense(x, kernel, bias, adapter, act), dx, dAt, dBt };
+      })));
+    }
+  }
 }
 
 /** Mlp.random's weights as arrays (what Mlp.random(SIZES, seed) holds), for bases built without reading tensors back. */
