@@ -12,9 +12,13 @@
  */
 import { tf, type Variable } from './tf';
 import { Gpt, GptLora, wordTensors } from './gpt';
-import { ATTENTION_TARGETS, GPT_CONFIG } from '../core/gpt';
+import { GPT_CONFIG, type LoraTarget } from '../core/gpt';
+import { median } from '../core/stats';
 import { fastPathApplies } from './fast/ops';
-import { median, withFastPathAsync, type BenchOptions, type BenchResult, type BenchRow, type PathName } from './fast/benchmark';
+import { withFastPathAsync, type BenchOptions, type BenchResult, type BenchRow, type PathName } from './fast/benchmark';
+
+/** The four attention matrices, the targets the benchmark's LoRA step adapts (as the chapter's default). */
+const ATTENTION_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o'];
 
 /** The chapter's batch (attention.train's default) and the rank its benchmark row is quoted at. */
 export const GPT_BENCH = { batch: 32, rank: 4, alpha: 8 } as const;
