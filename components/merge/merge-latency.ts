@@ -5,7 +5,7 @@ import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatMs, formatPercent } from '../lib/format';
 import type { Timing } from '../../src/api/merge';
-import { Runner } from '../which-rank/runner';
+import { RunController } from '../lib/run-controller';
 import { backendLabel, formatDiff, signedVsBase } from './format';
 import { backendLine } from '../lib/backend-line';
 import { engine } from '../lib/engine';
@@ -29,7 +29,7 @@ class MergeLatency extends HTMLElement {
     const out = (role: string, scope: ParentNode = this) => scope.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
     const bar = q<HTMLProgressElement>('progress');
     const run = q<HTMLButtonElement>('button[data-role="run"]');
-    const runner = new Runner(this, { stop: q<HTMLButtonElement>('button[data-role="stop"]'), lock: () => [run, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')] });
+    const runner = new RunController(this, { stop: q<HTMLButtonElement>('button[data-role="stop"]'), lock: () => [run, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')] });
 
     run.addEventListener('click', async () => {
       clearMessage(this, 'run');

@@ -9,7 +9,7 @@ import { engine } from '../lib/engine';
 import type { TaskId } from '../../src/core/tasks';
 import type { SlotSummary } from '../../src/api/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
-import { Runner } from '../which-rank/runner';
+import { RunController } from '../lib/run-controller';
 import { SESSION, SWITCH_STEP_CHOICES, SWITCH_TASKS, type AdapterSlot } from './settings';
 import { onActive, onCell, onSlots, refreshSlots, useSlot } from './switch-client';
 
@@ -35,7 +35,7 @@ class TaskSwitch extends HTMLElement {
     const inUse = q<HTMLOutputElement>('output[data-role="in-use"]');
     const radios = [...this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-use"]`)];
     const trainButtons = [...this.querySelectorAll<HTMLButtonElement>('button[data-train]')];
-    const runner = new Runner(this, {
+    const runner = new RunController(this, {
       pause: q<HTMLButtonElement>('button[data-role="pause"]'),
       stop: q<HTMLButtonElement>('button[data-role="stop"]'),
       lock: () => [...trainButtons, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],

@@ -5,7 +5,7 @@ import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import type { AnalysisParams } from '../../src/api/whichrank';
 import type { JobEvent, JobResult } from '../../src/api/jobs';
 import { analysisParams, analysisSchema, trainProgressText } from './analysis-state';
-import { Runner } from './runner';
+import { RunController } from '../lib/run-controller';
 
 export interface AnalysisCell {
   state: StateStore<typeof analysisSchema>;
@@ -23,7 +23,7 @@ export function setupAnalysisCell<N extends 'whichrank.subspace' | 'whichrank.de
   const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
   const progress = q<HTMLOutputElement>('output[data-role="progress"]');
   const runButton = q<HTMLButtonElement>('button[data-role="run"]');
-  const runner = new Runner(cell, {
+  const runner = new RunController(cell, {
     pause: q<HTMLButtonElement>('button[data-role="pause"]'),
     stop: q<HTMLButtonElement>('button[data-role="stop"]'),
     lock: () => [runButton, ...cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],

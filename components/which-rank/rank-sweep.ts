@@ -11,7 +11,7 @@ import type { RunResult } from '../../src/api/whichrank';
 import { SWEEP_RANKS, STEP_CHOICES } from './settings';
 import { TASK_LABEL, progressText, rankPoints, rankSweepRuns, saturationRank } from './sweep-logic';
 import { drawRankCharts, type Baseline } from './rank-chart';
-import { Runner } from './runner';
+import { RunController } from '../lib/run-controller';
 
 const schema = {
   ranks: { kind: 'set', options: SWEEP_RANKS.map(String), default: SWEEP_RANKS.map(String), label: 'Ranks' },
@@ -40,7 +40,7 @@ class RankSweep extends HTMLElement {
     const out = (role: string) => q<HTMLOutputElement>(`output[data-role="${role}"]`);
     const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
     const runButton = q<HTMLButtonElement>('button[data-role="run"]');
-    const runner = new Runner(this, {
+    const runner = new RunController(this, {
       pause: q<HTMLButtonElement>('button[data-role="pause"]'),
       stop: q<HTMLButtonElement>('button[data-role="stop"]'),
       lock: () => [runButton, q<HTMLButtonElement>('button[data-role="clear"]'), ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')],

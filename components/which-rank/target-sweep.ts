@@ -11,7 +11,7 @@ import { TASK_IDS, type TaskId } from '../../src/core/tasks';
 import type { RunResult } from '../../src/api/whichrank';
 import { STEP_CHOICES } from './settings';
 import { SCORE_LABEL, TASK_LABEL, progressText, targetRows, type TargetRow } from './sweep-logic';
-import { Runner } from './runner';
+import { RunController } from '../lib/run-controller';
 
 const schema = {
   task: { kind: 'enum', options: TASK_IDS, default: 'rotated', label: 'Task' },
@@ -37,7 +37,7 @@ class TargetSweep extends HTMLElement {
     const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
     const progress = q<HTMLOutputElement>('output[data-role="progress"]');
     const runButton = q<HTMLButtonElement>('button[data-role="run"]');
-    const runner = new Runner(this, {
+    const runner = new RunController(this, {
       pause: q<HTMLButtonElement>('button[data-role="pause"]'),
       stop: q<HTMLButtonElement>('button[data-role="stop"]'),
       lock: () => [runButton, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],
