@@ -32,7 +32,7 @@ export interface RunParts {
   start?: () => Iterable<HTMLButtonElement>;
   /** Pause/Resume: enabled while a job runs. */
   pause?: HTMLButtonElement;
-  /** Stop: enabled while a job runs. */
+  /** Stop: enabled while a run is set up or going (a job asked for after it is stopped at once). */
   stop?: HTMLButtonElement;
   /** Controls that must not change while a run is set up or going. */
   lock?: () => Iterable<Control>;
@@ -49,6 +49,9 @@ export interface RunParts {
   busyKey?: string;
   busyTone?: 'notice' | 'error';
 }
+
+/** The usual offscreenNote. */
+export const OFFSCREEN_NOTE = 'Paused while this cell is off screen; it resumes when you scroll back.';
 
 export type Outcome<R> = { ok: true; result: R } | { ok: false; stopped: true } | { ok: false; stopped: false; error: Error };
 
@@ -129,6 +132,8 @@ export class RunController {
 
   /** Starts a job on the page's engine as this cell's current job; resolves with its result or rejects (JobStopped, …). */
   async job<N extends JobName>(name: N, params: JobParams<N>, onEvent?: (e: JobEvent<N>) => void): Promise<JobResult<N>> {
+    // Stop pressed while the run was being set up: its job ends before it starts.
+    if (this.inSession && this.stopAsked) throw Object.assign(new Error('Stopped.'), { name: 'JobStopped' });
     const handle = engine().run(name, params, onEvent);
     this.handle = handle as JobHandle<unknown>;
     if (this.offscreen && !this.autoPaused) {
@@ -220,7 +225,7 @@ export class RunController {
       this.parts.pause.textContent = this.paused ? 'Resume' : 'Pause';
       this.parts.pause.setAttribute('aria-pressed', String(this.paused));
     }
-    if (this.parts.stop) this.parts.stop.disabled = !running;
+    if (this.parts.stop) this.parts.stop.disabled = !active;
     for (const el of this.parts.lock?.() ?? []) el.disabled = active;
     if (this.parts.busyNote !== undefined) {
       if (blocked && !active) showMessage(this.cell, 'busy', this.parts.busyNote);
@@ -235,11 +240,11 @@ export class RunController {
 
 /**
  * What the reader is told when a run fails (null: it was stopped, nothing to say). A diverged run
- * has the engine's own sentence; anything else is logged and told in plain words.
+ * has the engine's own sentence; anything else is told in plain words. Either is logged.
  */
 export function runFailure(err: unknown, what: string, resetLabel?: string): string | null {
   const e = (err ?? {}) as Error;
   const text = trainingFailure(e, resetLabel);
-  if (text && e.name !== 'TrainingDiverged') console.warn(`${what} failed:`, err);
+  if (text) console.warn(`${what} failed:`, err);
   return text;
 }
