@@ -11,7 +11,6 @@ import { backendLine } from '../lib/backend-line';
 import type { SubspaceTrainParams } from '../../src/api/intrinsic';
 import { D, progressText, runSchema, shareOfD } from './logic';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
-import { CellActions } from '../lib/cell-actions';
 
 const SESSION = 'intrinsic-run';
 
@@ -21,8 +20,6 @@ class IntrinsicRun extends HTMLElement {
   /** Steps the worker's network has taken, and the (d, seed) it was made with. */
   private step = 0;
   private key: string | null = null;
-  /** Train and Reset run one at a time, in the order asked (see cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -45,7 +42,7 @@ class IntrinsicRun extends HTMLElement {
       lock: () => this.querySelectorAll<HTMLInputElement>('input[data-key]'),
       busyNote: 'The sweep below is using the engine; this cell can train when the sweep finishes or is stopped.',
     });
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
     this.button('pause').addEventListener('click', () => {
       if (this.ctl.paused) this.out('progress').value = `Paused at step ${formatInt(this.step)}`;
     });
@@ -126,7 +123,7 @@ class IntrinsicRun extends HTMLElement {
   }
 
   private reset(): Promise<void> {
-    return this.actions.reset(() => this.ctl.stop(), () => this.forget());
+    return this.ctl.reset(() => this.forget());
   }
 
   private async forget(): Promise<void> {

@@ -21,7 +21,7 @@ import { busyOwner, claim, onBusyChange, release } from './engine-lock';
 import { clearMessage, showMessage } from './messages';
 import { onVisibilityChange } from './onscreen';
 import { createProgress, type ProgressOptions, type ProgressView } from './progress';
-import { trainingFailure } from './cell-actions';
+import { CellActions, trainingFailure, type Action, type TrainAction } from './cell-actions';
 
 type Control = HTMLButtonElement | HTMLInputElement | HTMLSelectElement | HTMLFieldSetElement;
 
@@ -48,6 +48,8 @@ export interface RunParts {
   busyMessage?: string;
   busyKey?: string;
   busyTone?: 'notice' | 'error';
+  /** Message key for what a queued Train or Reset throws (default 'run'). */
+  errorKey?: string;
 }
 
 /** The usual offscreenNote. */
@@ -62,9 +64,14 @@ export class RunController {
   private autoPaused = false;
   private offscreen = false;
   private stopAsked = false;
+  /** Resets asked for while a run was set up or going: until each has run, the controls stay as the run left them. */
+  private superseded = 0;
   private readonly listeners = new Set<() => void>();
+  /** Train and Reset, one at a time in the order pressed (cell-actions.ts). */
+  private readonly actions: CellActions;
 
   constructor(private readonly cell: HTMLElement, private readonly parts: RunParts = {}) {
+    this.actions = new CellActions((e) => showMessage(cell, parts.errorKey ?? 'run', (e as Error).message, 'error'));
     parts.pause?.addEventListener('click', () => this.togglePause());
     parts.stop?.addEventListener('click', () => this.stop());
     if (parts.owner) onBusyChange(() => this.sync());
@@ -75,6 +82,11 @@ export class RunController {
   /** A run is being set up or going (the lock, if any, is held). */
   get active(): boolean {
     return this.inSession || this.handle !== null;
+  }
+
+  /** A run is set up or going, or a Reset that stopped one has not finished yet. */
+  get busy(): boolean {
+    return this.active || this.superseded > 0;
   }
 
   /** A job of this cell is running. */
@@ -165,6 +177,36 @@ export class RunController {
     return outcome;
   }
 
+  /**
+   * Queue a Train (cell-actions.ts): it runs after everything asked for before it, and `current()`
+   * turns false once a Reset is asked for after it. A second Train while one is queued or running
+   * is ignored unless `behind` is set.
+   */
+  train(fn: TrainAction, behind = false): boolean {
+    return this.actions.train(fn, behind);
+  }
+
+  /**
+   * Reset: drops queued Trains, stops the running job, and runs `fn` once the run has ended. A
+   * Reset that stopped a run keeps the run's controls (Train disabled, settings locked) until `fn`
+   * has run, so Train is never shown ready beside the old run's numbers.
+   */
+  async reset(fn: Action): Promise<void> {
+    const hold = this.active || this.actions.training;
+    if (hold) this.superseded++;
+    try {
+      await this.actions.reset(() => this.stop(), fn);
+    } finally {
+      if (hold) this.superseded--;
+      this.sync();
+    }
+  }
+
+  /** Resolves once every Train and Reset asked for so far has run. */
+  idle(): Promise<void> {
+    return this.actions.idle();
+  }
+
   /** Stops the running job (and tells a multi-job run, through `stopping`, to start no more). */
   stop(): void {
     if (this.active) this.stopAsked = true;
@@ -216,7 +258,7 @@ export class RunController {
   }
 
   private sync(): void {
-    const active = this.active;
+    const active = this.busy;
     const running = this.handle !== null;
     const blocked = this.blocked;
     for (const b of this.parts.start?.() ?? []) b.disabled = active || blocked;
@@ -225,7 +267,7 @@ export class RunController {
       this.parts.pause.textContent = this.paused ? 'Resume' : 'Pause';
       this.parts.pause.setAttribute('aria-pressed', String(this.paused));
     }
-    if (this.parts.stop) this.parts.stop.disabled = !active;
+    if (this.parts.stop) this.parts.stop.disabled = !this.active;
     for (const el of this.parts.lock?.() ?? []) el.disabled = active;
     if (this.parts.busyNote !== undefined) {
       if (blocked && !active) showMessage(this.cell, 'busy', this.parts.busyNote);

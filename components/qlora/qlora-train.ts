@@ -10,7 +10,6 @@ import type { QloraEvent, QloraTrainParams, Score } from '../../src/api/qlora';
 import { TASK_OPTIONS, QLORA_BASE } from './settings';
 import { qloraMemory } from '../../src/core/quant/memory';
 import { BUSY_MESSAGE } from '../lib/engine-lock';
-import { CellActions } from '../lib/cell-actions';
 
 const SESSION = 'qlora-train';
 const SIZES = [784, 1000, 2000, 10];
@@ -41,8 +40,6 @@ class QloraTrain extends HTMLElement {
   private points: Point[] = [];
   private start: { fp32: Score; nf4: Score } | null = null;
   private near = false;
-  /** Train and Reset (and a setting's change) run one at a time, in the order asked (see cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'engine', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -58,11 +55,12 @@ class QloraTrain extends HTMLElement {
       if (changed.some((k) => k !== 'steps')) void this.discard();
     });
     this.ctl = new RunController(this, {
+      errorKey: 'engine',
       owner: SESSION, busyMessage: BUSY_MESSAGE, offscreenNote: OFFSCREEN_NOTE,
       start: () => [this.button('train')], pause: this.button('pause'),
       lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]'),
     });
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
     this.button('reset').addEventListener('click', () => void this.discard());
     this.showMemory();
     whenNear(this, () => { this.near = true; void this.showStart(); });
@@ -157,7 +155,7 @@ class QloraTrain extends HTMLElement {
 
   /** Reset, or a setting changed: stop any run and forget the adapters, after any Train queued before. */
   private discard(): Promise<void> {
-    return this.actions.reset(() => this.ctl.stop(), () => this.forget());
+    return this.ctl.reset(() => this.forget());
   }
 
   private async forget(): Promise<void> {
