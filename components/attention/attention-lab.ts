@@ -5,13 +5,13 @@ import { defineState, bindInput, type StateStore } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
-import { engine, type JobHandle } from '../lib/engine';
-import { createProgress, type ProgressView } from '../lib/progress';
-import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
+import { engine } from '../lib/engine';
+import type { ProgressView } from '../lib/progress';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
+import { OFFSCREEN_NOTE, RunController, runFailure } from '../lib/run-controller';
 import { renderPlot } from '../lib/plot';
-import { CellActions, trainingFailure } from '../lib/cell-actions';
 import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
-import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/api/attention';
+import type { GptTrainEvent, GptTrainParams } from '../../src/api/attention';
 import { evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
 
 const SESSION = 'attention-lab';
@@ -20,7 +20,8 @@ const BASE_PARAMS = gptParamCount();
 
 class AttentionLab extends HTMLElement {
   private state!: StateStore<typeof labSchema>;
-  private job: JobHandle<GptTrainResult> | null = null;
+  /** The engine lock, the job, Cancel, the off-screen pause, and Train/Reset in the order asked (run-controller.ts). */
+  private ctl!: RunController;
   private progress!: ProgressView;
   private key: string | null = null;
   private step = 0;
@@ -29,8 +30,6 @@ class AttentionLab extends HTMLElement {
   private heldOut: { step: number; loss: number }[] = [];
   private baseLoss = NaN;
   private started = false;
-  /** Train and Reset run one at a time, in the order asked; a Reset stops the running Train (cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -48,13 +47,17 @@ class AttentionLab extends HTMLElement {
       const viewOnly = ['steps', 'temperature', 'sampleSeed', 'block', 'head'];
       if (changed.some((k) => !viewOnly.includes(k))) void this.settingsChanged(changed.includes('country'));
     });
-    this.progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step', onCancel: () => this.job?.stop() });
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
-    this.button('reset').addEventListener('click', () => void this.actions.reset(() => this.job?.stop(), () => this.reset()));
+    this.ctl = new RunController(this, {
+      owner: SESSION, busyMessage: BUSY_MESSAGE, offscreenNote: OFFSCREEN_NOTE, start: () => [this.button('train')],
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select'),
+    });
+    this.ctl.onChange(() => this.sync());
+    this.progress = this.ctl.progress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step' });
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
+    this.button('reset').addEventListener('click', () => void this.ctl.reset(() => this.reset()));
     this.button('generate').addEventListener('click', () => void this.generate());
     this.button('keep').addEventListener('click', () => void this.keep());
     this.button('inside').addEventListener('click', () => void this.inside());
-    onBusyChange(() => this.sync());
     this.sync();
     this.updateHeads();
     whenNear(this, () => void this.start());
@@ -72,15 +75,12 @@ class AttentionLab extends HTMLElement {
     return COUNTRIES.find((c) => c.code === this.state.get('country'))?.name ?? String(this.state.get('country'));
   }
 
+  /** Train and the settings follow the run controller; Reset stays available while training: it stops the run, then forgets it. */
   private sync(): void {
-    const busy = !!this.job;
-    const other = busyOwner() && busyOwner() !== SESSION;
-    this.button('train').disabled = busy || !!other;
-    // Reset stays available while training: it stops the run, then forgets it.
+    const busy = this.ctl.running;
     this.button('generate').disabled = busy;
     this.button('keep').disabled = busy || this.step === 0;
     this.button('inside').disabled = busy;
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
   }
 
   private updateHeads(): void {
@@ -111,24 +111,27 @@ class AttentionLab extends HTMLElement {
   }
 
   private async settingsChanged(countryChanged: boolean): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     this.updateHeads();
-    if (this.key) await this.actions.reset(() => undefined, () => this.reset());
+    if (this.key) await this.ctl.reset(() => this.reset());
     if (countryChanged && this.started) await this.showBaseLoss();
   }
 
   /** `current()` turns false once a Reset was pressed after this Train (then nothing more is started). */
   private async train(current: () => boolean): Promise<void> {
-    if (this.job || !current()) return;
+    if (this.ctl.active || !current()) return;
     const v = this.state.values();
     if (!v.targets.length) {
       showMessage(this, 'run', 'Choose at least one matrix to adapt.', 'error');
       return;
     }
-    if (!claim(SESSION)) {
-      showMessage(this, 'run', BUSY_MESSAGE);
-      return;
-    }
+    const ran = await this.ctl.session(() => this.run(v));
+    // Part of this action, so a Reset queued behind it waits for the samples too.
+    if (ran && current()) await this.generate();
+  }
+
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
+  private async run(v: ReturnType<StateStore<typeof labSchema>['values']>): Promise<void> {
     clearMessage(this, 'run');
     const key = labRunKey(v);
     if (key !== this.key) {
@@ -144,10 +147,8 @@ class AttentionLab extends HTMLElement {
     };
     this.progress.reset();
     this.progress.update(this.step, this.target);
-    this.job = engine().run('attention.train', params, (e) => this.onEvent(e));
-    this.sync();
     try {
-      const r = await this.job.done;
+      const r = await this.ctl.job('attention.train', params, (e) => this.onEvent(e));
       this.step = r.step;
       this.baseLoss = r.baseLoss;
       this.out('trainable').value = formatInt(r.trainableParams);
@@ -157,18 +158,11 @@ class AttentionLab extends HTMLElement {
     } catch (e) {
       const err = e as Error;
       // Divergence explains itself (and the run is cleared below); other failures get a plain sentence.
-      const text = err.name === 'TrainingDiverged' ? err.message : trainingFailure(err);
+      const text = err.name === 'TrainingDiverged' ? err.message : runFailure(err, 'attention.train');
       this.progress.finish(text ? 'Training failed.' : 'Cancelled.');
       if (text) showMessage(this, 'run', text, 'error');
-      if (text && err.name !== 'TrainingDiverged') console.warn('attention.train failed:', err);
       if (err.name === 'TrainingDiverged') this.clearRun();
-    } finally {
-      this.job = null;
-      release(SESSION);
-      this.sync();
     }
-    // Part of this action, so a Reset queued behind it waits for the samples too.
-    if (current()) await this.generate();
   }
 
   private onEvent(e: GptTrainEvent): void {
@@ -203,7 +197,7 @@ class AttentionLab extends HTMLElement {
   }
 
   private async generate(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     const v = this.state.values();
     try {
       const r = await engine().run('attention.sample', {
@@ -229,7 +223,7 @@ class AttentionLab extends HTMLElement {
 
   /** One head's attention for the reader's word, base beside adapted (job attention.attention). */
   private async inside(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     const word = this.querySelector<HTMLInputElement>('input[data-role="word"]')!.value.trim().toLowerCase();
     if (!/^[a-z]{1,15}$/.test(word)) {
       showMessage(this, 'inside', `Type a word of 1 to 15 letters a–z (this model's alphabet) to look inside; “${word}” is not one.`, 'error');
@@ -271,7 +265,7 @@ class AttentionLab extends HTMLElement {
 
   /** Moves the trained adapter to the kept set (task switching) and starts the next run afresh. */
   private async keep(): Promise<void> {
-    if (this.job || this.step === 0) return;
+    if (this.ctl.running || this.step === 0) return;
     const name = this.countryName;
     try {
       const r = await engine().run('attention.keep', { session: SESSION }).done;
@@ -324,7 +318,7 @@ class AttentionLab extends HTMLElement {
   }
 
   private async reset(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     try {
       await engine().run('attention.reset', { session: SESSION }).done;
     } catch (e) {

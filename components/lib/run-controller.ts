@@ -50,6 +50,13 @@ export interface RunParts {
   busyTone?: 'notice' | 'error';
   /** Message key for what a queued Train or Reset throws (default 'run'). */
   errorKey?: string;
+  /** Where jobs run: the page's engine unless given (the unit test gives a fake one). */
+  engine?: () => JobStarter;
+}
+
+/** What the controller needs of the engine (engine.ts): starting a job. */
+export interface JobStarter {
+  run<N extends JobName>(job: N, params: JobParams<N>, onEvent?: (e: JobEvent<N>) => void): JobHandle<JobResult<N>>;
 }
 
 /** The usual offscreenNote. */
@@ -146,7 +153,7 @@ export class RunController {
   async job<N extends JobName>(name: N, params: JobParams<N>, onEvent?: (e: JobEvent<N>) => void): Promise<JobResult<N>> {
     // Stop pressed while the run was being set up: its job ends before it starts.
     if (this.inSession && this.stopAsked) throw Object.assign(new Error('Stopped.'), { name: 'JobStopped' });
-    const handle = engine().run(name, params, onEvent);
+    const handle = (this.parts.engine ?? engine)().run(name, params, onEvent);
     this.handle = handle as JobHandle<unknown>;
     if (this.offscreen && !this.autoPaused) {
       this.autoPaused = true;
