@@ -1,7 +1,7 @@
 // <attention-budget>: runs the job attention.budget (Table 5's seven configurations at one budget)
 // and fills the table and a bar chart as each configuration finishes.
-import { defineState, bindInput } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { engine } from '../lib/engine';
 import { BUSY_MESSAGE } from '../lib/engine-lock';
 import { RunController } from '../lib/run-controller';
@@ -17,18 +17,12 @@ class AttentionBudget extends HTMLElement {
   private configs = configsFor(5);
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     this.table = this.dataset.table === '6' ? 6 : 5;
     this.configs = configsFor(this.table);
     const BUDGET_CONFIGS = this.configs;
     const budgetSchema = budgetSchemaFor(this.table);
-    const state = defineState(budgetSchema, { prefix: this.dataset.prefix ?? 'ab' });
-    showNotes(this, 'url', state.notes);
-    const onNotes = (n: string[]) => showNotes(this, 'input', n);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof budgetSchema & string, el, onNotes);
-    }
+    const state = cellState(this, budgetSchema, this.dataset.prefix ?? 'ab');
     const run = this.querySelector<HTMLButtonElement>('button[data-role="run"]')!;
     const ctl = new RunController(this, {
       owner: SESSION, busyMessage: BUSY_MESSAGE, start: () => [run],

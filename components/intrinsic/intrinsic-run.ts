@@ -1,8 +1,9 @@
 // <intrinsic-run>: trains the 784-200-200-10 network in a random d-dimensional
 // subspace in the engine worker (jobs intrinsic.train / intrinsic.reset),
 // streaming step, loss and time per step, then the test accuracy.
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
@@ -22,14 +23,8 @@ class IntrinsicRun extends HTMLElement {
   private key: string | null = null;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(runSchema, { prefix: this.dataset.prefix ?? 'id' });
-    showNotes(this, 'url', this.state.notes);
-    const onNotes = (n: string[]) => showNotes(this, 'input', n);
-    for (const el of this.querySelectorAll<HTMLInputElement>('input[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof runSchema & string, el, onNotes);
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, runSchema, this.dataset.prefix ?? 'id', 'input[data-key]');
     this.state.subscribe((_, changed) => {
       this.showDims();
       if (changed.some((k) => k !== 'steps') && this.key && this.key !== this.runKey()) {

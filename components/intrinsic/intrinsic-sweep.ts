@@ -2,8 +2,9 @@
 // the reader's own sweep in the engine worker (job intrinsic.sweep: direct
 // training first, then one subspace run per d), and adds the reader's single
 // runs from <intrinsic-run> as they finish.
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
@@ -28,14 +29,8 @@ class IntrinsicSweep extends HTMLElement {
   };
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(sweepSchema, { prefix: this.dataset.prefix ?? 'sw' });
-    showNotes(this, 'url', this.state.notes);
-    const onNotes = (n: string[]) => showNotes(this, 'input', n);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof sweepSchema & string, el, onNotes);
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, sweepSchema, this.dataset.prefix ?? 'sw');
     // A different series, length or seed is a different experiment: start the reader's curve afresh.
     this.state.subscribe(() => {
       this.out('ds').value = listText(this.state.get('list') as SweepList);

@@ -1,7 +1,7 @@
 // <task-switch>: trains one adapter per task in the worker, swaps them into the
 // shared frozen base on request, and fills an adapter × task score matrix.
-import { defineState, bindInput } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatPercent } from '../lib/format';
 import { SCORED_ON, formatSwapMs, trainedText } from './format';
 import { whenNear } from '../lib/onscreen';
@@ -21,14 +21,9 @@ const SLOT_NAME: Record<AdapterSlot, string> = { none: 'no adapter', fours: 'the
 
 class TaskSwitch extends HTMLElement {
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     const prefix = this.dataset.prefix ?? 'sw';
-    const state = defineState(schema, { prefix });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    const state = cellState(this, schema, prefix);
     const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
     const bar = q<HTMLProgressElement>('progress');
     const progress = q<HTMLOutputElement>('output[data-role="progress"]');

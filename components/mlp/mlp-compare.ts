@@ -1,7 +1,7 @@
 // <mlp-compare>: full fine-tuning and LoRA on the same task for the same steps,
 // one after the other on the page's engine; both sessions are freed afterwards.
-import { defineState, bindInput } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
 import { engine } from '../lib/engine';
 import { RunController } from '../lib/run-controller';
@@ -17,13 +17,8 @@ class MlpCompare extends HTMLElement {
   private ctl!: RunController;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(compareSchema, { prefix: this.dataset.prefix ?? 'mc' });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof compareSchema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    const state = cellState(this, compareSchema, this.dataset.prefix ?? 'mc', 'input[data-key], select[data-key]');
     const setLabel = () => { this.cell('score', 'name').textContent = `Score: ${scoreLabel(state.get('task') as TaskName)}`; };
     let near = false;
     state.subscribe((v, changed) => {

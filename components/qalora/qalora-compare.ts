@@ -1,6 +1,7 @@
 // <qalora-compare>: LoRA merged + re-quantized vs QA-LoRA merged into the zero points (job qlora.compare).
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
@@ -33,13 +34,8 @@ class QaLoraCompare extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'qc' });
-    showNotes(this, 'url', this.state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, schema, this.dataset.prefix ?? 'qc', 'input[data-key], select[data-key]');
     const showSettings = () => {
       this.out('rank').value = String(this.state.get('rank'));
       this.out('groups').value = groupSizesFor(SIZES, Number(this.state.get('group'))).join(', ');

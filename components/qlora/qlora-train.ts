@@ -1,6 +1,7 @@
 // <qlora-train>: LoRA on the frozen NF4 base (jobs qlora.evaluate / qlora.train / qlora.reset).
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
@@ -42,13 +43,8 @@ class QloraTrain extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'ql' });
-    showNotes(this, 'url', this.state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, schema, this.dataset.prefix ?? 'ql', 'input[data-key], select[data-key]');
     this.state.subscribe((v, changed) => {
       this.out('rank').value = String(v.rank);
       this.showMemory();

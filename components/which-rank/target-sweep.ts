@@ -1,7 +1,7 @@
 // <target-sweep>: adapt layer 1, 2, 3 or all three at (about) the same number
 // of trainable parameters, one short run each, and compare the task scores.
-import { defineState, bindInput } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatInt, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
@@ -26,13 +26,8 @@ class TargetSweep extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'ts' });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'ts');
     const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
     const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
     const progress = q<HTMLOutputElement>('output[data-role="progress"]');
