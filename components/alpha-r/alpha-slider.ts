@@ -1,6 +1,7 @@
 // <alpha-slider>: one LoRA run at a chosen α (and rank, scaling, optimizer); runs pile up
 // in a table and a chart so the reader can compare; divergence is caught and shown.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
@@ -31,10 +32,8 @@ class AlphaSlider extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(sliderSchema, { prefix: this.dataset.prefix ?? 'al' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, sliderSchema, this.dataset.prefix ?? 'al', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     const slider = q<HTMLInputElement>('[data-key="log2alpha"]');

@@ -1,6 +1,7 @@
 // <alpha-sweep>: one run per (scaling, rank), in the engine worker, one after another;
 // loss curves, final losses and ‖ΔW‖ per run, and what the runs show, computed.
-import { defineState, bindInput, type StateStore } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput, type StateStore } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
@@ -22,10 +23,8 @@ class AlphaSweep extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(sweepSchema, { prefix: this.dataset.prefix ?? 'ar' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, sweepSchema, this.dataset.prefix ?? 'ar', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     bindInput(state, 'ranks', this.querySelectorAll<HTMLInputElement>('fieldset input'), onNotes);

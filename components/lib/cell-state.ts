@@ -5,11 +5,12 @@ import { showNotes } from './messages';
 /**
  * Reads the cell's state from the URL (repairs are shown as the 'url' note), and binds every
  * control matching `controls` by its data-key (repairs of what the reader enters: the 'input' note).
+ * `controls` null: the cell binds its controls itself (groups of boxes, a control it needs by name).
  */
-export function cellState<const S extends Schema>(cell: HTMLElement, schema: S, prefix: string | undefined, controls = '[data-key]'): StateStore<S> {
+export function cellState<const S extends Schema>(cell: HTMLElement, schema: S, prefix: string | undefined, controls: string | null = '[data-key]'): StateStore<S> {
   const state = defineState(schema, { prefix });
   showNotes(cell, 'url', state.notes);
-  for (const el of cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>(controls)) {
+  for (const el of controls === null ? [] : cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>(controls)) {
     bindInput(state, el.dataset.key as keyof S & string, el, (n) => showNotes(cell, 'input', n));
   }
   return state;

@@ -1,5 +1,6 @@
 // <mlp-train>: trains a LoRA adapter on the base MLP in the engine worker
 // (jobs lora.train / lora.evaluate / lora.reset), streaming loss and accuracy.
+import { firstConnect } from '../lib/cell-state';
 import { defineState, bindInput, type StateStore } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
@@ -39,8 +40,7 @@ class MlpTrain extends HTMLElement {
   private frame = 0;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     this.state = defineState(trainSchema, { prefix: this.dataset.prefix ?? 'mt' });
     const { state } = this;
     showNotes(this, 'url', state.notes);

@@ -1,5 +1,6 @@
 // <quant-accuracy>: test accuracy of the base quantized per data type and block size (job qlora.sweep).
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
@@ -19,10 +20,8 @@ class QuantAccuracy extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'qa' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'qa', null);
     bindInput(state, 'dq', this.querySelector<HTMLInputElement>('input[data-key="dq"]')!);
     state.subscribe(() => { if (!this.ctl.active) this.clear(); });
     this.ctl = new RunController(this, {

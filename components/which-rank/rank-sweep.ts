@@ -1,7 +1,8 @@
 // <rank-sweep>: one short LoRA run per (task, rank) in the engine worker, the
 // task's score plotted against r. Finished points are kept, so "Run" after
 // "Stop" (or after adding a rank) only trains what is missing.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
@@ -26,11 +27,9 @@ class RankSweep extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     const prefix = this.dataset.prefix ?? 'rs';
-    const state = defineState(schema, { prefix });
-    showNotes(this, 'url', state.notes);
+    const state = cellState(this, schema, prefix, null);
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     bindInput(state, 'ranks', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-ranks"]`), onNotes);
     bindInput(state, 'tasks', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-tasks"]`), onNotes);

@@ -1,6 +1,7 @@
 // <latency-cell>: times the base, a sequential bottleneck adapter and LoRA (unmerged,
 // merged) on this device, in the engine worker, and shows the medians and every sample.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
@@ -32,10 +33,8 @@ const signedPercent = (x: number) => `${x >= 0 ? '+' : '−'}${formatNumber(Math
 class LatencyCell extends HTMLElement {
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'lat' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'lat', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     bindInput(state, 'after', q<HTMLSelectElement>('[data-key="after"]'), onNotes);

@@ -1,5 +1,6 @@
 // <handwriting-train>: sends the reader's set (training and held-out parts) to the worker, streams
 // the training's progress with Cancel, and shows base vs adapter on held-out drawings and MNIST.
+import { firstConnect } from '../lib/cell-state';
 import { SESSION, scoreText, trainSchema } from './settings';
 import { store } from './store';
 import { BUSY_MESSAGE } from '../lib/engine-lock';
@@ -13,8 +14,7 @@ import type { HwTrainEvent, HwTrainResult } from '../../src/api/handwriting';
 
 class HandwritingTrain extends HTMLElement {
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     store.load();
     const state = defineState(trainSchema, { prefix: this.dataset.prefix });
     showNotes(this, 'url', state.notes);
