@@ -1,7 +1,7 @@
 // <quant-accuracy>: test accuracy of the base quantized per data type and block size (job qlora.sweep).
 import { cellState, firstConnect } from '../lib/cell-state';
 import { bindInput } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
