@@ -1,15 +1,15 @@
 // <alpha-slider>: one LoRA run at a chosen α (and rank, scaling, optimizer); runs pile up
 // in a table and a chart so the reader can compare; divergence is caught and shown.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
-import { engine, type JobHandle } from '../lib/engine';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { SLIDER_LR, sliderSchema } from './alpha-state';
 import { divergedText, finalLoss, scaleOf } from './alpha-math';
-import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
+import { RunController } from '../lib/run-controller';
 
 const ME = 'slider';
 const MAX_RUNS = 8;
@@ -27,16 +27,13 @@ interface SliderRun {
 const fmtAlpha = (a: number) => formatInt(a);
 
 class AlphaSlider extends HTMLElement {
-  private job: JobHandle<AlphaRunResult> | null = null;
   private runs: SliderRun[] = [];
   private nextId = 1;
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(sliderSchema, { prefix: this.dataset.prefix ?? 'al' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, sliderSchema, this.dataset.prefix ?? 'al', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     const slider = q<HTMLInputElement>('[data-key="log2alpha"]');
@@ -58,17 +55,10 @@ class AlphaSlider extends HTMLElement {
     };
     state.subscribe(showAlpha);
     showAlpha();
-    const syncButtons = () => {
-      const other = busyOwner() !== null && busyOwner() !== ME;
-      runBtn.disabled = this.job !== null || other;
-      stopBtn.disabled = this.job === null;
-      clearBtn.disabled = this.job !== null;
-    };
-    onBusyChange(syncButtons);
+    const ctl = new RunController(this, { owner: ME, start: () => [runBtn], stop: stopBtn, lock: () => [clearBtn] });
     whenNear(this, () => { this.near = true; this.draw(); });
 
-    runBtn.addEventListener('click', async () => {
-      if (!claim(ME)) return;
+    runBtn.addEventListener('click', () => void ctl.session(async () => {
       clearMessage(this, 'error');
       const v = state.values();
       const alpha = 2 ** v.log2alpha;
@@ -81,7 +71,7 @@ class AlphaSlider extends HTMLElement {
       this.runs.push(run);
       if (this.runs.length > MAX_RUNS) this.runs.shift();
       this.renderTable();
-      this.job = engine().run('alphar.train', {
+      const job = ctl.job('alphar.train', {
         task: 'rotated', layers: [0, 1, 2], rank: r, alpha, scaling: v.scaling, optimizer: v.opt,
         learningRate: SLIDER_LR[v.opt], steps: v.steps, seed: v.seed,
       }, (e) => {
@@ -89,9 +79,8 @@ class AlphaSlider extends HTMLElement {
         progress.value = `Run ${run.label}: step ${e.step} of ${v.steps}, loss ${formatNumber(e.loss, 3)}`;
         this.draw();
       });
-      syncButtons();
       try {
-        run.result = await this.job.done;
+        run.result = await job;
         run.losses = run.result.losses;
         const start = run.losses[0]?.loss;
         const end = finalLoss(run.losses);
@@ -110,14 +99,10 @@ class AlphaSlider extends HTMLElement {
           progress.value = 'No run.';
         }
       } finally {
-        this.job = null;
-        release(ME);
-        syncButtons();
         this.renderTable();
         this.draw();
       }
-    });
-    stopBtn.addEventListener('click', () => this.job?.stop());
+    }));
     clearBtn.addEventListener('click', () => {
       this.runs = [];
       clearMessage(this, 'error');

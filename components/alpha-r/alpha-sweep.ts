@@ -1,15 +1,15 @@
 // <alpha-sweep>: one run per (scaling, rank), in the engine worker, one after another;
 // loss curves, final losses and ‖ΔW‖ per run, and what the runs show, computed.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput, type StateStore } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
-import { engine, type JobHandle } from '../lib/engine';
 import { formatNumber, formatRatio } from '../lib/format';
 import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { sweepSchema } from './alpha-state';
 import { earlyLoss, finalLoss } from './alpha-math';
-import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
+import { RunController } from '../lib/run-controller';
 
 type Scaling = 'alpha/r' | 'alpha/sqrt(r)';
 const SCALINGS: Scaling[] = ['alpha/r', 'alpha/sqrt(r)'];
@@ -19,16 +19,12 @@ const ME = 'sweep';
 interface Run { scaling: Scaling; rank: number; losses: AlphaRunEvent[]; result: AlphaRunResult | null }
 
 class AlphaSweep extends HTMLElement {
-  private job: JobHandle<AlphaRunResult> | null = null;
-  private stopping = false;
   private runs: Run[] = [];
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(sweepSchema, { prefix: this.dataset.prefix ?? 'ar' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, sweepSchema, this.dataset.prefix ?? 'ar', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     bindInput(state, 'ranks', this.querySelectorAll<HTMLInputElement>('fieldset input'), onNotes);
@@ -38,19 +34,17 @@ class AlphaSweep extends HTMLElement {
     const stopBtn = q<HTMLButtonElement>('[data-role="stop"]');
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
     let saved: string | null = null; // our own progress line while the other cell trains
-    const syncButtons = () => {
-      const other = busyOwner() !== null && busyOwner() !== ME;
-      runBtn.disabled = this.job !== null || other;
-      stopBtn.disabled = this.job === null;
-      if (other && !this.job && saved === null) {
+    const ctl = new RunController(this, { owner: ME, start: () => [runBtn], stop: stopBtn });
+    ctl.onChange(() => {
+      const other = ctl.blocked;
+      if (other && !ctl.active && saved === null) {
         saved = progress.value;
         progress.value = 'Waiting: the other experiment on this page is training.';
       } else if (!other && saved !== null) {
         progress.value = saved;
         saved = null;
       }
-    };
-    onBusyChange(syncButtons);
+    });
     whenNear(this, () => { this.near = true; this.draw(); });
 
     runBtn.addEventListener('click', async () => {
@@ -60,47 +54,40 @@ class AlphaSweep extends HTMLElement {
         showMessage(this, 'error', 'Choose at least one rank.', 'error');
         return;
       }
-      if (!claim(ME)) return;
-      clearMessage(this, 'error');
-      this.stopping = false;
-      this.runs = SCALINGS.flatMap((scaling) => ranks.map((rank) => ({ scaling, rank, losses: [], result: null })));
-      this.renderTable();
-      const total = this.runs.length;
-      try {
-        for (const [i, run] of this.runs.entries()) {
-          if (this.stopping) break;
-          progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}…`;
-          this.job = engine().run('alphar.train', {
-            task: v.task, layers: [0, 1, 2], rank: run.rank, alpha: v.alpha, scaling: run.scaling, optimizer: 'adam',
-            learningRate: Number(v.lr), steps: v.steps, seed: v.seed,
-          }, (e) => {
-            run.losses.push(e);
-            progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}, step ${e.step} of ${v.steps}, loss ${formatNumber(e.loss, 3)}`;
-            this.draw(false);
-          });
-          syncButtons();
-          run.result = await this.job.done;
-          run.losses = run.result.losses;
-          this.renderTable();
-          this.draw();
-        }
-        const done = this.runs.filter((r) => r.result).length;
-        progress.value = this.stopping ? `Stopped after ${done} of ${total} runs.` : `Done: ${total} runs of ${v.steps} steps.`;
-        this.summarise();
-      } catch (e) {
-        const err = e as Error;
-        showMessage(this, 'error', err.name === 'TrainingDiverged' ? `${err.message}` : `The run failed: ${err.message}`, 'error');
-        progress.value = 'Stopped by an error. Change the settings and press Run to start again.';
-      } finally {
-        this.job = null;
-        release(ME);
-        syncButtons();
+      await ctl.session(() => this.run(v, ranks, progress, ctl));
+    });
+  }
+
+  private async run(v: ReturnType<StateStore<typeof sweepSchema>['values']>, ranks: number[], progress: HTMLOutputElement, ctl: RunController): Promise<void> {
+    clearMessage(this, 'error');
+    this.runs = SCALINGS.flatMap((scaling) => ranks.map((rank) => ({ scaling, rank, losses: [], result: null })));
+    this.renderTable();
+    const total = this.runs.length;
+    try {
+      for (const [i, run] of this.runs.entries()) {
+        if (ctl.stopping) break;
+        progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}…`;
+        const job = ctl.job('alphar.train', {
+          task: v.task, layers: [0, 1, 2], rank: run.rank, alpha: v.alpha, scaling: run.scaling, optimizer: 'adam',
+          learningRate: Number(v.lr), steps: v.steps, seed: v.seed,
+        }, (e) => {
+          run.losses.push(e);
+          progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}, step ${e.step} of ${v.steps}, loss ${formatNumber(e.loss, 3)}`;
+          this.draw(false);
+        });
+        run.result = await job;
+        run.losses = run.result.losses;
+        this.renderTable();
+        this.draw();
       }
-    });
-    stopBtn.addEventListener('click', () => {
-      this.stopping = true;
-      this.job?.stop();
-    });
+      const done = this.runs.filter((r) => r.result).length;
+      progress.value = ctl.stopping ? `Stopped after ${done} of ${total} runs.` : `Done: ${total} runs of ${v.steps} steps.`;
+      this.summarise();
+    } catch (e) {
+      const err = e as Error;
+      showMessage(this, 'error', err.name === 'TrainingDiverged' ? `${err.message}` : `The run failed: ${err.message}`, 'error');
+      progress.value = 'Stopped by an error. Change the settings and press Run to start again.';
+    }
   }
 
   private renderTable(): void {

@@ -1,10 +1,10 @@
 // <attention-budget>: runs the job attention.budget (Table 5's seven configurations at one budget)
 // and fills the table and a bar chart as each configuration finishes.
-import { defineState, bindInput } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
-import { engine, type JobHandle } from '../lib/engine';
-import { createProgress } from '../lib/progress';
-import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { showMessage, clearMessage } from '../lib/messages';
+import { engine } from '../lib/engine';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
+import { RunController } from '../lib/run-controller';
 import { renderPlot } from '../lib/plot';
 import { COUNTRIES } from '../../src/core/gpt';
 import type { BudgetEvent, BudgetParams } from '../../src/api/attention';
@@ -13,34 +13,23 @@ import { budgetSchemaFor, configsFor, type PaperTable } from './budget-state';
 const SESSION = 'attention-budget';
 
 class AttentionBudget extends HTMLElement {
-  private job: JobHandle<{ baseLoss: number; done: number }> | null = null;
   private table: PaperTable = 5;
   private configs = configsFor(5);
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     this.table = this.dataset.table === '6' ? 6 : 5;
     this.configs = configsFor(this.table);
     const BUDGET_CONFIGS = this.configs;
     const budgetSchema = budgetSchemaFor(this.table);
-    const state = defineState(budgetSchema, { prefix: this.dataset.prefix ?? 'ab' });
-    showNotes(this, 'url', state.notes);
-    const onNotes = (n: string[]) => showNotes(this, 'input', n);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof budgetSchema & string, el, onNotes);
-    }
+    const state = cellState(this, budgetSchema, this.dataset.prefix ?? 'ab');
     const run = this.querySelector<HTMLButtonElement>('button[data-role="run"]')!;
-    const progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training the configurations', unit: 'step', onCancel: () => this.job?.stop() });
-    const sync = () => {
-      run.disabled = !!this.job || (!!busyOwner() && busyOwner() !== SESSION);
-      for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) el.disabled = !!this.job;
-    };
-    onBusyChange(sync);
-    sync();
-    run.addEventListener('click', async () => {
-      if (this.job) return;
-      if (!claim(SESSION)) { showMessage(this, 'run', BUSY_MESSAGE); return; }
+    const ctl = new RunController(this, {
+      owner: SESSION, busyMessage: BUSY_MESSAGE, start: () => [run],
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]'),
+    });
+    const progress = ctl.progress(this.querySelector('[data-role="progress"]')!, { label: 'Training the configurations', unit: 'step' });
+    run.addEventListener('click', () => void ctl.session(async () => {
       clearMessage(this, 'run');
       const v = state.values();
       const name = COUNTRIES.find((c) => c.code === v.country)?.name ?? v.country;
@@ -53,7 +42,7 @@ class AttentionBudget extends HTMLElement {
       let baseLoss = NaN;
       void engine().run('attention.baseLoss', { country: v.country }).done.then((r) => (baseLoss = r.baseLoss), () => undefined);
       const params: BudgetParams = { country: v.country, configs: BUDGET_CONFIGS.map((c) => ({ targets: c.targets, rank: c.rank })), steps: v.steps, seed: v.seed };
-      this.job = engine().run('attention.budget', params, (e: BudgetEvent) => {
+      const job = ctl.job('attention.budget', params, (e: BudgetEvent) => {
         if (e.kind === 'step') progress.update(e.config * e.steps + e.step, total);
         else {
           losses[e.config] = e.heldOut;
@@ -61,9 +50,8 @@ class AttentionBudget extends HTMLElement {
           this.render(losses, baseLoss, name);
         }
       });
-      sync();
       try {
-        const r = await this.job.done;
+        const r = await job;
         baseLoss = r.baseLoss;
         this.render(losses, baseLoss, name);
         progress.finish(`Trained all ${r.done} configurations.`);
@@ -72,12 +60,8 @@ class AttentionBudget extends HTMLElement {
         progress.finish(err.name === 'JobStopped' ? 'Cancelled; finished configurations are kept.' : 'Failed.');
         if (err.name !== 'JobStopped') showMessage(this, 'run', err.message, 'error');
         this.render(losses, baseLoss, name);
-      } finally {
-        this.job = null;
-        release(SESSION);
-        sync();
       }
-    });
+    }));
   }
 
   private render(losses: (number | null)[], baseLoss: number, country: string): void {

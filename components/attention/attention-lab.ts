@@ -5,13 +5,13 @@ import { defineState, bindInput, type StateStore } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
-import { engine, type JobHandle } from '../lib/engine';
-import { createProgress, type ProgressView } from '../lib/progress';
-import { claim, release, onBusyChange, busyOwner, BUSY_MESSAGE } from '../lib/engine-lock';
+import { engine } from '../lib/engine';
+import type { ProgressView } from '../lib/progress';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
+import { OFFSCREEN_NOTE, RunController, runFailure } from '../lib/run-controller';
 import { renderPlot } from '../lib/plot';
-import { CellActions, trainingFailure } from '../lib/cell-actions';
 import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
-import type { GptTrainEvent, GptTrainParams, GptTrainResult } from '../../src/api/attention';
+import type { GptTrainEvent, GptTrainParams } from '../../src/api/attention';
 import { ADAPTER_NONE, adapterSwitchText, evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
 
 const SESSION = 'attention-lab';
@@ -20,7 +20,8 @@ const BASE_PARAMS = gptParamCount();
 
 class AttentionLab extends HTMLElement {
   private state!: StateStore<typeof labSchema>;
-  private job: JobHandle<GptTrainResult> | null = null;
+  /** The engine lock, the job, Cancel, the off-screen pause, and Train/Reset in the order asked (run-controller.ts). */
+  private ctl!: RunController;
   private progress!: ProgressView;
   private key: string | null = null;
   private step = 0;
@@ -32,8 +33,6 @@ class AttentionLab extends HTMLElement {
   /** Adapter on/off (job attention.adapter): whether the trained adapter is applied; `switching` while the worker switches it. */
   private adapterOn = true;
   private switching = false;
-  /** Train and Reset run one at a time, in the order asked; a Reset stops the running Train (cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -51,15 +50,19 @@ class AttentionLab extends HTMLElement {
       const viewOnly = ['steps', 'temperature', 'sampleSeed', 'block', 'head'];
       if (changed.some((k) => !viewOnly.includes(k))) void this.settingsChanged(changed.includes('country'));
     });
-    this.progress = createProgress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step', onCancel: () => this.job?.stop() });
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
-    this.button('reset').addEventListener('click', () => void this.actions.reset(() => this.job?.stop(), () => this.reset()));
+    this.ctl = new RunController(this, {
+      owner: SESSION, busyMessage: BUSY_MESSAGE, offscreenNote: OFFSCREEN_NOTE, start: () => [this.button('train')],
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select'),
+    });
+    this.ctl.onChange(() => this.sync());
+    this.progress = this.ctl.progress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step' });
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
+    this.button('reset').addEventListener('click', () => void this.ctl.reset(() => this.reset()));
     this.button('generate').addEventListener('click', () => void this.generate());
     this.button('keep').addEventListener('click', () => void this.keep());
     this.button('inside').addEventListener('click', () => void this.inside());
     const adapterBox = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
     adapterBox.addEventListener('change', () => void this.switchAdapter());
-    onBusyChange(() => this.sync());
     this.sync();
     this.updateHeads();
     whenNear(this, () => void this.start());
@@ -77,22 +80,22 @@ class AttentionLab extends HTMLElement {
     return COUNTRIES.find((c) => c.code === this.state.get('country'))?.name ?? String(this.state.get('country'));
   }
 
+  /** Train and the settings follow the run controller; Reset stays available while training: it stops the run, then forgets it. */
   private sync(): void {
     // While the adapter is being switched, nothing else may touch it (training and keeping switch it on).
-    const busy = !!this.job || this.switching;
-    const other = busyOwner() && busyOwner() !== SESSION;
-    this.button('train').disabled = busy || !!other;
-    // Reset stays available while training: it stops the run, then forgets it.
+    const busy = this.ctl.running || this.switching;
+    // The controller has just set Train and the settings by its own state; a switch in flight holds them too.
+    this.button('train').disabled = this.ctl.busy || this.ctl.blocked || this.switching;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = this.ctl.active || this.switching;
     this.button('generate').disabled = busy;
     this.button('keep').disabled = busy || this.step === 0;
     this.button('inside').disabled = busy;
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = busy;
     const box = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
     // Not disabled while switching: that would take the focus from a reader who just pressed Space on it.
-    box.disabled = !!this.job || this.step === 0;
+    box.disabled = this.ctl.running || this.step === 0;
     if (!this.switching) box.checked = this.step > 0 && this.adapterOn;
     this.querySelector('[data-role="adapter-why"]')!.textContent = this.step === 0 ? ADAPTER_NONE
-      : this.job ? 'Training applies the adapter; switch it off once the run ends.'
+      : this.ctl.running ? 'Training applies the adapter; switch it off once the run ends.'
       : adapterSwitchText(this.adapterOn, this.countryName, this.baseLoss, NaN).why;
   }
 
@@ -100,6 +103,7 @@ class AttentionLab extends HTMLElement {
   private adaptedTitle(): string {
     return `Adapted (${this.countryName})${this.step > 0 && !this.adapterOn ? ', adapter off: the base' : ''}`;
   }
+
 
   private updateHeads(): void {
     this.querySelector('[data-role="adapted-head"]')!.textContent = this.adaptedTitle();
@@ -129,24 +133,27 @@ class AttentionLab extends HTMLElement {
   }
 
   private async settingsChanged(countryChanged: boolean): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     this.updateHeads();
-    if (this.key) await this.actions.reset(() => undefined, () => this.reset());
+    if (this.key) await this.ctl.reset(() => this.reset());
     if (countryChanged && this.started) await this.showBaseLoss();
   }
 
   /** `current()` turns false once a Reset was pressed after this Train (then nothing more is started). */
   private async train(current: () => boolean): Promise<void> {
-    if (this.job || !current()) return;
+    if (this.ctl.active || !current()) return;
     const v = this.state.values();
     if (!v.targets.length) {
       showMessage(this, 'run', 'Choose at least one matrix to adapt.', 'error');
       return;
     }
-    if (!claim(SESSION)) {
-      showMessage(this, 'run', BUSY_MESSAGE);
-      return;
-    }
+    const ran = await this.ctl.session(() => this.run(v));
+    // Part of this action, so a Reset queued behind it waits for the samples too.
+    if (ran && current()) await this.generate();
+  }
+
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
+  private async run(v: ReturnType<StateStore<typeof labSchema>['values']>): Promise<void> {
     clearMessage(this, 'run');
     const key = labRunKey(v);
     if (key !== this.key) {
@@ -164,10 +171,8 @@ class AttentionLab extends HTMLElement {
     };
     this.progress.reset();
     this.progress.update(this.step, this.target);
-    this.job = engine().run('attention.train', params, (e) => this.onEvent(e));
-    this.sync();
     try {
-      const r = await this.job.done;
+      const r = await this.ctl.job('attention.train', params, (e) => this.onEvent(e));
       this.step = r.step;
       this.baseLoss = r.baseLoss;
       this.out('trainable').value = formatInt(r.trainableParams);
@@ -177,18 +182,11 @@ class AttentionLab extends HTMLElement {
     } catch (e) {
       const err = e as Error;
       // Divergence explains itself (and the run is cleared below); other failures get a plain sentence.
-      const text = err.name === 'TrainingDiverged' ? err.message : trainingFailure(err);
+      const text = err.name === 'TrainingDiverged' ? err.message : runFailure(err, 'attention.train');
       this.progress.finish(text ? 'Training failed.' : 'Cancelled.');
       if (text) showMessage(this, 'run', text, 'error');
-      if (text && err.name !== 'TrainingDiverged') console.warn('attention.train failed:', err);
       if (err.name === 'TrainingDiverged') this.clearRun();
-    } finally {
-      this.job = null;
-      release(SESSION);
-      this.sync();
     }
-    // Part of this action, so a Reset queued behind it waits for the samples too.
-    if (current()) await this.generate();
   }
 
   private onEvent(e: GptTrainEvent): void {
@@ -223,7 +221,7 @@ class AttentionLab extends HTMLElement {
   }
 
   private async generate(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     const v = this.state.values();
     try {
       const r = await engine().run('attention.sample', {
@@ -249,7 +247,7 @@ class AttentionLab extends HTMLElement {
 
   /** One head's attention for the reader's word, base beside adapted (job attention.attention). */
   private async inside(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     const word = this.querySelector<HTMLInputElement>('input[data-role="word"]')!.value.trim().toLowerCase();
     if (!/^[a-z]{1,15}$/.test(word)) {
       showMessage(this, 'inside', `Type a word of 1 to 15 letters a–z (this model's alphabet) to look inside; “${word}” is not one.`, 'error');
@@ -287,13 +285,15 @@ class AttentionLab extends HTMLElement {
     }), { label: `${title}: attention of each position to earlier ones; strongest ${strongest}.` });
   }
 
+  private kept = 0;
+
   /**
    * Adapter on/off: the same trained adapter applied or skipped, no retraining; the held-out loss and samples
    * follow. The box stays enabled (and focused) while the worker switches: a change made meanwhile is applied
    * when the running switch returns, so the box and the model end up agreeing.
    */
   private async switchAdapter(): Promise<void> {
-    if (this.job || this.switching || this.step === 0) return;
+    if (this.ctl.running || this.switching || this.step === 0) return;
     const box = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
     this.switching = true;
     this.sync();
@@ -316,11 +316,9 @@ class AttentionLab extends HTMLElement {
     await this.generate();
   }
 
-  private kept = 0;
-
   /** Moves the trained adapter to the kept set (task switching) and starts the next run afresh. */
   private async keep(): Promise<void> {
-    if (this.job || this.step === 0) return;
+    if (this.ctl.running || this.step === 0) return;
     const name = this.countryName;
     try {
       const r = await engine().run('attention.keep', { session: SESSION }).done;
@@ -371,11 +369,10 @@ class AttentionLab extends HTMLElement {
     this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
     this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
     this.sync();
-    this.updateHeads();
   }
 
   private async reset(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     try {
       await engine().run('attention.reset', { session: SESSION }).done;
     } catch (e) {

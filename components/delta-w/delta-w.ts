@@ -4,13 +4,13 @@ import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
-import { engine, type JobHandle } from '../lib/engine';
+import { engine } from '../lib/engine';
+import { RunController, runFailure } from '../lib/run-controller';
 import { backendLine } from '../lib/backend-line';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
 import type { DeltaAnalysis } from '../../src/api/delta-w';
 import type { TrainParams } from '../../src/api/lora';
 import { deltaSchema, LAYER_D, LAYER_K, timingText, timingsDiffer } from './delta-state';
-import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'dw';
 const CHUNK = 10;
@@ -19,13 +19,9 @@ const short = (x: number) => (Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? format
 const sci = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? formatNumber(x, 4) : x.toExponential(2));
 
 class DeltaWCell extends HTMLElement {
-  private job: JobHandle<unknown> | null = null;
-  private pausing = false;
   private history: { step: number; norm: number }[] = [];
   private last: DeltaAnalysis | null = null;
   private near = false;
-  /** Train, Reset and a setting's change run one at a time, in the order asked (see cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'error', (e as Error).message, 'error'));
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -54,13 +50,14 @@ class DeltaWCell extends HTMLElement {
     const mergeBtn = q<HTMLButtonElement>('[data-role="merge"]');
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
     const out = (role: string, text: string) => { q(`[data-role="${role}"]`).textContent = text; };
-    const busy = (on: boolean) => {
-      trainBtn.disabled = on;
-      pauseBtn.disabled = !on;
-      // Reset stays available while training, as in /mlp/: it stops the run, then resets.
-      mergeBtn.disabled = on || !this.last || this.last.step === 0;
-      this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]').forEach((el) => (el.disabled = on));
-    };
+    // Pause ends the run after its current stretch and keeps what it learnt (the controller's Stop).
+    // Reset stays available while training, as in /mlp/: it stops the run, then resets.
+    const ctl = new RunController(this, {
+      errorKey: 'error', start: () => [trainBtn], stop: pauseBtn,
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]'),
+    });
+    const syncMerge = () => { mergeBtn.disabled = ctl.busy || !this.last || this.last.step === 0; };
+    ctl.onChange(syncMerge);
     const params = (steps: number): TrainParams => {
       const v = state.values();
       return {
@@ -81,74 +78,60 @@ class DeltaWCell extends HTMLElement {
       return a;
     };
 
-    const reset = (why: string) => this.actions.reset(() => {
-      this.pausing = true;
-      this.job?.stop();
-    }, async () => {
+    const reset = (why: string) => ctl.reset(async () => {
       clearMessage(this, 'error');
       this.history = [];
       this.last = null;
       out('loss', '—');
       out('score', '—');
       for (const r of ['diff', 'unmerged-ms', 'merged-ms']) out(r, '—');
-      try {
-        await engine().run('lora.reset', { session: SESSION }).done;
-        progress.value = why;
-        await analyse();
-      } finally {
-        busy(false);
-      }
+      await engine().run('lora.reset', { session: SESSION }).done;
+      progress.value = why;
+      await analyse();
     });
 
     const train = async (current: () => boolean) => {
       if (!current()) return;
+      await ctl.session(() => stretches(current));
+    };
+    /** Trains in stretches of CHUNK steps, analysing ΔW after each, until the target or a Pause. */
+    const stretches = async (current: () => boolean) => {
       clearMessage(this, 'error');
-      this.pausing = false;
-      busy(true);
       const target = (this.last?.step ?? 0) + state.get('steps');
       try {
         let step = this.last?.step ?? 0;
-        while (step < target && !this.pausing && current()) {
+        while (step < target && !ctl.stopping && current()) {
           const next = Math.min(target, step + CHUNK);
           progress.value = `Training: step ${step} of ${target}…`;
-          const job = engine().run('lora.train', params(next), (e) => {
+          const r = await ctl.job('lora.train', params(next), (e) => {
             if (e.kind === 'step' && e.loss !== undefined) out('loss', formatNumber(e.loss, 3));
           });
-          this.job = job;
-          const r = await job.done;
-          this.job = null;
           if (!current()) return; // a Reset came: it runs next and redraws
           step = r.step;
           out('score', formatPercent(r.evaluation.score, 1));
           await analyse();
         }
         const b = await engine().backend;
-        if (current()) progress.value = `${this.pausing ? 'Paused' : 'Trained'} at step ${step} on ${backendLine(b)}. Press Train for ${state.get('steps')} more steps.`;
+        if (current()) progress.value = `${ctl.stopping ? 'Paused' : 'Trained'} at step ${step} on ${backendLine(b)}. Press Train for ${state.get('steps')} more steps.`;
       } catch (e) {
-        const text = trainingFailure(e as Error);
+        const text = runFailure(e, 'delta-w training');
         if (text && current()) {
-          console.warn('delta-w training failed:', e);
           showMessage(this, 'error', text, 'error');
           progress.value = 'Stopped. Reset to start again.';
         }
-      } finally {
-        this.job = null;
-        // A Reset asked for during this run comes next and re-enables the controls once B = 0 again;
-        // enabling them here would show Train ready beside the old step count until it does.
-        if (current()) busy(false);
       }
+      // A Reset asked for during this run comes next, and the controller leaves the controls to it
+      // until B = 0 again: enabling them here would show Train ready beside the old step count.
     };
-    trainBtn.addEventListener('click', () => this.actions.train(train));
-    pauseBtn.addEventListener('click', () => {
-      this.pausing = true;
-      this.job?.stop(); // the run stops after its current step and keeps what it learnt
-    });
+    trainBtn.addEventListener('click', () => ctl.train(train));
     resetBtn.addEventListener('click', () => void reset('Reset: B = 0 again, so ΔW = 0.'));
     // Queued like Train, so a Reset waits for it instead of disposing the adapter it is merging.
-    mergeBtn.addEventListener('click', () => this.actions.train(async (current) => {
+    mergeBtn.addEventListener('click', () => ctl.train(async (current) => {
       if (!current()) return;
+      await ctl.session(() => merge());
+    }));
+    const merge = async () => {
       clearMessage(this, 'error');
-      busy(true);
       progress.value = 'Merging into a copy and timing both versions…';
       try {
         const m = await engine().run(
@@ -162,10 +145,8 @@ class DeltaWCell extends HTMLElement {
             : 'The middle halves of the two sets of timings overlap: on this device the difference is within the noise.');
       } catch (e) {
         showMessage(this, 'error', (e as Error).message, 'error');
-      } finally {
-        busy(false);
       }
-    }));
+    };
 
     state.subscribe((_, changed) => {
       if (changed.includes('layer')) showNotes(this, 'input', fitRank([]));

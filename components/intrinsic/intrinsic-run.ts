@@ -1,41 +1,30 @@
 // <intrinsic-run>: trains the 784-200-200-10 network in a random d-dimensional
 // subspace in the engine worker (jobs intrinsic.train / intrinsic.reset),
 // streaming step, loss and time per step, then the test accuracy.
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatInt, formatMs, formatNumber, formatPercent } from '../lib/format';
-import { onVisibilityChange, whenNear } from '../lib/onscreen';
-import { engine, type JobHandle } from '../lib/engine';
+import { whenNear } from '../lib/onscreen';
+import { engine } from '../lib/engine';
+import { RunController, runFailure } from '../lib/run-controller';
 import { backendLine } from '../lib/backend-line';
-import type { SubspaceEvent, SubspaceResult, SubspaceTrainParams } from '../../src/api/intrinsic';
+import type { SubspaceTrainParams } from '../../src/api/intrinsic';
 import { D, progressText, runSchema, shareOfD } from './logic';
-import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
-import { CellActions, trainingFailure } from '../lib/cell-actions';
 
 const SESSION = 'intrinsic-run';
 
 class IntrinsicRun extends HTMLElement {
   private state!: StateStore<typeof runSchema>;
-  private job: JobHandle<SubspaceResult> | null = null;
-  private starting = false;
-  private userPaused = false;
-  private autoPaused = false;
+  private ctl!: RunController;
   /** Steps the worker's network has taken, and the (d, seed) it was made with. */
   private step = 0;
   private key: string | null = null;
-  /** Train and Reset run one at a time, in the order asked (see cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'run', (e as Error).message, 'error'));
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(runSchema, { prefix: this.dataset.prefix ?? 'id' });
-    showNotes(this, 'url', this.state.notes);
-    const onNotes = (n: string[]) => showNotes(this, 'input', n);
-    for (const el of this.querySelectorAll<HTMLInputElement>('input[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof runSchema & string, el, onNotes);
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, runSchema, this.dataset.prefix ?? 'id', 'input[data-key]');
     this.state.subscribe((_, changed) => {
       this.showDims();
       if (changed.some((k) => k !== 'steps') && this.key && this.key !== this.runKey()) {
@@ -43,19 +32,22 @@ class IntrinsicRun extends HTMLElement {
       }
     });
     this.showDims();
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
-    this.button('pause').addEventListener('click', () => this.togglePause());
-    this.button('stop').addEventListener('click', () => this.job?.stop());
+    this.ctl = new RunController(this, {
+      owner: SESSION, start: () => [this.button('train')], pause: this.button('pause'), stop: this.button('stop'),
+      lock: () => this.querySelectorAll<HTMLInputElement>('input[data-key]'),
+      busyNote: 'The sweep below is using the engine; this cell can train when the sweep finishes or is stopped.',
+    });
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
+    this.button('pause').addEventListener('click', () => {
+      if (this.ctl.paused) this.out('progress').value = `Paused at step ${formatInt(this.step)}`;
+    });
     this.button('reset').addEventListener('click', () => void this.reset());
-    onBusyChange(() => this.sync());
-    this.sync();
     whenNear(this, () => {
       engine().backend.then(
         (b) => (this.out('backend').value = backendLine(b)),
         (e: Error) => showMessage(this, 'engine', e.message, 'error'),
       );
     });
-    onVisibilityChange(this, (visible) => this.onVisible(visible));
   }
 
   private out(role: string): HTMLOutputElement {
@@ -76,23 +68,13 @@ class IntrinsicRun extends HTMLElement {
     this.out('share').value = `${shareOfD(d)} (1 in ${formatNumber(D / d, d > D / 10 ? 1 : 0)})`;
   }
 
-  private sync(): void {
-    const running = this.job !== null || this.starting;
-    const other = busyOwner() !== null && busyOwner() !== SESSION;
-    this.button('train').disabled = running || other;
-    this.button('pause').disabled = !this.job;
-    this.button('stop').disabled = !this.job;
-    this.button('pause').textContent = this.userPaused ? 'Resume' : 'Pause';
-    this.button('pause').setAttribute('aria-pressed', String(this.userPaused));
-    for (const el of this.querySelectorAll<HTMLInputElement>('input[data-key]')) el.disabled = running;
-    if (other && !running) showMessage(this, 'busy', 'The sweep below is using the engine; this cell can train when the sweep finishes or is stopped.');
-    else clearMessage(this, 'busy');
+  private async train(current: () => boolean): Promise<void> {
+    if (!current()) return;
+    await this.ctl.session(() => this.run());
   }
 
-  private async train(current: () => boolean): Promise<void> {
-    if (this.job || this.starting || !current()) return;
-    if (!claim(SESSION)) return this.sync();
-    this.starting = true;
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
+  private async run(): Promise<void> {
     clearMessage(this, 'run');
     const key = this.runKey();
     if (key !== this.key) this.step = 0;
@@ -105,12 +87,12 @@ class IntrinsicRun extends HTMLElement {
     this.out('accuracy').value = '—';
     this.out('summary').value = `Training θ_d (${formatInt(d)} numbers) from step ${formatInt(this.step)}…`;
     try {
-      this.job = engine().run('intrinsic.train', params, (e) => {
+      const job = this.ctl.job('intrinsic.train', params, (e) => {
         if (e.kind === 'step') {
           this.step = e.step;
           this.out('step').value = formatInt(e.step);
           bar.value = e.step;
-          this.out('progress').value = this.userPaused ? `Paused at step ${formatInt(e.step)} of ${formatInt(e.steps)}` : progressText(e.step, e.steps, e.msPerStep);
+          this.out('progress').value = this.ctl.paused ? `Paused at step ${formatInt(e.step)} of ${formatInt(e.steps)}` : progressText(e.step, e.steps, e.msPerStep);
           this.out('loss').value = formatNumber(e.loss, 3);
           this.out('ms').value = formatMs(e.msPerStep);
         } else {
@@ -118,10 +100,7 @@ class IntrinsicRun extends HTMLElement {
         }
       });
       this.key = key;
-      this.starting = false;
-      this.sync();
-      if (this.autoPaused) this.job.pause();
-      const r = await this.job.done;
+      const r = await job;
       this.step = r.step;
       this.out('step').value = formatInt(r.step);
       bar.value = r.step;
@@ -130,40 +109,16 @@ class IntrinsicRun extends HTMLElement {
       this.out('summary').value = `After ${formatInt(r.step)} steps in a ${formatInt(r.d)}-dimensional random subspace (${shareOfD(r.d)} of D): ${formatPercent(r.accuracy, 1)} test accuracy.`;
       document.dispatchEvent(new CustomEvent<RunResultDetail>(RUN_RESULT_EVENT, { detail: { d: r.d, steps: r.step, seed, accuracy: r.accuracy } }));
     } catch (e) {
-      const text = trainingFailure(e as Error);
+      const text = runFailure(e, 'intrinsic.train');
       if (text) {
-        console.warn('intrinsic.train failed:', e);
         showMessage(this, 'run', text, 'error');
         this.out('progress').value = 'Stopped by an error';
       }
-    } finally {
-      this.job = null;
-      this.starting = false;
-      this.userPaused = false;
-      release(SESSION);
-      this.sync();
     }
   }
 
-  private togglePause(): void {
-    if (!this.job) return;
-    this.userPaused = !this.userPaused;
-    if (this.userPaused) this.job.pause();
-    else if (!this.autoPaused) this.job.resume();
-    if (this.userPaused) this.out('progress').value = `Paused at step ${formatInt(this.step)}`;
-    this.sync();
-  }
-
-  /** Pause while the cell is off screen or the tab is hidden; resume when it is back (unless the reader paused). */
-  private onVisible(visible: boolean): void {
-    this.autoPaused = !visible;
-    if (!this.job || this.userPaused) return;
-    if (visible) this.job.resume();
-    else this.job.pause();
-  }
-
   private reset(): Promise<void> {
-    return this.actions.reset(() => this.job?.stop(), () => this.forget());
+    return this.ctl.reset(() => this.forget());
   }
 
   private async forget(): Promise<void> {

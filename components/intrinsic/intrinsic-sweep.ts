@@ -2,16 +2,17 @@
 // the reader's own sweep in the engine worker (job intrinsic.sweep: direct
 // training first, then one subspace run per d), and adds the reader's single
 // runs from <intrinsic-run> as they finish.
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
-import { onVisibilityChange, whenNear } from '../lib/onscreen';
-import { engine, type JobHandle } from '../lib/engine';
-import type { SweepParams, SweepResult } from '../../src/api/intrinsic';
+import { whenNear } from '../lib/onscreen';
+import { engine } from '../lib/engine';
+import { RunController } from '../lib/run-controller';
+import type { SweepParams } from '../../src/api/intrinsic';
 import { readD90, type SweepPoint } from '../../src/core/intrinsic';
 import sweep from '../../src/generated/intrinsic-sweep.json';
 import { SWEEP_LISTS, listText, logCrossing, sweepProgressText, sweepSchema, type SweepList } from './logic';
-import { busyOwner, claim, onBusyChange, release } from '../lib/engine-lock';
 import { RUN_RESULT_EVENT, type RunResultDetail } from './run-result';
 import { drawSweep, type ChartData } from './sweep-chart';
 
@@ -19,10 +20,7 @@ const SESSION = 'intrinsic-sweep';
 
 class IntrinsicSweep extends HTMLElement {
   private state!: StateStore<typeof sweepSchema>;
-  private job: JobHandle<SweepResult> | null = null;
-  private starting = false;
-  private userPaused = false;
-  private autoPaused = false;
+  private ctl!: RunController;
   private near = false;
   private data: ChartData = {
     script: { points: sweep.points.map(({ d, accuracy }) => ({ d, accuracy })), baseline: sweep.baseline.accuracy, threshold: sweep.threshold, d90: sweep.d90.firstReaching },
@@ -31,44 +29,33 @@ class IntrinsicSweep extends HTMLElement {
   };
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(sweepSchema, { prefix: this.dataset.prefix ?? 'sw' });
-    showNotes(this, 'url', this.state.notes);
-    const onNotes = (n: string[]) => showNotes(this, 'input', n);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof sweepSchema & string, el, onNotes);
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, sweepSchema, this.dataset.prefix ?? 'sw');
     // A different series, length or seed is a different experiment: start the reader's curve afresh.
     this.state.subscribe(() => {
       this.out('ds').value = listText(this.state.get('list') as SweepList);
-      if (this.job) return;
+      if (this.ctl.active) return;
       this.data.browser = { points: [], baseline: null, threshold: null, d90: null };
       this.showOutputs();
       this.redraw();
     });
-    this.button('run').addEventListener('click', () => void this.run());
-    this.button('pause').addEventListener('click', () => this.togglePause());
-    this.button('stop').addEventListener('click', () => this.job?.stop());
+    this.ctl = new RunController(this, {
+      owner: SESSION, start: () => [this.button('run')], pause: this.button('pause'), stop: this.button('stop'),
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]'),
+      busyNote: 'The cell above is training; the sweep can run when it finishes or is stopped.',
+    });
+    this.button('run').addEventListener('click', () => void this.ctl.session(() => this.run()));
     this.button('reset').addEventListener('click', () => void this.reset());
     document.addEventListener(RUN_RESULT_EVENT, (e) => {
       const { d, accuracy } = (e as CustomEvent<RunResultDetail>).detail;
       this.data.singles.push({ d, accuracy });
       this.redraw();
     });
-    onBusyChange(() => this.sync());
-    this.sync();
     this.showOutputs();
     this.out('ds').value = listText(this.state.get('list') as SweepList);
     whenNear(this, () => {
       this.near = true;
       this.redraw();
-    });
-    onVisibilityChange(this, (visible) => {
-      this.autoPaused = !visible;
-      if (!this.job || this.userPaused) return;
-      if (visible) this.job.resume();
-      else this.job.pause();
     });
   }
 
@@ -78,19 +65,6 @@ class IntrinsicSweep extends HTMLElement {
 
   private button(role: string): HTMLButtonElement {
     return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
-  }
-
-  private sync(): void {
-    const running = this.job !== null || this.starting;
-    const other = busyOwner() !== null && busyOwner() !== SESSION;
-    this.button('run').disabled = running || other;
-    this.button('pause').disabled = !this.job;
-    this.button('stop').disabled = !this.job;
-    this.button('pause').textContent = this.userPaused ? 'Resume' : 'Pause';
-    this.button('pause').setAttribute('aria-pressed', String(this.userPaused));
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) el.disabled = running;
-    if (other && !running) showMessage(this, 'busy', 'The cell above is training; the sweep can run when it finishes or is stopped.');
-    else clearMessage(this, 'busy');
   }
 
   private redraw(): void {
@@ -137,10 +111,8 @@ class IntrinsicSweep extends HTMLElement {
         : `${formatInt(r.firstReaching)} (crossing near ${formatInt(crossing)})`;
   }
 
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
   private async run(): Promise<void> {
-    if (this.job || this.starting) return;
-    if (!claim(SESSION)) return this.sync();
-    this.starting = true;
     clearMessage(this, 'run');
     const { list, steps, seed } = this.state.values();
     const ds = [...SWEEP_LISTS[list as SweepList]];
@@ -154,7 +126,7 @@ class IntrinsicSweep extends HTMLElement {
     this.redraw();
     let msPerStep = 0;
     try {
-      this.job = engine().run('intrinsic.sweep', params, (e) => {
+      const r = await this.ctl.job('intrinsic.sweep', params, (e) => {
         if (e.kind === 'start') {
           this.out('loss').value = '—';
           bar.value = e.index * steps;
@@ -171,36 +143,18 @@ class IntrinsicSweep extends HTMLElement {
           this.redraw();
         }
       });
-      this.starting = false;
-      this.sync();
-      if (this.autoPaused) this.job.pause();
-      const r = await this.job.done;
       bar.value = bar.max;
       this.out('progress').value = `Done: direct training and ${formatInt(r.points.length)} subspace runs of ${formatInt(steps)} steps each.`;
     } catch (e) {
       const err = e as Error;
       if (err.name === 'JobStopped') this.out('progress').value = 'Stopped. Run the sweep again to continue where it stopped (finished runs are kept).';
       else showMessage(this, 'run', `${err.message} Press Reset to start again.`, 'error');
-    } finally {
-      this.job = null;
-      this.starting = false;
-      this.userPaused = false;
-      release(SESSION);
-      this.sync();
     }
   }
 
-  private togglePause(): void {
-    if (!this.job) return;
-    this.userPaused = !this.userPaused;
-    if (this.userPaused) this.job.pause();
-    else if (!this.autoPaused) this.job.resume();
-    this.sync();
-  }
-
   private async reset(): Promise<void> {
-    this.job?.stop();
-    while (this.job || this.starting) await new Promise((r) => setTimeout(r, 20));
+    this.ctl.stop();
+    while (this.ctl.active) await new Promise((r) => setTimeout(r, 20));
     try {
       await engine().run('intrinsic.reset', { session: SESSION, what: 'sweep' }).done;
     } catch (e) {

@@ -1,11 +1,11 @@
 // <merge-latency>: trains a short adapter in the worker, merges a copy into a
 // clone of the base, times base / unmerged / merged inference, then unmerges
 // and reports how exactly the round trip restores W₀.
-import { defineState, bindInput } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatMs, formatPercent } from '../lib/format';
 import type { Timing } from '../../src/api/merge';
-import { Runner } from '../which-rank/runner';
+import { RunController } from '../lib/run-controller';
 import { backendLabel, formatDiff, signedVsBase } from './format';
 import { backendLine } from '../lib/backend-line';
 import { engine } from '../lib/engine';
@@ -18,18 +18,13 @@ const schema = {
 
 class MergeLatency extends HTMLElement {
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'ml' });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'ml');
     const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
     const out = (role: string, scope: ParentNode = this) => scope.querySelector<HTMLOutputElement>(`output[data-role="${role}"]`)!;
     const bar = q<HTMLProgressElement>('progress');
     const run = q<HTMLButtonElement>('button[data-role="run"]');
-    const runner = new Runner(this, { stop: q<HTMLButtonElement>('button[data-role="stop"]'), lock: () => [run, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')] });
+    const runner = new RunController(this, { stop: q<HTMLButtonElement>('button[data-role="stop"]'), lock: () => [run, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')] });
 
     run.addEventListener('click', async () => {
       clearMessage(this, 'run');

@@ -1,7 +1,7 @@
 // <task-switch>: trains one adapter per task in the worker, swaps them into the
 // shared frozen base on request, and fills an adapter × task score matrix.
-import { defineState, bindInput } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatPercent } from '../lib/format';
 import { SCORED_ON, formatSwapMs, trainedText } from './format';
 import { whenNear } from '../lib/onscreen';
@@ -9,7 +9,7 @@ import { engine } from '../lib/engine';
 import type { TaskId } from '../../src/core/tasks';
 import type { SlotSummary } from '../../src/api/merge';
 import { TASK_LABEL } from '../which-rank/sweep-logic';
-import { Runner } from '../which-rank/runner';
+import { RunController } from '../lib/run-controller';
 import { SESSION, SWITCH_STEP_CHOICES, SWITCH_TASKS, type AdapterSlot } from './settings';
 import { onActive, onCell, onSlots, refreshSlots, useSlot } from './switch-client';
 
@@ -21,21 +21,16 @@ const SLOT_NAME: Record<AdapterSlot, string> = { none: 'no adapter', fours: 'the
 
 class TaskSwitch extends HTMLElement {
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     const prefix = this.dataset.prefix ?? 'sw';
-    const state = defineState(schema, { prefix });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    const state = cellState(this, schema, prefix);
     const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
     const bar = q<HTMLProgressElement>('progress');
     const progress = q<HTMLOutputElement>('output[data-role="progress"]');
     const inUse = q<HTMLOutputElement>('output[data-role="in-use"]');
     const radios = [...this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-use"]`)];
     const trainButtons = [...this.querySelectorAll<HTMLButtonElement>('button[data-train]')];
-    const runner = new Runner(this, {
+    const runner = new RunController(this, {
       pause: q<HTMLButtonElement>('button[data-role="pause"]'),
       stop: q<HTMLButtonElement>('button[data-role="stop"]'),
       lock: () => [...trainButtons, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],

@@ -1,42 +1,38 @@
 // <mlp-compare>: full fine-tuning and LoRA on the same task for the same steps,
 // one after the other on the page's engine; both sessions are freed afterwards.
-import { defineState, bindInput } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
-import { engine, type JobHandle } from '../lib/engine';
+import { engine } from '../lib/engine';
+import { RunController } from '../lib/run-controller';
 import { whenNear } from '../lib/onscreen';
 import type { TaskEvaluation, TrainParams, TrainResult } from '../../src/api/lora';
 import { compareSchema } from './train-state';
 import { scoreLabel, type TaskName } from './train-logic';
-import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
 
 const OWNER = 'mlp-compare';
 type Column = 'base' | 'full' | 'lora';
 
 class MlpCompare extends HTMLElement {
-  private job: JobHandle<TrainResult> | null = null;
-  private running = false;
-  private stopped = false;
+  private ctl!: RunController;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(compareSchema, { prefix: this.dataset.prefix ?? 'mc' });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof compareSchema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    const state = cellState(this, compareSchema, this.dataset.prefix ?? 'mc', 'input[data-key], select[data-key]');
     const setLabel = () => { this.cell('score', 'name').textContent = `Score: ${scoreLabel(state.get('task') as TaskName)}`; };
     let near = false;
     state.subscribe((v, changed) => {
       setLabel();
-      if (near && changed.includes('task') && !this.running) void this.showBase(v.task as TaskName);
+      if (near && changed.includes('task') && !this.ctl.active) void this.showBase(v.task as TaskName);
     });
     setLabel();
     whenNear(this, () => { near = true; void this.showBase(state.get('task') as TaskName); });
-    this.button('run').addEventListener('click', () => void this.run(state.values() as ReturnType<typeof state.values>));
-    this.button('stop').addEventListener('click', () => { this.stopped = true; this.job?.stop(); });
-    onBusyChange(() => this.sync());
+    this.ctl = new RunController(this, {
+      owner: OWNER, start: () => [this.button('run')], stop: this.button('stop'),
+      busyMessage: 'Another cell on this page is training; wait for it to finish (they share one engine).',
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]'),
+    });
+    this.button('run').addEventListener('click', () => void this.ctl.session(() => this.run(state.values() as ReturnType<typeof state.values>)));
   }
 
   private button(role: string) {
@@ -45,12 +41,6 @@ class MlpCompare extends HTMLElement {
 
   private cell(row: string, f: string): HTMLElement {
     return this.querySelector<HTMLElement>(`tr[data-row="${row}"] [data-f="${f}"]`)!;
-  }
-
-  private sync(): void {
-    this.button('run').disabled = this.running || (busyOwner() !== null && busyOwner() !== OWNER);
-    this.button('stop').disabled = !this.running;
-    this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]').forEach((el) => (el.disabled = this.running));
   }
 
   private fill(col: Column, e: TaskEvaluation, r?: TrainResult): void {
@@ -78,22 +68,15 @@ class MlpCompare extends HTMLElement {
     }
   }
 
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
   private async run(v: { task: string; rank: number; steps: number; seed: number }): Promise<void> {
-    if (this.running) return;
-    if (!claim(OWNER)) {
-      showMessage(this, 'run', 'Another cell on this page is training; wait for it to finish (they share one engine).');
-      return;
-    }
     clearMessage(this, 'run');
-    this.running = true;
-    this.stopped = false;
-    this.sync();
     const task = v.task as TaskName;
     const progress = this.querySelector<HTMLOutputElement>('output[data-role="progress"]')!;
     try {
       if (!(await this.showBase(task))) return;
       for (const mode of ['full', 'lora'] as const) {
-        if (this.stopped) break;
+        if (this.ctl.stopping) break;
         const name = mode === 'full' ? 'Full fine-tuning' : `LoRA r = ${v.rank}`;
         const session = `${OWNER}-${mode}`;
         await engine().run('lora.reset', { session }).done;
@@ -102,23 +85,17 @@ class MlpCompare extends HTMLElement {
           learningRate: 0.001, steps: v.steps, seed: v.seed, evalEvery: 0,
         };
         progress.value = `${name}: starting…`;
-        this.job = engine().run('lora.train', params, (e) => {
+        const r = await this.ctl.job('lora.train', params, (e) => {
           if (e.kind === 'step') progress.value = `${name}: step ${formatInt(e.step ?? 0)} of ${formatInt(v.steps)}`;
         });
-        const r = await this.job.done;
         this.fill(mode, r.evaluation, r);
         await engine().run('lora.reset', { session }).done; // free the run's memory (33 MB for full fine-tuning)
       }
-      progress.value = this.stopped ? 'Stopped.' : `Done: ${formatInt(v.steps)} steps each on ${scoreLabel(task).replace('accuracy on ', '')}.`;
+      progress.value = this.ctl.stopping ? 'Stopped.' : `Done: ${formatInt(v.steps)} steps each on ${scoreLabel(task).replace('accuracy on ', '')}.`;
     } catch (e) {
       const err = e as Error;
       showMessage(this, 'run', err.message, 'error');
       progress.value = 'Stopped by an error.';
-    } finally {
-      this.job = null;
-      this.running = false;
-      release(OWNER);
-      this.sync();
     }
   }
 }

@@ -1,28 +1,25 @@
 // <mlp-train>: trains a LoRA adapter on the base MLP in the engine worker
 // (jobs lora.train / lora.evaluate / lora.reset), streaming loss and accuracy.
+import { firstConnect } from '../lib/cell-state';
 import { defineState, bindInput, type StateStore } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent } from '../lib/format';
-import { whenNear, onVisibilityChange } from '../lib/onscreen';
-import { engine, type JobHandle } from '../lib/engine';
-import type { TaskEvaluation, TrainEvent, TrainResult } from '../../src/api/lora';
+import { whenNear } from '../lib/onscreen';
+import { engine } from '../lib/engine';
+import { RunController } from '../lib/run-controller';
+import type { TaskEvaluation, TrainEvent } from '../../src/api/lora';
 import { trainSchema } from './train-state';
 import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, trainParams, type TaskName } from './train-logic';
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
-import { claim, release, onBusyChange, busyOwner } from '../lib/engine-lock';
 import { median } from '../../src/core/stats';
 import { backendLine, backendNote } from '../lib/backend-line';
-import { CellActions } from '../lib/cell-actions';
 
 const SESSION = 'mlp-train';
 
 class MlpTrain extends HTMLElement {
   private state!: StateStore<typeof trainSchema>;
-  /** Set while a Train click is being set up (before the job exists). */
-  private starting = false;
-  private job: JobHandle<TrainResult> | null = null;
-  private userPaused = false;
-  private autoPaused = false;
+  /** The engine lock, the job, Pause and the off-screen pause (run-controller.ts). */
+  private ctl!: RunController;
   /** Steps the worker's run has taken, and the settings it was made with (null: no run). */
   private step = 0;
   private key: string | null = null;
@@ -41,12 +38,9 @@ class MlpTrain extends HTMLElement {
   /** The step the current (or last) run was heading for. */
   private target = 0;
   private frame = 0;
-  /** Train, Step and Reset run one at a time, in the order asked (see cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'engine', (e as Error).message, 'error'));
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     this.state = defineState(trainSchema, { prefix: this.dataset.prefix ?? 'mt' });
     const { state } = this;
     showNotes(this, 'url', state.notes);
@@ -63,14 +57,24 @@ class MlpTrain extends HTMLElement {
     });
     this.out('rank').value = String(state.get('rank'));
     this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(this.task)}`;
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(state.get('steps'), evalEveryFor(state.get('steps')), current)));
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(state.get('steps'), evalEveryFor(state.get('steps')), current)));
     this.button('step').addEventListener('click', () => void this.singleStep());
-    this.button('pause').addEventListener('click', () => this.togglePause());
     this.button('reset').addEventListener('click', () => void this.reset());
-    onBusyChange(() => this.syncButtons());
+    this.ctl = new RunController(this, {
+      errorKey: 'engine',
+      owner: SESSION, start: () => [this.button('train')], pause: this.button('pause'),
+      lock: () => [this.querySelector<HTMLFieldSetElement>('fieldset[data-role="settings"]')!, this.querySelector<HTMLInputElement>('input[data-key="adapter"]')!],
+      offscreenNote: 'Paused while this cell is off screen.',
+      busyMessage: 'Another cell on this page is training; wait for it to finish (they share one engine).',
+    });
+    let paused = false;
+    this.ctl.onChange(() => {
+      this.syncButtons();
+      // The progress line says "(paused)" or "(running)": redraw it when that changes.
+      if (this.ctl.paused !== paused) { paused = this.ctl.paused; this.render(); }
+    });
     this.syncButtons();
     whenNear(this, () => void this.start());
-    onVisibilityChange(this, (visible) => this.onVisible(visible));
   }
 
   private out(role: string): HTMLOutputElement {
@@ -130,7 +134,7 @@ class MlpTrain extends HTMLElement {
 
   /** A training setting changed (the controls are locked while a job runs): forget the old run. */
   private async settingsChanged(): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.running) return;
     this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(this.task)}`;
     if (!this.base.has(this.task) && this.started) this.out('score').value = 'measuring the base model…';
     if (this.key) await this.reset();
@@ -143,16 +147,17 @@ class MlpTrain extends HTMLElement {
 
   /** Trains `extra` more steps (a new run if the settings changed since the last one). */
   private async train(extra: number, evalEvery: number, current: () => boolean): Promise<void> {
-    if (this.job || this.starting || this.diverged || !current()) return;
+    if (this.ctl.active || this.diverged || !current()) return;
     const s = this.settings();
     if (!s.layers.length) {
       showMessage(this, 'run', 'Choose at least one layer to adapt.', 'error');
       return;
     }
-    if (!claim(SESSION)) {
-      showMessage(this, 'run', 'Another cell on this page is training; wait for it to finish (they share one engine).');
-      return;
-    }
+    await this.ctl.session(() => this.run(s, extra, evalEvery, current));
+  }
+
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
+  private async run(s: ReturnType<MlpTrain['settings']>, extra: number, evalEvery: number, current: () => boolean): Promise<void> {
     clearMessage(this, 'run');
     const key = runKey(s);
     if (key !== this.key) {
@@ -162,7 +167,6 @@ class MlpTrain extends HTMLElement {
     }
     const target = this.step + extra;
     this.target = target;
-    this.starting = true;
     if (!this.state.get('adapter')) this.state.set('adapter', true);
     try {
       const base = await this.baseEval(s.task);
@@ -174,10 +178,7 @@ class MlpTrain extends HTMLElement {
         this.key = key;
       }
       if (!current()) return; // a Reset was pressed meanwhile: it runs next
-      this.job = engine().run('lora.train', trainParams(s, SESSION, target, evalEvery), (e) => this.onEvent(e));
-      this.starting = false;
-      this.syncButtons();
-      const r = await this.job.done;
+      const r = await this.ctl.job('lora.train', trainParams(s, SESSION, target, evalEvery), (e) => this.onEvent(e));
       this.step = r.step;
       this.now = r.evaluation;
       this.nowStep = r.step;
@@ -193,12 +194,6 @@ class MlpTrain extends HTMLElement {
         if (f.mustReset) this.diverged = true;
       }
     } finally {
-      this.job = null;
-      this.starting = false;
-      this.userPaused = this.autoPaused = false;
-      clearMessage(this, 'offscreen');
-      release(SESSION);
-      this.syncButtons();
       this.render();
     }
   }
@@ -224,42 +219,12 @@ class MlpTrain extends HTMLElement {
 
   private singleStep(): void {
     // Paused mid-run: end that run where it is, then (queued behind it) take one more step.
-    this.job?.stop();
-    this.actions.train((current) => this.train(1, 0, current), true);
-  }
-
-  private togglePause(): void {
-    if (!this.job) return;
-    if (this.userPaused || this.autoPaused) {
-      this.userPaused = this.autoPaused = false;
-      clearMessage(this, 'offscreen');
-      this.job.resume();
-    } else {
-      this.userPaused = true;
-      this.job.pause();
-    }
-    this.syncButtons();
-    this.render();
-  }
-
-  /** Training stops while the cell is off screen (or the tab hidden), and picks up again when it is back. */
-  private onVisible(visible: boolean): void {
-    if (!this.job) return;
-    if (!visible && !this.userPaused && !this.autoPaused) {
-      this.autoPaused = true;
-      this.job.pause();
-      showMessage(this, 'offscreen', 'Paused while this cell is off screen.');
-    } else if (visible && this.autoPaused) {
-      this.autoPaused = false;
-      clearMessage(this, 'offscreen');
-      this.job.resume();
-    }
-    this.syncButtons();
-    this.render();
+    this.ctl.stop();
+    this.ctl.train((current) => this.train(1, 0, current), true);
   }
 
   private reset(): Promise<void> {
-    return this.actions.reset(() => this.job?.stop(), () => this.forget());
+    return this.ctl.reset(() => this.forget());
   }
 
   private async forget(): Promise<void> {
@@ -286,7 +251,7 @@ class MlpTrain extends HTMLElement {
   /** The adapter checkbox: evaluate the trained model with its adapter on or off. */
   private async toggleAdapter(): Promise<void> {
     const on = this.state.get('adapter');
-    if (this.job || this.starting) return;
+    if (this.ctl.active) return;
     if (!this.key || this.step === 0) {
       if (!on) showMessage(this, 'adapter', 'No adapter has been trained yet: these are the base model’s numbers either way.');
       else clearMessage(this, 'adapter');
@@ -303,17 +268,11 @@ class MlpTrain extends HTMLElement {
     }
   }
 
+  /** What the controller does not know: a diverged run must be reset first, and Step also works while paused. */
   private syncButtons(): void {
-    const running = this.job !== null;
-    const paused = this.userPaused || this.autoPaused;
-    const blocked = !running && busyOwner() !== null && busyOwner() !== SESSION;
-    this.querySelector<HTMLFieldSetElement>('fieldset[data-role="settings"]')!.disabled = running;
-    this.button('train').disabled = running || this.diverged || blocked;
+    const { running, paused, blocked } = this.ctl;
+    this.button('train').disabled = this.ctl.busy || this.diverged || blocked;
     this.button('step').disabled = (running && !paused) || this.diverged || blocked;
-    this.button('pause').disabled = !running;
-    this.button('pause').textContent = paused ? 'Resume' : 'Pause';
-    const toggle = this.querySelector<HTMLInputElement>('input[data-key="adapter"]')!;
-    toggle.disabled = running;
     if (this.diverged) this.button('reset').dataset.emphasis = '1';
     else delete this.button('reset').dataset.emphasis;
   }
@@ -322,8 +281,8 @@ class MlpTrain extends HTMLElement {
     const task = this.task;
     const base = this.base.get(task);
     const now = this.now;
-    const paused = this.userPaused || this.autoPaused;
-    this.out('progress').value = this.job ? `${formatInt(this.step)} (${paused ? 'paused' : 'running'})` : formatInt(this.step);
+    const paused = this.ctl.paused;
+    this.out('progress').value = this.ctl.running ? `${formatInt(this.step)} (${paused ? 'paused' : 'running'})` : formatInt(this.step);
     this.querySelector('[data-role="score-label"]')!.textContent = `Score: ${scoreLabel(task)}`;
     const kind = this.nowKind;
     if (now) {
@@ -335,7 +294,7 @@ class MlpTrain extends HTMLElement {
       this.out('summary').value = kind === 'trained'
         ? changeSummary(task, base, now)
         : `Base model: ${scoreLabel(task)} ${formatPercent(base.score)}${all}.`
-          + (kind === 'off' ? ' The adapter is off, so the frozen weights alone answer.' : this.job ? '' : ' Train to change it.');
+          + (kind === 'off' ? ' The adapter is off, so the frozen weights alone answer.' : this.ctl.running ? '' : ' Train to change it.');
     }
     const curves = this.querySelector<HTMLElement>('[data-role="curves"]')!;
     if (this.scores.length) void drawCurves(curves, this.loss, this.scores, scoreLabel(task).replace('accuracy on ', ''), task === 'fours',

@@ -1,7 +1,6 @@
 // URL state of the training cell (prefix "mt") and of the comparison cell (prefix "mc").
 import type { Schema } from '../lib/state';
 
-export { TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
 import { TASK_IDS as TASK_OPTIONS } from '../../src/core/tasks';
 
 export const trainSchema = {

@@ -1,15 +1,16 @@
 // <qalora-compare>: LoRA merged + re-quantized vs QA-LoRA merged into the zero points (job qlora.compare).
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatInt, formatMs, formatPercent } from '../lib/format';
-import { whenNear, onVisibilityChange } from '../lib/onscreen';
+import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
-import { engine, type JobHandle } from '../lib/engine';
-import type { CompareEvent, CompareParams, CompareResult, ComparePhase, PhaseResult, Score } from '../../src/api/qlora';
+import type { CompareEvent, CompareParams, ComparePhase, PhaseResult, Score } from '../../src/api/qlora';
 import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
 import { groupSizesFor } from '../../src/core/quant/qalora';
 import { requantSentence, signedPoints } from './compare-text';
-import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
+import { RunController, OFFSCREEN_NOTE } from '../lib/run-controller';
 import { formatSmall } from '../qlora/format-small';
 
 const OWNER = 'qalora-compare';
@@ -28,41 +29,26 @@ interface LossPoint { phase: string; step: number; loss: number }
 
 class QaLoraCompare extends HTMLElement {
   private state!: StateStore<typeof schema>;
-  private job: JobHandle<CompareResult> | null = null;
+  private ctl!: RunController;
   private loss: LossPoint[] = [];
   private near = false;
-  private autoPaused = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'qc' });
-    showNotes(this, 'url', this.state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, schema, this.dataset.prefix ?? 'qc', 'input[data-key], select[data-key]');
     const showSettings = () => {
       this.out('rank').value = String(this.state.get('rank'));
       this.out('groups').value = groupSizesFor(SIZES, Number(this.state.get('group'))).join(', ');
     };
-    this.state.subscribe(() => { showSettings(); this.clearResults('Settings changed: press the button to run again.'); });
-    showSettings();
-    this.button('run').addEventListener('click', () => void this.run());
-    this.button('stop').addEventListener('click', () => this.job?.stop());
-    onBusyChange(() => this.sync());
-    whenNear(this, () => { this.near = true; });
-    onVisibilityChange(this, (visible) => {
-      if (!this.job) return;
-      if (!visible && !this.autoPaused) {
-        this.job.pause();
-        this.autoPaused = true;
-        showMessage(this, 'offscreen', 'Paused while this cell is off screen; it resumes when you scroll back.');
-      } else if (visible && this.autoPaused) {
-        this.job.resume();
-        this.autoPaused = false;
-        clearMessage(this, 'offscreen');
-      }
+    this.ctl = new RunController(this, {
+      owner: OWNER, busyMessage: BUSY_MESSAGE, offscreenNote: OFFSCREEN_NOTE,
+      start: () => [this.button('run')], stop: this.button('stop'),
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]'),
     });
+    this.state.subscribe(() => { showSettings(); if (!this.ctl.active) this.clearResults('Settings changed: press the button to run again.'); });
+    showSettings();
+    this.button('run').addEventListener('click', () => void this.ctl.session(() => this.run()));
+    whenNear(this, () => { this.near = true; });
   }
 
   private out(role: string): HTMLOutputElement {
@@ -73,15 +59,7 @@ class QaLoraCompare extends HTMLElement {
     return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
   }
 
-  private sync(): void {
-    const running = this.job !== null;
-    this.button('run').disabled = running;
-    this.button('stop').disabled = !running;
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]')) el.disabled = running;
-  }
-
   private clearResults(status: string): void {
-    if (this.job) return;
     for (const role of ['fp32', 'quant', 'lora-params', 'qa-params', 'lora-before', 'qa-before', 'lora-after', 'qa-after', 'lora-grid', 'qa-grid', 'lora-ms', 'qa-ms']) this.out(role).value = '—';
     this.loss = [];
     this.querySelector<HTMLElement>('[data-role="loss"]')!.replaceChildren();
@@ -89,12 +67,8 @@ class QaLoraCompare extends HTMLElement {
     this.out('status').value = status;
   }
 
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
   private async run(): Promise<void> {
-    if (this.job) return;
-    if (!claim(OWNER)) {
-      showMessage(this, 'run', BUSY_MESSAGE);
-      return;
-    }
     clearMessage(this, 'run');
     this.clearResults('Quantizing the base…');
     const v = this.state.values();
@@ -103,10 +77,8 @@ class QaLoraCompare extends HTMLElement {
     };
     const progress = this.querySelector<HTMLProgressElement>('progress')!;
     progress.max = 2 * v.steps;
-    this.job = engine().run('qlora.compare', params, (e) => this.onEvent(e, params));
-    this.sync();
     try {
-      const r = await this.job.done;
+      const r = await this.ctl.job('qlora.compare', params, (e) => this.onEvent(e, params));
       const drop = r.lora.beforeMerge.score - r.lora.afterMerge.score;
       this.out('status').value = `Done. ${requantSentence(-drop)}; `
         + `QA-LoRA’s merged model scores ${formatPercent(r.qalora.afterMerge.score)}, exactly as before merging, with every weight still on the INT${params.bits} grid.`;
@@ -114,12 +86,6 @@ class QaLoraCompare extends HTMLElement {
       const err = e as Error;
       if (err.name === 'JobStopped') this.out('status').value = 'Stopped. Finished results stay in the table.';
       else showMessage(this, 'run', err.name === 'TrainingDiverged' ? err.message : `The comparison failed: ${err.message}`, 'error');
-    } finally {
-      this.job = null;
-      this.autoPaused = false;
-      clearMessage(this, 'offscreen');
-      release(OWNER);
-      this.sync();
     }
   }
 

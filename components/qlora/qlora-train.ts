@@ -1,15 +1,16 @@
 // <qlora-train>: LoRA on the frozen NF4 base (jobs qlora.evaluate / qlora.train / qlora.reset).
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatBytes, formatInt, formatMs, formatPercent, formatRatio } from '../lib/format';
-import { whenNear, onVisibilityChange } from '../lib/onscreen';
+import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
-import { engine, type JobHandle } from '../lib/engine';
-import type { QloraEvent, QloraResult, QloraTrainParams, Score } from '../../src/api/qlora';
+import { engine } from '../lib/engine';
+import { OFFSCREEN_NOTE, RunController, runFailure } from '../lib/run-controller';
+import type { QloraEvent, QloraTrainParams, Score } from '../../src/api/qlora';
 import { TASK_OPTIONS, QLORA_BASE } from './settings';
 import { qloraMemory } from '../../src/core/quant/memory';
-import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
-import { CellActions, trainingFailure } from '../lib/cell-actions';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
 
 const SESSION = 'qlora-train';
 const SIZES = [784, 1000, 2000, 10];
@@ -35,37 +36,30 @@ function pointsAt(step: number, s: Score, task: Task): Point[] {
 
 class QloraTrain extends HTMLElement {
   private state!: StateStore<typeof schema>;
-  private job: JobHandle<QloraResult> | null = null;
-  private paused = false;
-  private autoPaused = false;
+  private ctl!: RunController;
   private step = 0;
   private points: Point[] = [];
   private start: { fp32: Score; nf4: Score } | null = null;
   private near = false;
-  /** Train and Reset (and a setting's change) run one at a time, in the order asked (see cell-actions.ts). */
-  private actions = new CellActions((e) => showMessage(this, 'engine', (e as Error).message, 'error'));
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    this.state = defineState(schema, { prefix: this.dataset.prefix ?? 'ql' });
-    showNotes(this, 'url', this.state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]')) {
-      bindInput(this.state, el.dataset.key as keyof typeof schema, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    this.state = cellState(this, schema, this.dataset.prefix ?? 'ql', 'input[data-key], select[data-key]');
     this.state.subscribe((v, changed) => {
       this.out('rank').value = String(v.rank);
       this.showMemory();
       if (changed.some((k) => k !== 'steps')) void this.discard();
     });
-    this.button('train').addEventListener('click', () => this.actions.train((current) => this.train(current)));
-    this.button('pause').addEventListener('click', () => this.togglePause());
+    this.ctl = new RunController(this, {
+      errorKey: 'engine',
+      owner: SESSION, busyMessage: BUSY_MESSAGE, offscreenNote: OFFSCREEN_NOTE,
+      start: () => [this.button('train')], pause: this.button('pause'),
+      lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]'),
+    });
+    this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
     this.button('reset').addEventListener('click', () => void this.discard());
-    onBusyChange(() => this.sync());
     this.showMemory();
-    this.sync();
     whenNear(this, () => { this.near = true; void this.showStart(); });
-    onVisibilityChange(this, (visible) => this.onVisible(visible));
   }
 
   private out(role: string): HTMLOutputElement {
@@ -74,14 +68,6 @@ class QloraTrain extends HTMLElement {
 
   private button(role: string): HTMLButtonElement {
     return this.querySelector<HTMLButtonElement>(`button[data-role="${role}"]`)!;
-  }
-
-  private sync(): void {
-    const running = this.job !== null;
-    this.button('train').disabled = running;
-    this.button('pause').disabled = !running;
-    this.button('pause').textContent = this.paused ? 'Resume' : 'Pause';
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-role="settings"] :is(input, select)[data-key]')) el.disabled = running;
   }
 
   /** The memory table depends only on the rank: computed here, by formula. */
@@ -123,13 +109,14 @@ class QloraTrain extends HTMLElement {
 
   /** Queued by `actions`; `current()` is false once a Reset was pressed after this Train. */
   private async train(current: () => boolean): Promise<void> {
-    if (this.job) return;
+    if (this.ctl.active) return;
     if (!this.start) await this.showStart();
     if (!current()) return;
-    if (!claim(SESSION)) {
-      showMessage(this, 'run', BUSY_MESSAGE);
-      return;
-    }
+    await this.ctl.session(() => this.run());
+  }
+
+  /** Runs inside the controller's session (the engine claimed, the settings locked). */
+  private async run(): Promise<void> {
     clearMessage(this, 'run');
     // Read after every await above: the target counts from the step the worker's run is really at.
     const v = this.state.values();
@@ -137,28 +124,16 @@ class QloraTrain extends HTMLElement {
       session: SESSION, task: v.task as Task, rank: v.rank, seed: v.seed,
       steps: this.step + v.steps, evalEvery: Math.max(10, Math.round(v.steps / 5)),
     };
-    this.job = engine().run('qlora.train', params, (e) => this.onEvent(e));
-    this.paused = false;
-    this.sync();
     try {
-      const r = await this.job.done;
+      const r = await this.ctl.job('qlora.train', params, (e) => this.onEvent(e));
       this.step = r.step;
       if (r.msPerStep > 0) this.out('ms').value = formatMs(r.msPerStep);
       const m = r.memory;
       this.out('measured').value = `Measured in tfjs for this run: ${formatBytes(m.tfjsRunBytes)} for ${formatInt(m.adapterParams)} adapter parameters and Adam’s two moments, `
         + `next to the ${formatBytes(m.baseWeights)} of stored NF4 weights. Within each step tfjs also holds the dequantized fp32 weight matrices (${formatBytes(m.transientBytes)}) from the forward pass until the backward pass has used them, and frees them when the step ends.`;
     } catch (e) {
-      const text = trainingFailure(e as Error);
-      if (text) {
-        console.warn('qlora.train failed:', e);
-        showMessage(this, 'run', text, 'error');
-      }
-    } finally {
-      this.job = null;
-      this.paused = this.autoPaused = false;
-      clearMessage(this, 'offscreen');
-      release(SESSION);
-      this.sync();
+      const text = runFailure(e, 'qlora.train');
+      if (text) showMessage(this, 'run', text, 'error');
     }
   }
 
@@ -174,32 +149,9 @@ class QloraTrain extends HTMLElement {
     }
   }
 
-  private togglePause(): void {
-    if (!this.job) return;
-    this.paused = !this.paused;
-    this.autoPaused = false;
-    if (this.paused) this.job.pause();
-    else this.job.resume();
-    this.sync();
-  }
-
-  private onVisible(visible: boolean): void {
-    if (!this.job) return;
-    if (!visible && !this.paused) {
-      this.job.pause();
-      this.paused = this.autoPaused = true;
-      showMessage(this, 'offscreen', 'Paused while this cell is off screen; it resumes when you scroll back.');
-    } else if (visible && this.autoPaused) {
-      this.job.resume();
-      this.paused = this.autoPaused = false;
-      clearMessage(this, 'offscreen');
-    }
-    this.sync();
-  }
-
   /** Reset, or a setting changed: stop any run and forget the adapters, after any Train queued before. */
   private discard(): Promise<void> {
-    return this.actions.reset(() => this.job?.stop(), () => this.forget());
+    return this.ctl.reset(() => this.forget());
   }
 
   private async forget(): Promise<void> {

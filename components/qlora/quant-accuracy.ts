@@ -1,33 +1,34 @@
 // <quant-accuracy>: test accuracy of the base quantized per data type and block size (job qlora.sweep).
-import { defineState, bindInput } from '../lib/state';
-import { showMessage, clearMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
+import { showMessage, clearMessage } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
-import { engine, type JobHandle } from '../lib/engine';
-import type { SweepCell, SweepParams, SweepResult } from '../../src/api/qlora';
+import type { SweepCell, SweepParams } from '../../src/api/qlora';
 import { FORMAT_OPTIONS, SWEEP_BLOCKS, blockValue } from './settings';
-import { BUSY_MESSAGE, claim, onBusyChange, release } from '../lib/engine-lock';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
+import { RunController } from '../lib/run-controller';
 
 const OWNER = 'quant-accuracy';
 const schema = { dq: { kind: 'bool', default: false, label: 'Double quantization' } } as const;
 const blockName = (b: number | 'tensor') => (b === 'tensor' ? 'whole matrix' : String(b));
 
 class QuantAccuracy extends HTMLElement {
-  private job: JobHandle<SweepResult> | null = null;
+  private ctl!: RunController;
   private cells: SweepCell[] = [];
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'qa' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'qa', null);
     bindInput(state, 'dq', this.querySelector<HTMLInputElement>('input[data-key="dq"]')!);
-    state.subscribe(() => this.clear());
+    state.subscribe(() => { if (!this.ctl.active) this.clear(); });
+    this.ctl = new RunController(this, {
+      owner: OWNER, busyMessage: BUSY_MESSAGE, stop: this.button('stop'),
+      start: () => [this.button('run')], lock: () => [this.querySelector<HTMLInputElement>('input[data-key="dq"]')!],
+    });
     this.button('run').addEventListener('click', () => void this.run(state.get('dq')));
-    this.button('stop').addEventListener('click', () => this.job?.stop());
-    onBusyChange(() => this.sync());
     whenNear(this, () => { this.near = true; });
   }
 
@@ -39,14 +40,7 @@ class QuantAccuracy extends HTMLElement {
     return this.querySelector<HTMLOutputElement>(sel)!;
   }
 
-  private sync(): void {
-    this.button('run').disabled = this.job !== null;
-    this.button('stop').disabled = this.job === null;
-    this.querySelector<HTMLInputElement>('input[data-key="dq"]')!.disabled = this.job !== null;
-  }
-
   private clear(): void {
-    if (this.job) return;
     this.cells = [];
     for (const o of this.querySelectorAll<HTMLOutputElement>('output[data-cell]')) o.value = '—';
     this.querySelector<HTMLProgressElement>('progress')!.value = 0;
@@ -54,19 +48,18 @@ class QuantAccuracy extends HTMLElement {
     this.querySelector<HTMLElement>('[data-role="chart"]')!.replaceChildren();
   }
 
-  private async run(dq: boolean): Promise<void> {
-    if (this.job) return;
-    if (!claim(OWNER)) {
-      showMessage(this, 'run', BUSY_MESSAGE);
-      return;
-    }
+  private run(dq: boolean): Promise<boolean> {
+    return this.ctl.session(() => this.measure(dq));
+  }
+
+  private async measure(dq: boolean): Promise<void> {
     clearMessage(this, 'run');
     this.clear();
     const status = this.out('output[data-role="status"]');
     const progress = this.querySelector<HTMLProgressElement>('progress')!;
     const params: SweepParams = { formats: [...FORMAT_OPTIONS], blocks: SWEEP_BLOCKS.map(blockValue), doubleQuant: dq };
     status.value = 'Loading the base and the test digits…';
-    this.job = engine().run('qlora.sweep', params, (e) => {
+    const job = this.ctl.job('qlora.sweep', params, (e) => {
       if (e.kind === 'fp32') {
         this.out('output[data-role="fp32"]').value = `${formatPercent(e.accuracy)} of ${formatInt(e.n)}`;
       } else {
@@ -77,9 +70,8 @@ class QuantAccuracy extends HTMLElement {
         if (this.near) void this.draw();
       }
     });
-    this.sync();
     try {
-      const r = await this.job.done;
+      const r = await job;
       const four = r.cells.filter((c) => c.format !== 'INT8');
       const best = four.length ? four.reduce((a, b) => (b.relativeError < a.relativeError ? b : a)) : null;
       const worst = r.cells.reduce((a, b) => (b.accuracy < a.accuracy ? b : a));
@@ -89,10 +81,6 @@ class QuantAccuracy extends HTMLElement {
       const err = e as Error;
       if (err.name === 'JobStopped') status.value = `Stopped after ${this.cells.length} of ${FORMAT_OPTIONS.length * SWEEP_BLOCKS.length}.`;
       else showMessage(this, 'run', `The measurement failed: ${err.message}`, 'error');
-    } finally {
-      this.job = null;
-      release(OWNER);
-      this.sync();
     }
   }
 

@@ -1,6 +1,7 @@
 // <spectrum-cell>: singular values (computed in the engine worker) and the Eckart–Young
 // error of the best rank-r approximation; for a digit, the approximation itself.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
@@ -26,10 +27,8 @@ class SpectrumCell extends HTMLElement {
   private cache = new Map<string, Promise<Loaded>>();
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(spectrumSchema, { prefix: this.dataset.prefix ?? 'spec' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, spectrumSchema, this.dataset.prefix ?? 'spec', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     const rInput = q<HTMLInputElement>('[data-key="r"]');

@@ -1,11 +1,12 @@
 // Wiring shared by the subspace and ΔW-vs-W cells: URL state for the shared
 // controls, Run/Pause/Stop with a progress bar, and one job per run.
-import { defineState, bindInput, type StateStore } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState } from '../lib/cell-state';
+import type { StateStore } from '../lib/state';
+import { clearMessage, showMessage } from '../lib/messages';
 import type { AnalysisParams } from '../../src/api/whichrank';
 import type { JobEvent, JobResult } from '../../src/api/jobs';
 import { analysisParams, analysisSchema, trainProgressText } from './analysis-state';
-import { Runner } from './runner';
+import { RunController } from '../lib/run-controller';
 
 export interface AnalysisCell {
   state: StateStore<typeof analysisSchema>;
@@ -14,16 +15,12 @@ export interface AnalysisCell {
 }
 
 export function setupAnalysisCell<N extends 'whichrank.subspace' | 'whichrank.deltaVsW'>(cell: HTMLElement, job: N, onResult: (r: JobResult<N>, p: AnalysisParams) => void, onChange: () => void): AnalysisCell {
-  const state = defineState(analysisSchema, { prefix: cell.dataset.prefix });
-  showNotes(cell, 'url', state.notes);
-  for (const el of cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-    bindInput(state, el.dataset.key as keyof typeof analysisSchema & string, el, (n) => showNotes(cell, 'input', n));
-  }
+  const state = cellState(cell, analysisSchema, cell.dataset.prefix);
   const q = <T extends Element>(sel: string) => cell.querySelector<T>(sel)!;
   const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
   const progress = q<HTMLOutputElement>('output[data-role="progress"]');
   const runButton = q<HTMLButtonElement>('button[data-role="run"]');
-  const runner = new Runner(cell, {
+  const runner = new RunController(cell, {
     pause: q<HTMLButtonElement>('button[data-role="pause"]'),
     stop: q<HTMLButtonElement>('button[data-role="stop"]'),
     lock: () => [runButton, ...cell.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],

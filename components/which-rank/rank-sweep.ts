@@ -1,7 +1,8 @@
 // <rank-sweep>: one short LoRA run per (task, rank) in the engine worker, the
 // task's score plotted against r. Finished points are kept, so "Run" after
 // "Stop" (or after adding a rank) only trains what is missing.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
@@ -11,7 +12,7 @@ import type { RunResult } from '../../src/api/whichrank';
 import { SWEEP_RANKS, STEP_CHOICES } from './settings';
 import { TASK_LABEL, progressText, rankPoints, rankSweepRuns, saturationRank } from './sweep-logic';
 import { drawRankCharts, type Baseline } from './rank-chart';
-import { Runner } from './runner';
+import { RunController } from '../lib/run-controller';
 
 const schema = {
   ranks: { kind: 'set', options: SWEEP_RANKS.map(String), default: SWEEP_RANKS.map(String), label: 'Ranks' },
@@ -26,11 +27,9 @@ class RankSweep extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     const prefix = this.dataset.prefix ?? 'rs';
-    const state = defineState(schema, { prefix });
-    showNotes(this, 'url', state.notes);
+    const state = cellState(this, schema, prefix, null);
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     bindInput(state, 'ranks', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-ranks"]`), onNotes);
     bindInput(state, 'tasks', this.querySelectorAll<HTMLInputElement>(`input[name="${prefix}-tasks"]`), onNotes);
@@ -40,7 +39,7 @@ class RankSweep extends HTMLElement {
     const out = (role: string) => q<HTMLOutputElement>(`output[data-role="${role}"]`);
     const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
     const runButton = q<HTMLButtonElement>('button[data-role="run"]');
-    const runner = new Runner(this, {
+    const runner = new RunController(this, {
       pause: q<HTMLButtonElement>('button[data-role="pause"]'),
       stop: q<HTMLButtonElement>('button[data-role="stop"]'),
       lock: () => [runButton, q<HTMLButtonElement>('button[data-role="clear"]'), ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')],

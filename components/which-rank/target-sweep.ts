@@ -1,7 +1,7 @@
 // <target-sweep>: adapt layer 1, 2, 3 or all three at (about) the same number
 // of trainable parameters, one short run each, and compare the task scores.
-import { defineState, bindInput } from '../lib/state';
-import { clearMessage, showMessage, showNotes } from '../lib/messages';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { clearMessage, showMessage } from '../lib/messages';
 import { formatInt, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
 import { engine } from '../lib/engine';
@@ -11,7 +11,7 @@ import { TASK_IDS, type TaskId } from '../../src/core/tasks';
 import type { RunResult } from '../../src/api/whichrank';
 import { STEP_CHOICES } from './settings';
 import { SCORE_LABEL, TASK_LABEL, progressText, targetRows, type TargetRow } from './sweep-logic';
-import { Runner } from './runner';
+import { RunController } from '../lib/run-controller';
 
 const schema = {
   task: { kind: 'enum', options: TASK_IDS, default: 'rotated', label: 'Task' },
@@ -26,18 +26,13 @@ class TargetSweep extends HTMLElement {
   private near = false;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'ts' });
-    showNotes(this, 'url', state.notes);
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')) {
-      bindInput(state, el.dataset.key as keyof typeof schema & string, el, (n) => showNotes(this, 'input', n));
-    }
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'ts');
     const q = <T extends Element>(sel: string) => this.querySelector<T>(sel)!;
     const bar = q<HTMLProgressElement>('progress[data-role="bar"]');
     const progress = q<HTMLOutputElement>('output[data-role="progress"]');
     const runButton = q<HTMLButtonElement>('button[data-role="run"]');
-    const runner = new Runner(this, {
+    const runner = new RunController(this, {
       pause: q<HTMLButtonElement>('button[data-role="pause"]'),
       stop: q<HTMLButtonElement>('button[data-role="stop"]'),
       lock: () => [runButton, ...this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-key]')],

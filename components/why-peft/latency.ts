@@ -1,11 +1,13 @@
 // <latency-cell>: times the base, a sequential bottleneck adapter and LoRA (unmerged,
 // merged) on this device, in the engine worker, and shows the medians and every sample.
-import { defineState, bindInput } from '../lib/state';
+import { cellState, firstConnect } from '../lib/cell-state';
+import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
 import { backendLabel } from '../lib/backend-line';
-import { engine, type JobHandle } from '../lib/engine';
+import { engine } from '../lib/engine';
+import { RunController } from '../lib/run-controller';
 import { formatMs, formatNumber } from '../lib/format';
 import type { LatencyResult, Variant } from '../../src/api/peft';
 import { quantile } from '../../src/core/stats';
@@ -24,13 +26,10 @@ const schema = {
 const signedPercent = (x: number) => `${x >= 0 ? '+' : '−'}${formatNumber(Math.abs(x) * 100, 1)}%`;
 
 class LatencyCell extends HTMLElement {
-  private job: JobHandle<LatencyResult> | null = null;
 
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
-    const state = defineState(schema, { prefix: this.dataset.prefix ?? 'lat' });
-    showNotes(this, 'url', state.notes);
+    if (!firstConnect(this)) return;
+    const state = cellState(this, schema, this.dataset.prefix ?? 'lat', null);
     const q = <T extends Element = HTMLElement>(sel: string) => this.querySelector<T>(sel)!;
     const onNotes = (n: string[]) => showNotes(this, 'input', n);
     bindInput(state, 'after', q<HTMLSelectElement>('[data-key="after"]'), onNotes);
@@ -39,27 +38,25 @@ class LatencyCell extends HTMLElement {
     const runBtn = q<HTMLButtonElement>('[data-role="run"]');
     const stopBtn = q<HTMLButtonElement>('[data-role="stop"]');
     const progress = q<HTMLOutputElement>('[data-role="progress"]');
+    const ctl = new RunController(this, { start: () => [runBtn], stop: stopBtn });
     let near = false;
     whenNear(this, () => (near = true));
     // Results belong to the settings they were measured with: a change (or a new run) clears them,
     // so a table from another m or layer is never shown as if it were the current one.
-    state.subscribe(() => { if (!this.job) this.clear('Settings changed: press Measure.'); });
+    state.subscribe(() => { if (!ctl.active) this.clear('Settings changed: press Measure.'); });
 
-    runBtn.addEventListener('click', async () => {
-      if (this.job) return;
+    runBtn.addEventListener('click', () => void ctl.session(async () => {
       clearMessage(this, 'error');
-      runBtn.disabled = true;
-      stopBtn.disabled = false;
       const backend = engine().backend.then((b) => backendLabel(b.name), () => 'an unknown backend');
       let lastBackend = 'this device';
       void backend.then((b) => (lastBackend = b));
       this.clear('Starting the engine…');
       const v = state.values();
-      this.job = engine().run('peft.latency', {
+      const job = ctl.job('peft.latency', {
         after: Number(v.after) - 1, bottleneck: Number(v.m), batches: BATCHES, samples: v.samples, seed: 1,
       }, (e) => { progress.value = `Measuring on ${lastBackend}: sample ${e.done} of ${e.total}…`; });
       try {
-        const r = await this.job.done;
+        const r = await job;
         const name = await backend;
         progress.value = `Measured on ${name} with a bottleneck of m = ${v.m} after layer ${v.after}: ${v.samples} samples per model and batch size, after a warm-up.`;
         this.show(r, name, near);
@@ -70,13 +67,8 @@ class LatencyCell extends HTMLElement {
           progress.value = 'No measurement.';
           showMessage(this, 'error', `The measurement failed: ${err.message}`, 'error');
         }
-      } finally {
-        this.job = null;
-        runBtn.disabled = false;
-        stopBtn.disabled = true;
       }
-    });
-    stopBtn.addEventListener('click', () => this.job?.stop());
+    }));
   }
 
   /** Empty the table, the summary and the chart. */

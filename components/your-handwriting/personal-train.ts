@@ -1,11 +1,11 @@
 // <handwriting-train>: sends the reader's set (training and held-out parts) to the worker, streams
 // the training's progress with Cancel, and shows base vs adapter on held-out drawings and MNIST.
+import { firstConnect } from '../lib/cell-state';
 import { SESSION, scoreText, trainSchema } from './settings';
 import { store } from './store';
-import { engine } from '../lib/engine';
-import { claim, release, BUSY_MESSAGE } from '../lib/engine-lock';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
+import { RunController } from '../lib/run-controller';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
-import { createProgress } from '../lib/progress';
 import { bindInput, defineState } from '../lib/state';
 import { formatInt } from '../lib/format';
 import { pack, readiness } from '../../src/core/handwriting/drawings';
@@ -14,8 +14,7 @@ import type { HwTrainEvent, HwTrainResult } from '../../src/api/handwriting';
 
 class HandwritingTrain extends HTMLElement {
   connectedCallback(): void {
-    if (this.dataset.ready) return;
-    this.dataset.ready = '1';
+    if (!firstConnect(this)) return;
     store.load();
     const state = defineState(trainSchema, { prefix: this.dataset.prefix });
     showNotes(this, 'url', state.notes);
@@ -26,11 +25,11 @@ class HandwritingTrain extends HTMLElement {
     const out = (role: string) => q<HTMLOutputElement>(`output[data-role="${role}"]`);
     const button = q<HTMLButtonElement>('button[data-role="train"]');
     const toggle = q<HTMLInputElement>('input[data-role="adapter-on"]');
-    let job: { stop(): void } | null = null;
     // The bar and its Cancel stay hidden (in the markup) until a run starts: before, there is
     // nothing to show or cancel; after, finish() hides Cancel and the bar keeps the last result.
     const progressBox = q<HTMLElement>('[data-role="progress"]');
-    const progress = createProgress(progressBox, { label: 'Training', onCancel: () => job?.stop() });
+    const ctl = new RunController(this, { owner: 'handwriting-train', busyMessage: BUSY_MESSAGE, busyKey: 'train', busyTone: 'error', start: () => [button] });
+    const progress = ctl.progress(progressBox, { label: 'Training' });
 
     const sync = () => {
       toggle.disabled = !store.adapters.some((a) => a.id === 'mine');
@@ -47,23 +46,22 @@ class HandwritingTrain extends HTMLElement {
         out('summary').value = why;
         return showMessage(this, 'train', why, 'error');
       }
-      if (!claim('handwriting-train')) return showMessage(this, 'train', BUSY_MESSAGE, 'error');
+      await ctl.session(() => trainOnDrawings());
+    });
+    const trainOnDrawings = async () => {
       const { rank, steps, seed } = state.values();
       const train = pack(store.drawings, 'train');
       const heldOut = pack(store.drawings, 'heldOut');
-      button.disabled = true;
       progress.reset();
       progressBox.hidden = false;
       out('summary').value = `Training on ${train.n} drawings (${formatInt(train.n * COPIES)} with their jittered copies)…`;
       try {
-        const handle = engine().run('handwriting.train',
+        const r = await ctl.job('handwriting.train',
           { session: SESSION, train: { images: train.images, labels: train.labels }, heldOut: { images: heldOut.images, labels: heldOut.labels }, rank: Number(rank), steps, seed },
           (e) => {
             if (e.kind === 'step') progress.update(e.step, e.steps);
             else out('summary').value = 'Measuring on your held-out drawings and the MNIST test digits…';
           });
-        job = handle;
-        const r = await handle.done;
         progress.finish(`Trained ${formatInt(r.steps)} steps.`);
         out('held-base').value = scoreText(r.heldOut.base);
         out('held-adapter').value = scoreText(r.heldOut.adapter);
@@ -80,12 +78,8 @@ class HandwritingTrain extends HTMLElement {
         progress.finish(err.name === 'JobStopped' ? 'Cancelled; the previous adapter (if any) is kept.' : 'Training failed.');
         out('summary').value = err.name === 'JobStopped' ? 'Cancelled.' : 'No new adapter.';
         if (err.name !== 'JobStopped') showMessage(this, 'train', err.message, 'error');
-      } finally {
-        job = null;
-        button.disabled = false;
-        release('handwriting-train');
       }
-    });
+    };
     sync();
   }
 }
