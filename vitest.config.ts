@@ -1,6 +1,6 @@
 // Unit tests: DOM-free modules, run in Node.
 import { defineConfig } from 'vitest/config';
-import { suiteOptions } from './vitest.shared';
+import { suiteOptions } from './vitest.shared.ts';
 
 export default defineConfig({
   test: {

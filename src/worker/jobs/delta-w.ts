@@ -48,8 +48,9 @@ export const jobs = {
         heat: { rows, cols, w0: sample(w0, d, rows, cols), dw: new Float32Array(rows.length * cols.length) },
       };
     }
-    const dk = await readAsync(() => a.deltaKernel()); // s·ΔWᵀ, k×d
-    const frob = await readScalar(() => tf.norm(a.deltaKernel()));
+    // One s·ΔWᵀ (k×d) for the heat map and its norm, so both come from the same state of the adapter.
+    const delta = a.deltaKernel();
+    const [dk, frob] = await Promise.all([readAsync(() => tf.clone(delta)), readScalar(() => tf.norm(delta))]).finally(() => delta.dispose());
     const at = (await a.At.data()) as Float32Array; // Aᵀ: k×r
     const b = await readAsync(() => tf.transpose(a.Bt)); // B: d×r
     const r = a.rank;

@@ -4,14 +4,13 @@
  * the reader's own adapters (subspace similarity of A across ranks and seeds,
  * and ΔW against W). The shared base is only read, never modified.
  */
-import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf } from '../../engine/index';
+import { LoraModel, TASKS, Trainer, deriveSeed, mulberry32, tf, weightOperator } from '../../engine/index';
 import { compareDeltaVsW, randomOrthonormal, rightSingularOfA, similarityGrid, topSingular, type TopOfW } from '../../core/analysis/index';
 import { ALPHA, LEARNING_RATE } from '../../core/tasks';
 import { ANALYSIS, type BaselineParams, type Baseline } from '../../api/whichrank';
 import { type JobContext } from '../context';
 import type { JobEvent } from '../../api/jobs';
 import { evaluateTask } from './lora';
-import { weightOperator } from '../../engine/index';
 import { type SweepRun, type SweepParams, type SweepEvent, type RunResult, type AnalysisParams, type AnalysisEvent, type SubspaceResult, type DeltaVsWResult } from '../../api/whichrank';
 
 function checkSteps(steps: number): void {
