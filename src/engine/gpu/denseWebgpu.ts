@@ -258,8 +258,21 @@ function gradient(dy: Tensor | Tensor[], saved: Tensor[], attrs: tf.NamedAttrMap
 }
 
 /** Whether loraDenseWebgpu runs here: the WebGPU backend, the engine's fast path on, float32 throughout. */
-export function denseWebgpuApplies(...tensors: Tensor[]): boolean {
-  return fastPathEnabled() && tf.getBackend() === 'webgpu' && tensors.every((t) => t.dtype === 'float32');
+export function denseWebgpuApplies(x: Tensor2D, kernel: Tensor2D, At: Tensor2D, Bt: Tensor2D): boolean {
+  return fastPathEnabled() && tf.getBackend() === 'webgpu' && [x, kernel, At, Bt].every((t) => t.dtype === 'float32')
+    && maxThreads(x.shape[0], kernel.shape[0], Bt.shape[1], At.shape[1]) <= MAX_THREADS;
+}
+
+/**
+ * The programs dispatch one dimension of workgroups, and WebGPU guarantees at most 65,535 of them
+ * (maxComputeWorkgroupsPerDimension's default): a larger layer (e.g. a forward of 8,400 rows through
+ * the 2000-wide layer) runs on tfjs's stock ops instead, which tile in more dimensions.
+ */
+const MAX_THREADS = 65_535 * WORKGROUP;
+
+/** The most threads any of the layer's programs asks for (n rows, k in, d out, rank r). */
+function maxThreads(n: number, k: number, d: number, r: number): number {
+  return Math.max(n * r, Math.ceil(n / ROWS) * Math.max(k, d), k * r, r * d);
 }
 
 /**
