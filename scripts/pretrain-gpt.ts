@@ -79,14 +79,14 @@ gpt.dispose();
 // Round to fp16 as shipped, reload, and measure what the site will actually run.
 const { model: shipped } = loadGpt(packGpt(weights, meta));
 const shippedModel = new GptLora(shipped);
-meta.heldOutLoss = heldOutLoss(shippedModel, test);
-meta.sampleLoss = heldOutLoss(shippedModel, sample);
+meta.heldOutLoss = await heldOutLoss(shippedModel, test);
+meta.sampleLoss = await heldOutLoss(shippedModel, sample);
 const bytes = packGpt(weights, meta);
 mkdirSync(join(root, 'public', 'models'), { recursive: true });
 writeFileSync(join(root, 'public', 'models', 'base-gpt.bin'), bytes);
 mkdirSync(join(root, 'src', 'generated'), { recursive: true });
 writeFileSync(join(root, 'src', 'generated', 'base-gpt.json'), JSON.stringify({ ...meta, fileBytes: bytes.length }, null, 2) + '\n');
 console.log(`held-out loss ${meta.heldOutLoss.toFixed(4)} nats/char on ${test.length} words; page sample ${meta.sampleLoss.toFixed(4)}`);
-console.log(`samples: ${sampleWords(shippedModel, 20, 1, 1).join(' ')}`);
+console.log(`samples: ${(await sampleWords(shippedModel, 20, 1, 1)).join(' ')}`);
 console.log(`wrote public/models/base-gpt.bin (${bytes.length.toLocaleString('en-US')} bytes) in ${trainingSeconds} s of training`);
 shipped.dispose();

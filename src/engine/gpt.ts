@@ -9,7 +9,7 @@
  *   y = x·W₀ + s·(x·Aᵀ)·Bᵀ,  B = 0 at the start, A random, s = α/r,
  * with the same LoraAdapter as the MLP (lora.ts), so W₀ stays frozen and shared.
  */
-import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
+import { tf, readAsync, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
 import { deriveSeed, mulberry32, normalArray, uniformArray } from '../core/rng';
 import { LoraAdapter, type LoraConfig } from './lora';
 import { dense } from './fast/ops';
@@ -222,21 +222,34 @@ export function wordTensors(words: readonly string[], config: GptConfig = GPT_CO
   };
 }
 
-/** Held-out loss in nats per character (the end marker counts as a character), in chunks. */
-export function heldOutLoss(model: GptLora, words: readonly string[], chunk = 256): number {
-  let total = 0;
-  let chars = 0;
-  for (let i = 0; i < words.length; i += chunk) {
-    const part = words.slice(i, i + chunk);
-    const t = wordTensors(part, model.base.config);
-    const l = tf.tidy(() => model.loss(t.tokens, t.targets, t.mask).dataSync()[0]);
-    total += l * t.chars;
-    chars += t.chars;
-    t.tokens.dispose();
-    t.targets.dispose();
-    t.mask.dispose();
+/**
+ * Held-out loss in nats per character (the end marker counts as a character), in chunks. The chunks'
+ * losses stay on the backend and are read once, asynchronously (no synchronous read-back: issue 15).
+ */
+export async function heldOutLoss(model: GptLora, words: readonly string[], chunk = 256): Promise<number> {
+  const losses: tf.Scalar[] = [];
+  const chars: number[] = [];
+  try {
+    for (let i = 0; i < words.length; i += chunk) {
+      const t = wordTensors(words.slice(i, i + chunk), model.base.config);
+      losses.push(model.loss(t.tokens, t.targets, t.mask));
+      chars.push(t.chars);
+      t.tokens.dispose();
+      t.targets.dispose();
+      t.mask.dispose();
+    }
+    if (!losses.length) return NaN;
+    const values = await readAsync(() => tf.stack(losses));
+    let total = 0;
+    let n = 0;
+    for (let i = 0; i < values.length; i++) {
+      total += values[i] * chars[i];
+      n += chars[i];
+    }
+    return n ? total / n : NaN;
+  } finally {
+    tf.dispose(losses);
   }
-  return chars ? total / chars : NaN;
 }
 
 /**
@@ -244,7 +257,7 @@ export function heldOutLoss(model: GptLora, words: readonly string[], chunk = 25
  * letter at a time from softmax(logits / temperature) until the marker comes
  * again or the context is full. Same seed, same model, same backend: same words.
  */
-export function sampleWords(model: GptLora, n: number, seed: number, temperature = 1): string[] {
+export async function sampleWords(model: GptLora, n: number, seed: number, temperature = 1): Promise<string[]> {
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`Temperature must be a positive number (got ${temperature}).`);
   const { context: T, vocab: V } = model.base.config;
   const rand = mulberry32(deriveSeed(seed, 'sample'));
@@ -252,11 +265,12 @@ export function sampleWords(model: GptLora, n: number, seed: number, temperature
   const done = new Array<boolean>(n).fill(false);
   const words = new Array<string>(n).fill('');
   for (let t = 0; t < T && done.some((x) => !x); t++) {
-    const probs = tf.tidy(() => {
+    // Read asynchronously (issue 15): the same float32 probabilities, so the same seeded words.
+    const probs = await readAsync(() => {
       const logits = model.forward(tf.tensor2d(rows, [n, T], 'int32'));
       // Chained ops (t.reshape) are not registered in the site's tfjs-core build: functions only.
       const at = tf.reshape(tf.gather(tf.reshape(logits, [n, T, V]), [t], 1), [n, V]);
-      return tf.softmax(tf.div(at, temperature)).dataSync() as Float32Array;
+      return tf.softmax(tf.div(at, temperature));
     });
     for (let i = 0; i < n; i++) {
       if (done[i]) continue;

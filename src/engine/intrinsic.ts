@@ -289,7 +289,6 @@ interface Piece {
   start: number;
   size: number;
   shape: number[];
-  theta0: Float32Array;
 }
 
 /**
@@ -316,23 +315,33 @@ export class SubspaceModel {
     const dense = opts.projection === 'dense';
     this.projection = dense ? null : makeProjection(this.D, d, opts.seed, opts);
     this.path = dense ? 'dense' : opts.path ?? (['wasm', 'cpu'].includes(tf.getBackend()) ? 'js' : 'gather');
-    this.pieces = tf.tidy(() => flatLayout(base.sizes).flatMap(({ kernel: [k, n], offset, bias }, i) => {
-      const w0 = base.layerTensors(i);
-      return [
-        { start: offset, size: k * n, shape: [k, n], theta0: w0.kernel.dataSync().slice() as Float32Array },
-        { start: bias, size: n, shape: [n], theta0: w0.bias.dataSync().slice() as Float32Array },
-      ];
-    }));
+    this.pieces = flatLayout(base.sizes).flatMap(({ kernel: [k, n], offset, bias }) => [
+      { start: offset, size: k * n, shape: [k, n] },
+      { start: bias, size: n, shape: [n] },
+    ]);
     this.P = dense ? new DenseProjectionTensors(this.D, d, opts.seed)
       : this.path === 'gather' ? new ProjectionTensors(this.projection!) : null;
-    this.pieceOps = this.path === 'js' ? this.pieces.map((piece) => this.jsPieceOp(piece)) : [];
+    // Only the 'js' path reads θ₀ (and, each step, θ_d and the gradient) back: it runs on WASM and CPU,
+    // where a tensor's values are JavaScript memory and a read is a copy. The 'gather' and 'dense' paths,
+    // the ones GPU backends take, keep everything on the device and read nothing back (issue 15).
+    // A base may make its layer tensors on the fly (the quantized one does): hence the tidy, which returns
+    // nothing because it would walk a returned typed array element by element.
+    const theta0 = (j: number): Float32Array => {
+      let values: Float32Array = new Float32Array(0);
+      tf.tidy(() => {
+        const w0 = base.layerTensors(j >> 1);
+        values = ((j & 1) ? w0.bias : w0.kernel).dataSync().slice() as Float32Array;
+      });
+      return values;
+    };
+    this.pieceOps = this.path === 'js' ? this.pieces.map((piece, j) => this.jsPieceOp(piece, theta0(j))) : [];
     this.thetaD = tf.tidy(() => tf.variable(tf.zeros([d]) as Tensor1D, true, undefined, 'float32'));
   }
 
   /** θ₀ + P·θ_d for one weight tensor, with gradient Pᵀ·dy, both in plain JavaScript. */
-  private jsPieceOp(piece: Piece): (thetaD: Tensor1D) => Tensor {
+  private jsPieceOp(piece: Piece, theta0: Float32Array): (thetaD: Tensor1D) => Tensor {
     const { rowCols, rowVals, perRow, d } = this.projection!;
-    const { start, size, shape, theta0 } = piece;
+    const { start, size, shape } = piece;
     return tf.customGrad(((thetaD: Tensor) => {
       const t = thetaD.dataSync();
       const out = new Float32Array(size);

@@ -6,6 +6,7 @@
  * words come from the worker's resources (ctx.resources).
  */
 import { tf, deriveSeed, mulberry32, shuffledIndices, yieldToEventLoop } from '../../engine/index';
+import { readAsync } from '../../engine/tf';
 import { GptLora, heldOutLoss, sampleWords, wordTensors } from '../../engine/gpt';
 import { LORA_TARGETS, encodeable } from '../../core/gpt';
 import type { JobContext } from '../context';
@@ -79,9 +80,10 @@ export const jobs = {
   async sample(p: SampleParams, ctx: JobContext): Promise<SampleResult> {
     const n = Math.max(1, Math.min(24, Math.round(p.n)));
     const { model } = await ctx.resources.gptBase();
-    const base = sampleWords(new GptLora(model), n, p.seed, p.temperature);
     const run = getRun(ctx);
-    const adapted = run && run.step > 0 ? sampleWords(run.model, n, p.seed, p.temperature) : null;
+    const adaptedModel = run && run.step > 0 ? run.model : null; // as the job was asked, whatever happens while it awaits
+    const base = await sampleWords(new GptLora(model), n, p.seed, p.temperature);
+    const adapted = adaptedModel ? await sampleWords(adaptedModel, n, p.seed, p.temperature) : null;
     return { base, adapted, step: run?.step ?? 0 };
   },
 
@@ -116,8 +118,9 @@ export const jobs = {
     const batch = Math.max(1, Math.min(128, p.batchSize ?? 32));
     const evalEvery = p.evalEvery ?? 0;
     let msPerStep = 0;
-    let windowLoss = 0;
-    let windowSteps = 0;
+    // The window's losses stay on the backend until its report reads them, once and asynchronously
+    // (no read-back per step: issue 15), as the MLP's Trainer does.
+    let windowLosses: tf.Scalar[] = [];
     let windowStart = performance.now();
     while (r.step < p.steps && !ctx.stopped) {
       await ctx.checkpoint().catch(() => undefined); // waits while paused; a stop ends the loop below
@@ -129,15 +132,17 @@ export const jobs = {
       const words = Array.from(r.order.subarray(r.cursor, r.cursor + batch), (i) => c.train[i]);
       r.cursor += batch;
       const t = wordTensors(words);
-      const loss = r.opt.minimize(() => r.model.loss(t.tokens, t.targets, t.mask), true, r.model.variables())!;
-      windowLoss += loss.dataSync()[0];
-      windowSteps++;
-      loss.dispose();
+      windowLosses.push(r.opt.minimize(() => r.model.loss(t.tokens, t.targets, t.mask), true, r.model.variables())!);
       t.tokens.dispose();
       t.targets.dispose();
       t.mask.dispose();
       r.step++;
-      if (windowSteps === 5 || r.step === p.steps) {
+      if (windowLosses.length === 5 || r.step === p.steps) {
+        const windowSteps = windowLosses.length;
+        const values = await readAsync(() => tf.stack(windowLosses)).finally(() => tf.dispose(windowLosses));
+        windowLosses = [];
+        let windowLoss = 0;
+        for (const v of values) windowLoss += v;
         const l = windowLoss / windowSteps;
         if (!Number.isFinite(l)) {
           dropRun(ctx);
@@ -145,17 +150,16 @@ export const jobs = {
         }
         msPerStep = (performance.now() - windowStart) / windowSteps;
         ctx.emit({ kind: 'step', step: r.step, steps: p.steps, loss: l, msPerStep });
-        windowLoss = 0;
-        windowSteps = 0;
         await yieldToEventLoop(); // let a Cancel message in
         windowStart = performance.now();
       }
       if (evalEvery > 0 && r.step % evalEvery === 0 && r.step < p.steps) {
-        ctx.emit({ kind: 'eval', step: r.step, heldOut: heldOutLoss(r.model, c.test) });
+        ctx.emit({ kind: 'eval', step: r.step, heldOut: await heldOutLoss(r.model, c.test) });
         windowStart = performance.now();
       }
     }
-    const heldOut = heldOutLoss(r.model, c.test);
+    tf.dispose(windowLosses); // a stop between reports leaves steps unreported
+    const heldOut = await heldOutLoss(r.model, c.test);
     ctx.emit({ kind: 'eval', step: r.step, heldOut });
     return {
       step: r.step, baseLoss: before, heldOut, trainableParams: r.model.adapterParams(), msPerStep, stopped: ctx.stopped,
@@ -194,7 +198,7 @@ export const jobs = {
             await yieldToEventLoop();
           }
         }
-        const heldOut = heldOutLoss(model, c.test);
+        const heldOut = await heldOutLoss(model, c.test);
         if (!Number.isFinite(heldOut)) throw new Error(`Training ${cfg.targets.join(', ')} at rank ${cfg.rank} diverged; lower the learning rate.`);
         ctx.emit({ kind: 'config', config: i, heldOut, params: model.adapterParams(), msPerStep: (performance.now() - started) / steps });
         done++;
@@ -228,9 +232,9 @@ export const jobs = {
   async sampleKept(p: SampleParams, ctx: JobContext): Promise<SampleKeptResult> {
     const n = Math.max(1, Math.min(24, Math.round(p.n)));
     const kept = (ctx.session.get('gpt-kept') as Map<string, { model: GptLora; step: number }> | undefined) ?? new Map();
-    return {
-      adapters: [...kept].map(([code, k]) => ({ code, params: k.model.adapterParams(), step: k.step, words: sampleWords(k.model, n, p.seed, p.temperature) })),
-    };
+    const adapters = [];
+    for (const [code, k] of [...kept]) adapters.push({ code, params: k.model.adapterParams(), step: k.step, words: await sampleWords(k.model, n, p.seed, p.temperature) });
+    return { adapters };
   },
 
   /**
@@ -245,12 +249,12 @@ export const jobs = {
     if (!Number.isInteger(p.layer) || p.layer < 0 || p.layer >= cfg.layers) throw new Error(`There is no block ${p.layer + 1}.`);
     if (!Number.isInteger(p.head) || p.head < 0 || p.head >= cfg.heads) throw new Error(`There is no head ${p.head + 1}.`);
     const n = word.length + 1; // the start mark plus each letter
-    const pattern = (m: GptLora): number[][] => {
+    const pattern = async (m: GptLora): Promise<number[][]> => {
       const maps: tf.Tensor[] = [];
       const t = wordTensors([word], cfg);
       try {
         tf.tidy(() => { m.forward(t.tokens, maps); });
-        const a = maps[p.layer].dataSync(); // [1, H, T, T]
+        const a = await maps[p.layer].data(); // [1, H, T, T]
         const T = cfg.context;
         return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => a[(p.head * T + i) * T + j]));
       } finally {
@@ -259,7 +263,9 @@ export const jobs = {
       }
     };
     const run = getRun(ctx);
-    return { chars: ['·', ...word], base: pattern(new GptLora(model)), adapted: run && run.step > 0 ? pattern(run.model) : null };
+    const adaptedModel = run && run.step > 0 ? run.model : null;
+    const base = await pattern(new GptLora(model));
+    return { chars: ['·', ...word], base, adapted: adaptedModel ? await pattern(adaptedModel) : null };
   },
 
   /**
@@ -275,7 +281,7 @@ export const jobs = {
     const code = (JSON.parse(run.key) as unknown[])[0] as string;
     const before = await baseLoss(ctx.resources, code);
     // Off, the model is the base, whose held-out loss is already known.
-    const heldOut = p.on ? heldOutLoss(run.model, (await country(ctx.resources, code)).test) : before;
+    const heldOut = p.on ? await heldOutLoss(run.model, (await country(ctx.resources, code)).test) : before;
     return { on: run.model.enabled, step: run.step, heldOut, baseLoss: before };
   },
 
