@@ -273,7 +273,7 @@ export const jobs = {
    * retraining or forgetting it; samples and attention patterns follow until it is switched again or
    * trained further (training switches it on).
    */
-  async adapter(p: AdapterSwitchParams, ctx: JobContext): Promise<AdapterSwitchResult> {
+  async adapter(p: AdapterSwitchParams, ctx: JobContext<JobEvent<'attention.adapter'>>): Promise<AdapterSwitchResult> {
     const run = getRun(ctx);
     if (!run || run.step === 0) throw new Error('There is no trained adapter to switch on or off yet: train one first.');
     if (typeof p.on !== 'boolean') throw new Error(`Switch the adapter on or off (got ${String(p.on)}).`);
@@ -282,7 +282,8 @@ export const jobs = {
     const before = await baseLoss(ctx.resources, code);
     // Off, the model is the base, whose held-out loss is already known.
     const heldOut = p.on ? await heldOutLoss(run.model, (await country(ctx.resources, code)).test) : before;
-    return { on: run.model.enabled, step: run.step, heldOut, baseLoss: before };
+    // p.on, not the model's flag now: the loss above was measured with this setting, and a Train meanwhile switches it on.
+    return { on: p.on, step: run.step, heldOut, baseLoss: before };
   },
 
   /** Forgets this session's adapters (the Reset button). */
