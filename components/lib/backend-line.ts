@@ -33,7 +33,9 @@ export function backendNote(info: Pick<BackendInfo, 'name' | 'reason' | 'skipped
     const asked = backendLabel(info.requested.name);
     return `${asked} was requested (?backend=${info.requested.name}) but is not available here: ${info.requested.why}. Running on ${here} instead.`;
   }
-  if (info.reason === 'chosen by you') return `Chosen in the address (?backend=${info.name}).`;
+  // chooseBackend may add a note to the reason ("chosen by you; software adapter: …"): still the reader's choice.
+  const chosen = /^chosen by you(?:; (.+))?$/s.exec(info.reason);
+  if (chosen) return `Chosen in the address (?backend=${info.name})${chosen[1] ? `; ${chosen[1]}` : ''}.`;
   const skipped = info.skipped.filter((s) => s.name !== info.name);
   if (!skipped.length) return 'The fastest backend available here.';
   return `The fastest backend available here; skipped ${skipped.map((s) => `${backendLabel(s.name)} (${s.why})`).join(', ')}.`;

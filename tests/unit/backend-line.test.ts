@@ -37,4 +37,10 @@ describe('the backend note', () => {
       .toBe('The fastest backend available here; skipped WebGL (software rendering on SwiftShader).');
     expect(backendNote({ name: 'webgpu', reason: 'fastest available', skipped: [] })).toBe('The fastest backend available here.');
   });
+
+  it('still names the reader’s choice when the engine adds a note to it (WebGPU on a software adapter)', () => {
+    const reason = 'chosen by you; software adapter: training runs, parts that read results synchronously say they cannot';
+    expect(backendNote({ name: 'webgpu', reason, skipped: [] }))
+      .toBe('Chosen in the address (?backend=webgpu); software adapter: training runs, parts that read results synchronously say they cannot.');
+  });
 });
