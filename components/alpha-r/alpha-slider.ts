@@ -22,6 +22,8 @@ interface SliderRun {
   losses: AlphaRunEvent[];
   result: AlphaRunResult | null;
   diverged: string | null;
+  /** The last step a run reached when Stop cut it short (null: it ran all its steps). */
+  stoppedAt: number | null;
 }
 
 const fmtAlpha = (a: number) => formatInt(a);
@@ -66,7 +68,7 @@ class AlphaSlider extends HTMLElement {
       const run: SliderRun = {
         id: this.nextId++, alpha, scale: scaleOf(alpha, r, v.scaling),
         label: `#${this.nextId - 1}: α = ${fmtAlpha(alpha)}, r = ${r}, ${v.scaling === 'alpha/r' ? 'α/r' : 'α/√r'}, ${v.opt === 'adam' ? 'Adam' : 'SGD'}`,
-        losses: [], result: null, diverged: null,
+        losses: [], result: null, diverged: null, stoppedAt: null,
       };
       this.runs.push(run);
       if (this.runs.length > MAX_RUNS) this.runs.shift();
@@ -84,7 +86,10 @@ class AlphaSlider extends HTMLElement {
         run.losses = run.result.losses;
         const start = run.losses[0]?.loss;
         const end = finalLoss(run.losses);
-        progress.value = `Run ${run.label} done. The base model scores ${formatPercent(run.result.baseScore, 1)} on rotated digits; `
+        if (ctl.stopping) run.stoppedAt = run.losses.at(-1)?.step ?? 0;
+        progress.value = run.stoppedAt !== null ? `Run ${run.label} stopped at step ${run.stoppedAt} of ${v.steps}; its row shows the loss and score it had reached. `
+          + `Training loss went from ${formatNumber(start, 3)} (first steps) to ${formatNumber(end, 3)} (last steps).`
+          : `Run ${run.label} done. The base model scores ${formatPercent(run.result.baseScore, 1)} on rotated digits; `
           + `this run’s training loss went from ${formatNumber(start, 3)} (first steps) to ${formatNumber(end, 3)} (last steps)`
           + `${end > start ? ': higher than where it started, so the updates overshoot.' : '.'}`;
       } catch (e) {
@@ -127,7 +132,7 @@ class AlphaSlider extends HTMLElement {
       const ratio = res ? Math.sqrt(res.layerNorms.reduce((s, l) => s + l.norm ** 2, 0) / res.layerNorms.reduce((s, l) => s + l.w0Norm ** 2, 0)) : NaN;
       const cells = [
         `#${run.id}`, fmtAlpha(run.alpha), formatNumber(run.scale, 3),
-        run.diverged ? `diverged at step ${run.diverged}` : res ? formatNumber(finalLoss(res.losses), 3) : 'training…',
+        run.diverged ? `diverged at step ${run.diverged}` : res ? `${formatNumber(finalLoss(res.losses), 3)}${run.stoppedAt !== null ? ` (stopped at step ${run.stoppedAt})` : ''}` : 'training…',
         res ? formatPercent(ratio, 2) : '—',
         res ? formatPercent(res.score, 1) : '—',
       ];

@@ -75,13 +75,18 @@ class AlphaSweep extends HTMLElement {
           progress.value = `Run ${i + 1} of ${total}: ${NAME[run.scaling]}, r = ${run.rank}, step ${e.step} of ${v.steps}, loss ${formatNumber(e.loss, 3)}`;
           this.draw(false);
         });
-        run.result = await job;
-        run.losses = run.result.losses;
+        const result = await job;
+        run.losses = result.losses;
+        // A run cut short by Stop is drawn as far as it went, but not compared with finished runs.
+        if (!ctl.stopping) run.result = result;
         this.renderTable();
         this.draw();
       }
       const done = this.runs.filter((r) => r.result).length;
-      progress.value = ctl.stopping ? `Stopped after ${done} of ${total} runs.` : `Done: ${total} runs of ${v.steps} steps.`;
+      const cut = this.runs.find((r) => !r.result && r.losses.length);
+      progress.value = ctl.stopping
+        ? `Stopped after ${done} of ${total} runs${cut ? `; run ${this.runs.indexOf(cut) + 1} was stopped at step ${cut.losses.at(-1)!.step} of ${v.steps} and is left out of the table` : ''}.`
+        : `Done: ${total} runs of ${v.steps} steps.`;
       this.summarise();
     } catch (e) {
       const err = e as Error;

@@ -126,7 +126,7 @@ class AttentionLab extends HTMLElement {
       if (country !== this.state.get('country')) return;
       this.baseLoss = r.baseLoss;
       this.out('base-loss').value = `${r.baseLoss.toFixed(3)} nats/char`;
-      if (!this.key) this.out('summary').value = `The English-trained base scores ${r.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
+      if (!this.key) this.showBaseSummary();
     } catch (e) {
       showMessage(this, 'engine', (e as Error).message, 'error');
     }
@@ -368,7 +368,15 @@ class AttentionLab extends HTMLElement {
     this.querySelector('[data-role="adapted-samples"]')!.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Train first.' }));
     this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
     this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
+    // After Reset or Keep nothing is trained: the summary and the column titles speak of the base again.
+    this.showBaseSummary();
     this.sync();
+    this.updateHeads();
+  }
+
+  private showBaseSummary(): void {
+    if (!Number.isFinite(this.baseLoss)) return;
+    this.out('summary').value = `The English-trained base scores ${this.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
   }
 
   private async reset(): Promise<void> {
@@ -380,7 +388,6 @@ class AttentionLab extends HTMLElement {
     }
     this.clearRun();
     this.progress.reset();
-    if (Number.isFinite(this.baseLoss)) this.out('summary').value = `The English-trained base scores ${this.baseLoss.toFixed(3)} nats per character on ${this.countryName}’s held-out names. Train to adapt it.`;
   }
 }
 

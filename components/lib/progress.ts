@@ -100,6 +100,7 @@ export function createProgress(container: HTMLElement, opts: ProgressOptions): P
     cancel = document.createElement('button');
     cancel.type = 'button';
     cancel.textContent = opts.cancelLabel ?? 'Cancel';
+    cancel.dataset.role = 'cancel';
     cancel.addEventListener('click', () => { cancel!.disabled = true; opts.onCancel!(); });
     root.append(cancel);
   }

@@ -42,7 +42,7 @@ export interface RunParts {
    * (the cell's `data-offscreen-paused` attribute shows it) and resumes only on screen.
    */
   offscreenNote?: string;
-  /** Said (message key 'busy') while another cell holds the engine and this one is idle. */
+  /** Said (message key 'busy') while another cell holds the engine and this one is idle (default: busyMessage). */
   busyNote?: string;
   /** Said (message key `busyKey`, default 'run') when a run is asked for while another cell holds the engine. */
   busyMessage?: string;
@@ -165,8 +165,12 @@ export class RunController {
       return await handle.done;
     } finally {
       if (this.handle === handle) this.handle = null;
-      if (!this.inSession) this.userPaused = this.autoPaused = false;
-      this.sync();
+      // Inside a session the controls change once, when it ends (session()): disabling Pause here,
+      // while Train is still disabled, would send keyboard focus to some other button (keep-focus.ts).
+      if (!this.inSession) {
+        this.userPaused = this.autoPaused = false;
+        this.sync();
+      }
     }
   }
 
@@ -276,8 +280,11 @@ export class RunController {
     }
     if (this.parts.stop) this.parts.stop.disabled = !this.active;
     for (const el of this.parts.lock?.() ?? []) el.disabled = active;
-    if (this.parts.busyNote !== undefined) {
-      if (blocked && !active) showMessage(this.cell, 'busy', this.parts.busyNote);
+    // Start is disabled while another cell holds the engine, so a busyMessage could never be asked
+    // for by a click: a cell without its own busyNote says it beside the disabled button instead.
+    const note = this.parts.busyNote ?? this.parts.busyMessage;
+    if (note !== undefined) {
+      if (blocked && !active) showMessage(this.cell, 'busy', note);
       else clearMessage(this.cell, 'busy');
     }
     // Shown next to the progress text where a cell's style asks (which-rank/cells.css): why a run is not moving.

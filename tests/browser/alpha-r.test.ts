@@ -42,4 +42,18 @@ describe('/alpha-r/ cells', () => {
     expect(await cell.locator('tbody tr').count()).toBe(0);
     await expectNoProblemsAndClose(problems, context);
   });
+  it('the α slider: a run stopped part-way is reported as stopped, with the step it reached, not as done', async () => {
+    const { context, problems, cell } = await site.openCell('/alpha-r/?al.steps=200', 'alpha-slider');
+    await cell.getByRole('button', { name: 'Train with this α' }).click();
+    const progress = cell.locator('output[data-role="progress"]');
+    await expect.poll(() => progress.textContent(), { timeout: 90_000 }).toMatch(/step \d+ of 200/);
+    await cell.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => progress.textContent(), { timeout: 90_000 }).toMatch(/^Run #1: .+ stopped at step \d+ of 200; /);
+    const step = Number(/stopped at step (\d+)/.exec((await progress.textContent())!)![1]);
+    expect(step).toBeLessThan(200);
+    expect(await progress.textContent()).not.toMatch(/done/);
+    const rows = await cell.locator('tbody tr').allTextContents();
+    expect(rows[rows.length - 1]).toContain(`(stopped at step ${step})`);
+    await expectNoProblemsAndClose(problems, context);
+  });
 });

@@ -74,6 +74,9 @@ describe('/attention/ adapter on/off', () => {
     expect(await page.locator(`${L} [data-role="kept"] li`).allTextContents()).toEqual(adaptedWords);
     expect(await box.isDisabled()).toBe(true);
     expect(await why.textContent()).toMatch(/^No adapter is trained yet/);
+    // Nothing is trained now: the column title and the summary speak of the base again, though the switch was off.
+    expect(await page.locator(`${L} [data-role="adapted-head"]`).textContent()).toBe('Adapted (Poland)');
+    expect(await out(page, 'summary').textContent()).toMatch(/^The English-trained base scores [\d.]+ nats per character on Poland’s held-out names\. Train to adapt it\.$/);
 
     // Task switching: a second country on the same frozen base; each kept adapter swapped in and sampled.
     await page.locator(`${L} select[data-key="country"]`).selectOption('FI');

@@ -99,6 +99,7 @@ async function pressAndSeeOutput(page: Page, cell: Locator, where: string): Prom
   // Stop what it started, so the next cell finds the engine free.
   const enabled = (role: string) => cell.locator(`button[data-role="${role}"]:enabled`);
   if (await enabled('stop').count()) await enabled('stop').first().click();
+  else if (await enabled('cancel').count()) await enabled('cancel').first().click(); // a progress view's Cancel (progress.ts)
   else if (await enabled('pause').count()) await enabled('pause').first().click();
   if (await enabled('reset').count()) await enabled('reset').first().click();
   await expect.poll(() => cell.locator('button').first().isEnabled(), { timeout: 60_000, message: `${where}: “${name}” did not come back` }).toBe(true);

@@ -133,6 +133,16 @@ describe('RunController', () => {
     expect(cell.msg('busy')).toBe(undefined);
   });
 
+  it('a cell with only a busyMessage says it beside its disabled Start while another cell holds the engine', () => {
+    const { run, cell } = setup({ busyMessage: 'Another cell is using the engine.' });
+    claim('other');
+    expect(run.disabled).toBe(true);
+    expect(cell.msg('busy')).toBe('Another cell is using the engine.');
+    release('other');
+    expect(run.disabled).toBe(false);
+    expect(cell.msg('busy')).toBe(undefined);
+  });
+
   it('Stop ends the job and tells a multi-job run to start no more', async () => {
     const { ctl, stop, jobs, log } = setup();
     const seen: string[] = [];
