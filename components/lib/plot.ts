@@ -59,7 +59,10 @@ export async function renderPlot(
     if (zoom !== 1) el.style.zoom = String(zoom);
     // The whole figure is one image with one name; Plot's per-mark labels on <g>
     // elements are not permitted ARIA there (axe: aria-prohibited-attr).
+    // The mark's name is kept as data-mark (e.g. "x-axis tick label"): tests find the axes by it.
     el.querySelectorAll('[aria-label], [aria-description]').forEach((n) => {
+      const mark = n.getAttribute('aria-label');
+      if (mark) n.setAttribute('data-mark', mark);
       n.removeAttribute('aria-label');
       n.removeAttribute('aria-description');
     });
