@@ -86,7 +86,8 @@ class AlphaSlider extends HTMLElement {
         run.losses = run.result.losses;
         const start = run.losses[0]?.loss;
         const end = finalLoss(run.losses);
-        if (ctl.stopping) run.stoppedAt = run.losses.at(-1)?.step ?? 0;
+        const reached = run.losses.at(-1)?.step ?? 0;
+        if (ctl.stopping && reached < v.steps) run.stoppedAt = reached;
         progress.value = run.stoppedAt !== null ? `Run ${run.label} stopped at step ${run.stoppedAt} of ${v.steps}; its row shows the loss and score it had reached. `
           + `Training loss went from ${formatNumber(start, 3)} (first steps) to ${formatNumber(end, 3)} (last steps).`
           : `Run ${run.label} done. The base model scores ${formatPercent(run.result.baseScore, 1)} on rotated digits; `

@@ -78,7 +78,7 @@ class AlphaSweep extends HTMLElement {
         const result = await job;
         run.losses = result.losses;
         // A run cut short by Stop is drawn as far as it went, but not compared with finished runs.
-        if (!ctl.stopping) run.result = result;
+        if (!ctl.stopping || (result.losses.at(-1)?.step ?? 0) >= v.steps) run.result = result;
         this.renderTable();
         this.draw();
       }

@@ -86,7 +86,7 @@ class AttentionLab extends HTMLElement {
     const busy = this.ctl.running || this.switching;
     // The controller has just set Train and the settings by its own state; a switch in flight holds them too.
     this.button('train').disabled = this.ctl.busy || this.ctl.blocked || this.switching;
-    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = this.ctl.active || this.switching;
+    for (const el of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('.settings input, .settings select')) el.disabled = this.ctl.busy || this.switching;
     this.button('generate').disabled = busy;
     this.button('keep').disabled = busy || this.step === 0;
     this.button('inside').disabled = busy;
@@ -107,6 +107,9 @@ class AttentionLab extends HTMLElement {
 
   private updateHeads(): void {
     this.querySelector('[data-role="adapted-head"]')!.textContent = this.adaptedTitle();
+    // The attention view's column too, once it has been drawn (Show attention).
+    const att = this.querySelector('[data-role="att-adapted-head"]');
+    if (att) att.textContent = this.adaptedTitle();
   }
 
   private async start(): Promise<void> {

@@ -26,4 +26,4 @@ export function onBusyChange(f: (owner: string | null) => void): () => void {
   return () => listeners.delete(f);
 }
 
-export const BUSY_MESSAGE = 'Another cell on this page is using the engine; wait for it to finish or stop it.';
+export const BUSY_MESSAGE = 'Another cell on this page is using the engine; wait for it to finish, or stop it (a run scrolled off screen pauses until you scroll back to it).';

@@ -101,6 +101,7 @@ export function createProgress(container: HTMLElement, opts: ProgressOptions): P
     cancel.type = 'button';
     cancel.textContent = opts.cancelLabel ?? 'Cancel';
     cancel.dataset.role = 'cancel';
+    cancel.hidden = true; // shown when a run starts (update): an idle Cancel would do nothing
     cancel.addEventListener('click', () => { cancel!.disabled = true; opts.onCancel!(); });
     root.append(cancel);
   }
@@ -134,7 +135,7 @@ export function createProgress(container: HTMLElement, opts: ProgressOptions): P
       bar.value = 0;
       text.textContent = '';
       status.textContent = '';
-      if (cancel) { cancel.hidden = false; cancel.disabled = false; }
+      if (cancel) cancel.hidden = true;
     },
   };
 }

@@ -130,7 +130,8 @@ export class RunController {
   async session(fn: () => Promise<void>): Promise<boolean> {
     if (this.active) return false;
     if (this.parts.owner && !claim(this.parts.owner)) {
-      if (this.parts.busyMessage) showMessage(this.cell, this.parts.busyKey ?? 'run', this.parts.busyMessage, this.parts.busyTone);
+      // Without its own busyNote the cell already shows busyMessage as that note (sync).
+      if (this.parts.busyMessage && this.parts.busyNote !== undefined) showMessage(this.cell, this.parts.busyKey ?? 'run', this.parts.busyMessage, this.parts.busyTone);
       this.sync();
       return false;
     }

@@ -8,6 +8,7 @@ import { RunController } from '../lib/run-controller';
 import { whenNear } from '../lib/onscreen';
 import type { TaskEvaluation, TrainParams, TrainResult } from '../../src/api/lora';
 import { compareSchema } from './train-state';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
 import { scoreLabel, type TaskName } from './train-logic';
 
 const OWNER = 'mlp-compare';
@@ -29,7 +30,7 @@ class MlpCompare extends HTMLElement {
     whenNear(this, () => { near = true; void this.showBase(state.get('task') as TaskName); });
     this.ctl = new RunController(this, {
       owner: OWNER, start: () => [this.button('run')], stop: this.button('stop'),
-      busyMessage: 'Another cell on this page is training; wait for it to finish (they share one engine).',
+      busyMessage: BUSY_MESSAGE,
       lock: () => this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[data-key], select[data-key]'),
     });
     this.button('run').addEventListener('click', () => void this.ctl.session(() => this.run(state.values() as ReturnType<typeof state.values>)));

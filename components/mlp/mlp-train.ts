@@ -13,6 +13,7 @@ import { changeSummary, evalEveryFor, failureText, runKey, scoreLabel, trainPara
 import { drawCurves, drawDigits, type LossPoint, type ScorePoint } from './train-charts';
 import { median } from '../../src/core/stats';
 import { backendLine, backendNote } from '../lib/backend-line';
+import { BUSY_MESSAGE } from '../lib/engine-lock';
 
 const SESSION = 'mlp-train';
 
@@ -65,7 +66,7 @@ class MlpTrain extends HTMLElement {
       owner: SESSION, start: () => [this.button('train')], pause: this.button('pause'),
       lock: () => [this.querySelector<HTMLFieldSetElement>('fieldset[data-role="settings"]')!, this.querySelector<HTMLInputElement>('input[data-key="adapter"]')!],
       offscreenNote: 'Paused while this cell is off screen.',
-      busyMessage: 'Another cell on this page is training; wait for it to finish (they share one engine).',
+      busyMessage: BUSY_MESSAGE,
     });
     let paused = false;
     this.ctl.onChange(() => {

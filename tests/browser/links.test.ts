@@ -97,7 +97,7 @@ async function pressAndSeeOutput(page: Page, cell: Locator, where: string): Prom
   await expect.poll(() => cell.evaluate((el) => el.contains(document.activeElement) && document.activeElement !== document.body),
     { timeout: 5_000, message: `${where}: focus left the cell after Enter on “${name}”` }).toBe(true);
   // Stop what it started, so the next cell finds the engine free.
-  const enabled = (role: string) => cell.locator(`button[data-role="${role}"]:enabled`);
+  const enabled = (role: string) => cell.locator(`button[data-role="${role}"]:enabled:visible`);
   if (await enabled('stop').count()) await enabled('stop').first().click();
   else if (await enabled('cancel').count()) await enabled('cancel').first().click(); // a progress view's Cancel (progress.ts)
   else if (await enabled('pause').count()) await enabled('pause').first().click();
