@@ -198,7 +198,8 @@ function heatmap(el: HTMLElement, a: DeltaAnalysis, which: 'w0' | 'dw') {
       x: { axis: null },
       y: { axis: null },
       color: {
-        type: 'linear', scheme: 'RdBu', domain: [-(m || 1), m || 1], clamp: true, legend: true,
+        // The legend's end ticks (±max) are centred on its ends: margins keep their labels inside it.
+        type: 'linear', scheme: 'RdBu', domain: [-(m || 1), m || 1], clamp: true, legend: true, marginLeft: 16, marginRight: 16,
         label: `${name} entry${m === 0 ? ' (all 0)' : ''}`, ticks: [-(m || 1), 0, m || 1], tickFormat: (v: number) => (v === 0 ? '0' : short(v)),
       },
       marks: [Plot.cell(data, { x: 'col', y: 'row', fill: 'v', inset: 0 })],
