@@ -26,5 +26,8 @@ update();
 addEventListener('resize', soon);
 addEventListener('load', soon);
 document.fonts?.ready.then(soon);
+// A block far from the screen is not laid out (content-visibility: auto, global.css), so it cannot be
+// seen to overflow until it comes near: re-check when one is laid out (the event does not bubble).
+addEventListener('contentvisibilityautostatechange', soon, { capture: true });
 // Cells fill their figures after load; re-check when the page's layout changes size.
 new ResizeObserver(soon).observe(document.body);

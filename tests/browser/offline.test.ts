@@ -26,7 +26,9 @@ it('renders chapters and trains a live cell with the network cut', async () => {
   const { page, context, problems } = await site.open('/mlp/', { serviceWorkers: 'allow' });
   const status = page.locator('#offline-status');
   await expect.poll(() => status.textContent(), { timeout: 90_000 }).toMatch(/Offline-ready/);
-  expect(await page.evaluate(() => navigator.serviceWorker.controller?.state ?? null)).toBe('activated');
+  // `ready` (which the status line waits for) resolves when the worker is activating; it takes
+  // control of this page a moment later (clients.claim() after pruning old caches).
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.state ?? null)).toBe('activated');
   // The host here sends no COOP/COEP: the first visit is not isolated; the service worker's copies are.
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
 

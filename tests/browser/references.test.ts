@@ -27,3 +27,31 @@ it.each(chapters)('/%s/ ends with References that every citation links to', asyn
   expect(order).toBe(true);
   await context.close();
 });
+
+// Blocks far from the screen are skipped (content-visibility: auto, src/styles/global.css) to keep a long
+// chapter's load short; a link into the middle or end of such a chapter must still land on its target.
+it('a long chapter skips far blocks at load, and links to a heading or a reference still land in view', async () => {
+  const { page, context } = await site.open('/which-rank/', { width: 412, height: 823 });
+  const skipped = await page.locator('section.references li').first().evaluate((el) => !el.checkVisibility({ contentVisibilityAuto: true }));
+  expect(skipped).toBe(true);
+  const heading = await page.locator('main h2').last().getAttribute('id');
+  const reference = await page.locator('section.references li').last().getAttribute('id');
+  for (const id of [heading, reference]) {
+    await page.goto('about:blank'); // a fresh load, as from another chapter's link
+    await page.goto(`${site.origin}/which-rank/#${id}`);
+    await page.waitForTimeout(500); // fonts and late cells settle
+    const top = await page.locator(`[id="${id}"]`).evaluate((el) => el.getBoundingClientRect().top);
+    expect(top, `#${id}`).toBeGreaterThanOrEqual(-1);
+    expect(top, `#${id}`).toBeLessThan(823 / 2);
+  }
+  // An in-text citation link scrolls its reference into view.
+  await page.goto(`${site.origin}/which-rank/`);
+  const cite = page.locator('a.cite, .cite a').first();
+  const target = (await cite.getAttribute('href'))!;
+  await cite.click();
+  await expect.poll(() => page.locator(target).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= -1 && r.bottom <= innerHeight + 1;
+  })).toBe(true);
+  await context.close();
+});
