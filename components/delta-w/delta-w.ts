@@ -4,6 +4,7 @@ import { defineState, bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
 import { renderPlot } from '../lib/plot';
+import type { LegendOptions } from '@observablehq/plot';
 import { engine } from '../lib/engine';
 import { RunController, runFailure } from '../lib/run-controller';
 import { backendLine } from '../lib/backend-line';
@@ -178,6 +179,12 @@ class DeltaWCell extends HTMLElement {
   }
 }
 
+/**
+ * The ramp legend's end ticks (±max) are centred on its ends: margins keep their labels inside it.
+ * Plot takes a legend's options from its scale's (legend.d.ts); the scale's type does not list them.
+ */
+const LEGEND_MARGINS: Pick<LegendOptions, 'marginLeft' | 'marginRight'> = { marginLeft: 16, marginRight: 16 };
+
 function heatmap(el: HTMLElement, a: DeltaAnalysis, which: 'w0' | 'dw') {
   const { rows, cols } = a.heat;
   const values = a.heat[which];
@@ -198,8 +205,7 @@ function heatmap(el: HTMLElement, a: DeltaAnalysis, which: 'w0' | 'dw') {
       x: { axis: null },
       y: { axis: null },
       color: {
-        // The legend's end ticks (±max) are centred on its ends: margins keep their labels inside it.
-        type: 'linear', scheme: 'RdBu', domain: [-(m || 1), m || 1], clamp: true, legend: true, marginLeft: 16, marginRight: 16,
+        type: 'linear', scheme: 'RdBu', domain: [-(m || 1), m || 1], clamp: true, legend: true, ...LEGEND_MARGINS,
         label: `${name} entry${m === 0 ? ' (all 0)' : ''}`, ticks: [-(m || 1), 0, m || 1], tickFormat: (v: number) => (v === 0 ? '0' : short(v)),
       },
       marks: [Plot.cell(data, { x: 'col', y: 'row', fill: 'v', inset: 0 })],
