@@ -12,6 +12,7 @@ const bar = document.querySelector<HTMLElement>('.present-bar');
 const counter = bar?.querySelector<HTMLOutputElement>('output');
 
 let blocks: HTMLElement[] = [];
+let kinds: Block[] = [];
 let assigned: number[] = [];
 let count = 0;
 let current = 0;
@@ -28,10 +29,14 @@ function classify(el: HTMLElement): Block {
   return 'text';
 }
 
+/** Cut the chapter into slides. Called with presentation type on and every block shown, so text is measured as it will be projected. */
 function layout(): void {
-  if (!main) return;
+  if (!main || !bar) return;
   blocks = [...main.children].filter((c): c is HTMLElement => c instanceof HTMLElement);
-  assigned = assignSlides(blocks.map(classify));
+  const heights = blocks.map((el) => el.getBoundingClientRect().height + parseFloat(getComputedStyle(el).marginBottom || '0'));
+  const room = bar.getBoundingClientRect().top - 12 - parseFloat(getComputedStyle(main).paddingTop || '0');
+  kinds = blocks.map(classify);
+  assigned = assignSlides(kinds, heights, room);
   count = slideCount(assigned);
 }
 
@@ -58,6 +63,13 @@ function show(i: number, focus = true): void {
     el.classList.toggle('slide-off', !on && assigned[k] >= 0);
     if (on && !first) first = el;
   });
+  // A figure's slide is set at reading type (in two columns on a wide screen, classroom.css): at
+  // presentation type a cell with its charts is two to three screens tall and would shrink to a third.
+  const figureSlide = kinds.some((k, j) => k === 'figure' && assigned[j] === current);
+  if (figureSlide !== document.documentElement.classList.contains('present-figure')) {
+    document.documentElement.classList.toggle('present-figure', figureSlide);
+    document.dispatchEvent(new CustomEvent('presentchange'));
+  }
   if (counter) counter.value = `Slide ${current + 1} of ${count}`;
   bar?.querySelector<HTMLButtonElement>('[data-role="prev"]')?.toggleAttribute('disabled', current === 0);
   bar?.querySelector<HTMLButtonElement>('[data-role="next"]')?.toggleAttribute('disabled', current === count - 1);
@@ -115,20 +127,26 @@ function unfit(): void {
   if (main) main.style.transform = main.style.transformOrigin = '';
 }
 
-function enter(start = 0): void {
+/** Start presenting at slide `start` (0-based), or at the 1-based slide named in a link. */
+function enter(start: number | string | null = 0): void {
   if (!main || !bar) return;
-  layout();
-  if (count === 0) return;
   document.documentElement.classList.add('presenting');
   bar.hidden = false;
+  blocks.forEach((el) => el.classList.remove('slide-off'));
+  layout();
+  if (count === 0) {
+    document.documentElement.classList.remove('presenting');
+    bar.hidden = true;
+    return;
+  }
   if (toggle) toggle.checked = true;
   document.dispatchEvent(new CustomEvent('presentchange'));
-  show(start);
+  show(typeof start === 'number' ? start : slideFromParam(start, count));
 }
 
 function exit(): void {
   if (!presenting()) return;
-  document.documentElement.classList.remove('presenting');
+  document.documentElement.classList.remove('presenting', 'present-figure');
   unfit();
   document.dispatchEvent(new CustomEvent('presentchange'));
   blocks.forEach((el) => el.classList.remove('slide-off'));
@@ -175,7 +193,6 @@ if (main && bar && toggle) {
   });
   const params = new URLSearchParams(location.search);
   if (['1', 'true', 'on', 'yes'].includes(params.get('present') ?? '')) {
-    layout();
-    enter(slideFromParam(params.get('slide'), count));
+    enter(params.get('slide') ?? '1');
   }
 }

@@ -1,28 +1,44 @@
 // How a chapter is cut into presentation slides (DOM-free, unit-tested).
 // A chapter's <main> is a flat list of blocks: headings, paragraphs, figures.
-// A slide is a run of text that ends with at most one figure, so a teacher shows
-// one figure at a time with the words that lead to it:
+// A projected slide must be readable from the back of the room, so a figure (a live
+// cell with its controls and charts) gets the screen to itself:
 //   - every heading starts a new slide;
-//   - a figure joins the text before it, unless that slide already has a figure;
-//   - text after a figure starts a new slide.
+//   - a figure is a slide of its own (with the heading just before it, if that
+//     heading has no text under it yet);
+//   - text after a figure starts a new slide;
+//   - a run of text is cut where the next block would not fit the screen: text is
+//     measured once when presentation mode starts (its size does not change while
+//     presenting, unlike a cell that draws), so slides are never re-cut mid-talk.
 // Blocks marked 'skip' (chapter tools, previous/next links) belong to no slide.
 
 export type Block = 'heading' | 'figure' | 'text' | 'skip';
 
-/** The slide number of each block (0-based), or -1 for skipped blocks. */
-export function assignSlides(blocks: readonly Block[]): number[] {
+/**
+ * The slide number of each block (0-based), or -1 for skipped blocks. `heights` (CSS px at
+ * presentation size, one per block) and `room` (the height a slide has) cut long runs of text;
+ * without them only headings and figures cut.
+ */
+export function assignSlides(blocks: readonly Block[], heights: readonly number[] = [], room = Infinity): number[] {
   const out: number[] = [];
   let slide = -1;
-  let size = 0; // blocks in the current slide
-  let hasFigure = false;
-  const start = () => { slide++; size = 0; hasFigure = false; };
-  for (const b of blocks) {
-    if (b === 'skip') { out.push(-1); continue; }
-    if (slide < 0 || (size > 0 && (b === 'heading' || hasFigure))) start();
+  let kinds: Block[] = []; // the current slide's blocks
+  let used = 0; // their height
+  const start = () => { slide++; kinds = []; used = 0; };
+  blocks.forEach((b, i) => {
+    if (b === 'skip') { out.push(-1); return; }
+    const h = heights[i] ?? 0;
+    const empty = kinds.length === 0;
+    const onlyHeading = kinds.length > 0 && kinds.every((k) => k === 'heading');
+    const hasFigure = kinds.includes('figure');
+    if (slide < 0
+      || (!empty && b === 'heading')
+      || (!empty && b === 'figure' && !onlyHeading)
+      || hasFigure
+      || (!empty && b === 'text' && used + h > room)) start();
     out.push(slide);
-    size++;
-    if (b === 'figure') hasFigure = true;
-  }
+    kinds.push(b);
+    used += h;
+  });
   return out;
 }
 

@@ -26,8 +26,15 @@ export function themeColors(el: Element = document.documentElement): PlotTheme {
   };
 }
 
-/** How much larger charts are drawn in presentation mode (components/classroom/present.ts). */
-const PRESENT_ZOOM = 1.5;
+/**
+ * How much larger charts are drawn in presentation mode (components/classroom/present.ts): the CSS
+ * variable --present-chart-zoom (classroom.css sets 1.5; a cell whose slide is dense with charts sets less).
+ */
+function presentZoom(container: HTMLElement): number {
+  if (!document.documentElement.classList.contains('presenting')) return 1;
+  const z = parseFloat(getComputedStyle(container).getPropertyValue('--present-chart-zoom'));
+  return Number.isFinite(z) && z > 0 ? z : 1;
+}
 
 const active = new WeakMap<HTMLElement, () => void>();
 const generation = new WeakMap<HTMLElement, number>();
@@ -51,7 +58,7 @@ export async function renderPlot(
   const draw = (force: boolean) => {
     // In presentation mode the prose is set large; a chart drawn at the container's full width
     // would keep its 10 px labels. It is drawn narrower and enlarged to the same width instead.
-    const zoom = document.documentElement.classList.contains('presenting') ? PRESENT_ZOOM : 1;
+    const zoom = presentZoom(container);
     const width = Math.max(240, Math.floor(container.clientWidth / zoom));
     if (!force && width === lastWidth) return;
     lastWidth = width;

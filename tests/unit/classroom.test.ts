@@ -6,19 +6,26 @@ import { classroomRules, controlMode, listMatches, withRules } from '../../compo
 import { Eta, progressText, timeLeftText } from '../../components/lib/progress';
 
 describe('assignSlides', () => {
-  it('starts a slide at each heading and keeps one figure per slide', () => {
-    // h1 lede | h2 p p fig | p fig | p | h2 fig fig
+  it('starts a slide at each heading and gives each figure a slide of its own', () => {
+    // h1 lede | h2 p p | fig | p | fig | p | h2+fig | fig
     const blocks = ['heading', 'text', 'heading', 'text', 'text', 'figure', 'text', 'figure', 'text', 'heading', 'figure', 'figure'] as const;
-    expect(assignSlides(blocks)).toEqual([0, 0, 1, 1, 1, 1, 2, 2, 3, 4, 4, 5]);
-    expect(slideCount(assignSlides(blocks))).toBe(6);
+    expect(assignSlides(blocks)).toEqual([0, 0, 1, 1, 1, 2, 3, 4, 5, 6, 6, 7]);
+    expect(slideCount(assignSlides(blocks))).toBe(8);
   });
   it('skips blocks that belong to no slide', () => {
-    expect(assignSlides(['heading', 'skip', 'text', 'figure', 'skip'])).toEqual([0, -1, 0, 0, -1]);
+    expect(assignSlides(['heading', 'skip', 'text', 'figure', 'skip'])).toEqual([0, -1, 0, 1, -1]);
     expect(assignSlides(['skip'])).toEqual([-1]);
     expect(slideCount([-1])).toBe(0);
   });
   it('does not leave an empty slide before a leading figure', () => {
     expect(assignSlides(['figure', 'figure', 'text'])).toEqual([0, 1, 2]);
+  });
+  it('cuts a run of text where the next block would not fit', () => {
+    const blocks = ['heading', 'text', 'text', 'text', 'text', 'figure', 'text'] as const;
+    // room 500: h2 60 + 200 + 200 fit; the next 200 does not; a block taller than the room still gets a slide.
+    expect(assignSlides(blocks, [60, 200, 200, 200, 900, 1500, 100], 500)).toEqual([0, 0, 0, 1, 2, 3, 4]);
+    // Without heights, text is never cut.
+    expect(assignSlides(blocks)).toEqual([0, 0, 0, 0, 0, 1, 2]);
   });
 });
 
