@@ -5,7 +5,7 @@
 // and fails when a page is below: performance 90, accessibility 100,
 // best practices 95, SEO 90. A page below a threshold is run twice more and
 // judged on the median of its three runs (Lighthouse's advice for noisy machines); if still below,
-// it is measured three times more after the other pages and judged on that median (see main()).
+// it is measured as many times again after the other pages and judged on that median (see main()).
 // Audits that carry no weight in any score and cost time (screenshots, the
 // back/forward-cache check, treemap data) are skipped.
 //
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   }
 
   // A page below a threshold is run twice more at once and judged on the median of its three runs.
-  // If that median is still below, the page is measured three times again after all the other pages
+  // If that median is still below, the page is measured as many times again after all the other pages
   // and judged on that median: on a shared 2-core machine a busy spell of half a minute can slow
   // three runs in a row (the total-blocking-time estimate scales what the trace observed), while a
   // real regression fails both times.

@@ -33,7 +33,10 @@ function classify(el: HTMLElement): Block {
 function layout(): void {
   if (!main || !bar) return;
   blocks = [...main.children].filter((c): c is HTMLElement => c instanceof HTMLElement);
-  const heights = blocks.map((el) => el.getBoundingClientRect().height + parseFloat(getComputedStyle(el).marginBottom || '0'));
+  const heights = blocks.map((el) => {
+    const cs = getComputedStyle(el); // grid items' margins do not collapse: both count
+    return el.getBoundingClientRect().height + parseFloat(cs.marginTop || '0') + parseFloat(cs.marginBottom || '0');
+  });
   const room = bar.getBoundingClientRect().top - 12 - parseFloat(getComputedStyle(main).paddingTop || '0');
   kinds = blocks.map(classify);
   assigned = assignSlides(kinds, heights, room);
@@ -63,13 +66,10 @@ function show(i: number, focus = true): void {
     el.classList.toggle('slide-off', !on && assigned[k] >= 0);
     if (on && !first) first = el;
   });
-  // A figure's slide is set at reading type (in two columns on a wide screen, classroom.css): at
+  // A figure's slide is set at reading type (a cell in two columns on a wide screen, classroom.css): at
   // presentation type a cell with its charts is two to three screens tall and would shrink to a third.
-  const figureSlide = kinds.some((k, j) => k === 'figure' && assigned[j] === current);
-  if (figureSlide !== document.documentElement.classList.contains('present-figure')) {
-    document.documentElement.classList.toggle('present-figure', figureSlide);
-    document.dispatchEvent(new CustomEvent('presentchange'));
-  }
+  // Its charts follow their containers' new widths (plot.ts observes them); nothing else changes.
+  document.documentElement.classList.toggle('present-figure', kinds.some((k, j) => k === 'figure' && assigned[j] === current));
   if (counter) counter.value = `Slide ${current + 1} of ${count}`;
   bar?.querySelector<HTMLButtonElement>('[data-role="prev"]')?.toggleAttribute('disabled', current === 0);
   bar?.querySelector<HTMLButtonElement>('[data-role="next"]')?.toggleAttribute('disabled', current === count - 1);
@@ -127,12 +127,38 @@ function unfit(): void {
   if (main) main.style.transform = main.style.transformOrigin = '';
 }
 
+/**
+ * Cut the slides again for a new window size (full screen, a projector with another resolution),
+ * staying on the slide that shows the block the current slide starts with.
+ */
+function recut(): void {
+  if (!presenting()) return;
+  const anchor = blocks.find((_, k) => assigned[k] === current);
+  document.documentElement.classList.remove('present-figure');
+  blocks.forEach((el) => el.classList.remove('slide-off'));
+  unfit();
+  layout();
+  const k = anchor ? blocks.indexOf(anchor) : -1;
+  show(k >= 0 && assigned[k] >= 0 ? assigned[k] : Math.min(current, count - 1), false);
+}
+
+let recutTimer = 0;
+let lastSize = '';
+function onResize(): void {
+  const size = `${innerWidth}×${innerHeight}`;
+  if (size === lastSize) return;
+  lastSize = size;
+  clearTimeout(recutTimer);
+  recutTimer = window.setTimeout(recut, 250);
+}
+
 /** Start presenting at slide `start` (0-based), or at the 1-based slide named in a link. */
 function enter(start: number | string | null = 0): void {
   if (!main || !bar) return;
   document.documentElement.classList.add('presenting');
   bar.hidden = false;
   blocks.forEach((el) => el.classList.remove('slide-off'));
+  lastSize = `${innerWidth}×${innerHeight}`;
   layout();
   if (count === 0) {
     document.documentElement.classList.remove('presenting');
@@ -169,7 +195,7 @@ function usesKeys(t: EventTarget | null): boolean {
 if (main && bar && toggle) {
   // The bar is position: fixed; inside a scaled <main> it would be scaled and moved with the slide.
   document.body.append(bar);
-  window.addEventListener('resize', scheduleFit);
+  window.addEventListener('resize', () => { scheduleFit(); onResize(); });
   toggle.addEventListener('change', () => (toggle.checked ? enter(0) : exit()));
   bar.addEventListener('click', (e) => {
     const role = (e.target as HTMLElement).closest('button')?.dataset.role;

@@ -6,9 +6,10 @@
 //   - a figure is a slide of its own (with the heading just before it, if that
 //     heading has no text under it yet);
 //   - text after a figure starts a new slide;
-//   - a run of text is cut where the next block would not fit the screen: text is
-//     measured once when presentation mode starts (its size does not change while
-//     presenting, unlike a cell that draws), so slides are never re-cut mid-talk.
+//   - a run of text is cut where the next block would not fit the screen (never right
+//     after a heading): text is measured when presentation mode starts and again only
+//     when the window changes size (text does not change size while presenting, unlike
+//     a cell that draws), so the slides hold still during a talk.
 // Blocks marked 'skip' (chapter tools, previous/next links) belong to no slide.
 
 export type Block = 'heading' | 'figure' | 'text' | 'skip';
@@ -34,7 +35,7 @@ export function assignSlides(blocks: readonly Block[], heights: readonly number[
       || (!empty && b === 'heading')
       || (!empty && b === 'figure' && !onlyHeading)
       || hasFigure
-      || (!empty && b === 'text' && used + h > room)) start();
+      || (!empty && !onlyHeading && b === 'text' && used + h > room)) start();
     out.push(slide);
     kinds.push(b);
     used += h;

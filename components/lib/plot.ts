@@ -55,13 +55,21 @@ export async function renderPlot(
   const Plot = await import('@observablehq/plot');
   container.classList.add('plot-container');
   let lastWidth = -1;
+  let lastZoom = 1;
+  /** A redraw was skipped while the chart was hidden: the next one must happen. */
+  let stale = false;
   const draw = (force: boolean) => {
+    // A drawn chart on a hidden slide (display: none) has no width: it is drawn again when it is
+    // shown (the ResizeObserver reports it), not at a made-up width now.
+    if (container.clientWidth === 0 && container.firstChild) { stale = true; return; }
     // In presentation mode the prose is set large; a chart drawn at the container's full width
     // would keep its 10 px labels. It is drawn narrower and enlarged to the same width instead.
     const zoom = presentZoom(container);
     const width = Math.max(240, Math.floor(container.clientWidth / zoom));
-    if (!force && width === lastWidth) return;
+    if (!force && !stale && width === lastWidth && zoom === lastZoom) return;
     lastWidth = width;
+    lastZoom = zoom;
+    stale = false;
     const el = build(Plot, { width, theme: themeColors(container) });
     if (zoom !== 1) el.style.zoom = String(zoom);
     // The whole figure is one image with one name; Plot's per-mark labels on <g>

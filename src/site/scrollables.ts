@@ -7,6 +7,9 @@ const SELECTOR = '.katex-display, .figure-body';
 
 function update(): void {
   for (const el of document.querySelectorAll<HTMLElement>(SELECTOR)) {
+    // Inside a block that is not laid out (content-visibility: auto, global.css) a size query would
+    // force its layout: such a region is checked when its block is laid out (the listener below).
+    if (el.checkVisibility && !el.checkVisibility({ contentVisibilityAuto: true })) continue;
     const scrolls = el.scrollWidth > el.clientWidth + 1
       && !el.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])');
     const ours = el.dataset.scrollFocus === '1';
@@ -26,8 +29,8 @@ update();
 addEventListener('resize', soon);
 addEventListener('load', soon);
 document.fonts?.ready.then(soon);
-// A block far from the screen is not laid out (content-visibility: auto, global.css), so it cannot be
-// seen to overflow until it comes near: re-check when one is laid out (the event does not bubble).
+// A block far from the screen is not laid out (content-visibility: auto, global.css): a formula that is
+// such a block measures as fitting until then, so re-check when one is laid out (the event does not bubble).
 addEventListener('contentvisibilityautostatechange', soon, { capture: true });
 // Cells fill their figures after load; re-check when the page's layout changes size.
 new ResizeObserver(soon).observe(document.body);

@@ -79,6 +79,23 @@ describe('presentation mode', () => {
     expect(await counter(page).textContent()).toMatch(/^Slide 3 of/);
     await context.close();
   });
+
+  it('cuts the slides again for a new screen size and stays on the same text', async () => {
+    const { page, context, problems } = await site.open('/why-peft/?present=1&slide=6', { width: 1280, height: 720 });
+    const firstShown = () => page.evaluate(() => {
+      const el = [...document.querySelector('main.page')!.children].find((c) => getComputedStyle(c).display !== 'none' && c.tagName !== 'SCRIPT');
+      return el?.textContent?.trim().slice(0, 60) ?? '';
+    });
+    const before = await firstShown();
+    const totalAt = async () => Number(/of (\d+)/.exec((await counter(page).textContent()) ?? '')?.[1]);
+    const total = await totalAt();
+    // A smaller projector: more slides, and the one on screen still starts with the same words.
+    await page.setViewportSize({ width: 1024, height: 600 });
+    await expect.poll(totalAt).toBeGreaterThan(total);
+    expect(await firstShown()).toBe(before);
+    expect(new URL(page.url()).searchParams.get('slide')).toBe(/Slide (\d+)/.exec((await counter(page).textContent()) ?? '')?.[1]);
+    await expectNoProblemsAndClose(problems, context);
+  });
 });
 
 describe('classroom links', () => {

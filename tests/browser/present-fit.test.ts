@@ -1,7 +1,7 @@
 // Presentation mode on a 1280×720 projector (issue 13, item 13): on every slide of every chapter,
 // the slide's content fits the screen (scaled to it where it is taller) and ends above the slide bar,
-// so the bar covers nothing; it stays legible (the slide is not shrunk below half size, chart labels
-// stay at least 8 px tall on screen); and stepping through the slides shows every block of the
+// so the bar covers nothing; it stays legible (the slide is not shrunk below half size, chart labels'
+// boxes stay at least 8 px tall on screen, about a 7 px font); and stepping through the slides shows every block of the
 // chapter exactly once, in order.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -13,7 +13,7 @@ interface SlideFit {
   bottom: number; right: number; left: number; top: number; barTop: number; height: number; width: number;
   /** The slide's scale (1: as laid out). */
   scale: number;
-  /** The smallest chart text's height on screen, px (Infinity: no chart). */
+  /** The smallest chart text's box height on screen, px (about 1.15 × its font size; Infinity: no chart drawn). */
   label: number;
   /** Indexes (among <main>'s children) of the blocks shown. */
   shown: number[];

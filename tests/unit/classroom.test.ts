@@ -24,6 +24,8 @@ describe('assignSlides', () => {
     const blocks = ['heading', 'text', 'text', 'text', 'text', 'figure', 'text'] as const;
     // room 500: h2 60 + 200 + 200 fit; the next 200 does not; a block taller than the room still gets a slide.
     expect(assignSlides(blocks, [60, 200, 200, 200, 900, 1500, 100], 500)).toEqual([0, 0, 0, 1, 2, 3, 4]);
+    // A heading keeps the text under it even when that text is too tall for the room left.
+    expect(assignSlides(['heading', 'text', 'heading', 'text'], [60, 100, 60, 900], 500)).toEqual([0, 0, 1, 1]);
     // Without heights, text is never cut.
     expect(assignSlides(blocks)).toEqual([0, 0, 0, 0, 0, 1, 2]);
   });
