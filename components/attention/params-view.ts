@@ -1,4 +1,5 @@
 // DOM-free: the rows the parameter counter shows, for the ticked matrices and a rank.
+import { formatInt } from '../lib/format';
 import { GPT_CONFIG, LORA_TARGETS, gptParamCount, loraCount, targetShape, type LoraTarget } from '../../src/core/gpt';
 
 export const TARGET_LABELS: Record<LoraTarget, string> = {
@@ -13,7 +14,7 @@ export interface ParamsView {
   matrices: number;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmt = formatInt;
 
 export function paramsView(targets: readonly LoraTarget[], rank: number): ParamsView {
   const c = loraCount(targets, rank);

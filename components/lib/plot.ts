@@ -1,7 +1,10 @@
 // Render an Observable Plot figure into a container. Plot is imported
-// dynamically (it is large). The figure gets role="img" and an aria-label,
-// follows the container's width, and is redrawn when the theme changes, using
-// colours read from the site's CSS variables (see src/styles/theme.css).
+// dynamically (it is large), once a chart comes near the screen. The figure gets
+// role="img" and an aria-label, follows the container's width, and is redrawn when
+// the theme changes, using colours read from the site's CSS variables (see
+// src/styles/theme.css).
+import { whenNear } from './onscreen';
+
 type PlotModule = typeof import('@observablehq/plot');
 
 export interface PlotTheme {
@@ -37,10 +40,32 @@ function presentZoom(container: HTMLElement): number {
 }
 
 const active = new WeakMap<HTMLElement, () => void>();
+/** Containers that have come near the screen once (their charts draw at once from then on). */
+const seen = new WeakSet<HTMLElement>();
+/** One wait per container, however many times its chart is asked for before it comes near. */
+const nearing = new WeakMap<HTMLElement, Promise<void>>();
+
+/**
+ * Resolves once `container` has come within a screen of view. Plot (~380 kB of script whose
+ * evaluation builds the page's first Intl number format: ~80 ms of main thread on a laptop, four
+ * times that on a phone) is loaded only for a chart the reader is about to see, not for every
+ * cell that starts near the top of a long chapter.
+ */
+function near(container: HTMLElement): Promise<void> {
+  if (seen.has(container)) return Promise.resolve();
+  let wait = nearing.get(container);
+  if (!wait) {
+    wait = new Promise<void>((resolve) => whenNear(container, () => { seen.add(container); nearing.delete(container); resolve(); }));
+    nearing.set(container, wait);
+  }
+  return wait;
+}
+
 const generation = new WeakMap<HTMLElement, number>();
 
 /**
- * Draw `build(Plot, {width, theme})` into `container`, replacing what was there.
+ * Draw `build(Plot, {width, theme})` into `container`, replacing what was there, once the
+ * container is within a screen of view (the promise settles then).
  * Redraws on resize and theme change until the returned function is called
  * (or renderPlot is called again on the same container).
  */
@@ -52,6 +77,8 @@ export async function renderPlot(
   active.get(container)?.();
   const gen = (generation.get(container) ?? 0) + 1;
   generation.set(container, gen);
+  await near(container);
+  if (generation.get(container) !== gen) return () => {};
   const Plot = await import('@observablehq/plot');
   container.classList.add('plot-container');
   let lastWidth = -1;

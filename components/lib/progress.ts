@@ -10,6 +10,7 @@
 //
 // The estimate ignores the first step (a backend's first step compiles shaders or
 // warms caches) and is shown once it rests on at least two steps and 0.3 s.
+import { formatInt } from './format';
 
 /** Time-left estimate from (done, time) observations. */
 export class Eta {
@@ -47,9 +48,8 @@ export function timeLeftText(ms: number): string {
 
 /** "step 40 of 200 · about 12 s left" (thousands separators; no estimate while unknown). */
 export function progressText(done: number, total: number, msLeft: number | null, unit = 'step'): string {
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const d = Number.isFinite(done) ? Math.max(0, Math.min(done, total)) : 0;
-  const base = Number.isFinite(total) && total > 0 ? `${unit} ${fmt(d)} of ${fmt(total)}` : `${unit} ${fmt(d)}`;
+  const base = Number.isFinite(total) && total > 0 ? `${unit} ${formatInt(d)} of ${formatInt(total)}` : `${unit} ${formatInt(d)}`;
   const left = msLeft === null || d >= total ? '' : timeLeftText(msLeft);
   return left ? `${base} · ${left}` : base;
 }

@@ -61,3 +61,20 @@ describe('/why-peft/ latency', () => {
     await expectNoProblemsAndClose(problems, context);
   });
 });
+
+describe('/why-peft/ on a phone', () => {
+  it('fills the first cell at load, but loads the charting library only when a chart comes near the screen', async () => {
+    // 412 × 823 is Lighthouse's phone. The cost calculator starts within a screen of the top; its
+    // chart sits lower, more than a screen away. Plot (~380 kB) is for the reader who scrolls there.
+    const { page, context, problems } = await site.open('/why-peft/', { width: 412, height: 823 });
+    const scripts = () => page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).length);
+    await expect.poll(() => page.locator(lora('trainable')).textContent()).toBe('18,874,368');
+    await page.waitForTimeout(1000);
+    const before = await scripts();
+    expect(await page.locator('.plot-container').count()).toBe(0);
+    await page.locator('cost-calc [data-role="chart"]').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('cost-calc [data-role="chart"] svg[role="img"]').count()).toBe(1);
+    expect(await scripts()).toBeGreaterThan(before);
+    await expectNoProblemsAndClose(problems, context);
+  });
+});

@@ -20,6 +20,19 @@ describe('format', () => {
     expect(formatPercent(7136 / 784000)).toBe('0.91%');
     expect(formatRatio(784000 / 7136)).toBe('110×');
   });
+  it('prints what Intl.NumberFormat en-US prints (it is not used: its first use costs ~60 ms)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 5000; i++) {
+      const n = (rand() - 0.3) * 10 ** Math.floor(rand() * 19 - 8);
+      const digits = Math.floor(rand() * 10);
+      const want = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n).replace(/^-0$/, '0');
+      expect(formatNumber(n, digits), `${n} to ${digits} decimals`).toBe(want);
+    }
+    expect(formatInt(-0.2)).toBe('0');
+    expect(formatInt(999_999.6)).toBe('1,000,000');
+    expect(formatNumber(100, 2)).toBe('100');
+  });
   it('never prints NaN', () => {
     for (const f of [formatInt, formatNumber, formatBytes, formatMs, formatPercent, formatRatio]) {
       expect(f(NaN)).toBe(DASH);
