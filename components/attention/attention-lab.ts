@@ -58,14 +58,17 @@ class AttentionLab extends HTMLElement {
     this.progress = this.ctl.progress(this.querySelector('[data-role="progress"]')!, { label: 'Training', unit: 'step' });
     this.button('train').addEventListener('click', () => this.ctl.train((current) => this.train(current)));
     this.button('reset').addEventListener('click', () => void this.ctl.reset(() => this.reset()));
-    this.button('generate').addEventListener('click', () => void this.generate());
-    this.button('keep').addEventListener('click', () => void this.keep());
-    this.button('inside').addEventListener('click', () => void this.inside());
+    // Everything that reads or changes the session's adapter runs in turn with Train and Reset. On a
+    // GPU backend the worker takes the next message while each sampled character is read back, so a
+    // Reset pressed during Generate dropped the adapter mid-sample and its words stayed on screen.
+    this.button('generate').addEventListener('click', () => void this.ctl.inTurn(() => this.generate()));
+    this.button('keep').addEventListener('click', () => void this.ctl.inTurn(() => this.keep()));
+    this.button('inside').addEventListener('click', () => void this.ctl.inTurn(() => this.inside()));
     const adapterBox = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
-    adapterBox.addEventListener('change', () => void this.switchAdapter());
+    adapterBox.addEventListener('change', () => void this.ctl.inTurn(() => this.switchAdapter()));
     this.sync();
     this.updateHeads();
-    whenNear(this, () => void this.start());
+    whenNear(this, () => void this.ctl.inTurn(() => this.start()));
   }
 
   private button(role: string): HTMLButtonElement {

@@ -56,6 +56,16 @@ export class CellActions {
     return this.tail;
   }
 
+  /**
+   * Queue an action that reads or changes what the cell trained without training (Generate, Keep,
+   * switching the adapter off): it runs after everything asked for before it, and a Reset asked for
+   * after it waits for it. Unlike a Train it is never dropped and never keeps a Train from being queued.
+   */
+  inTurn(fn: Action): Promise<void> {
+    this.tail = this.tail.then(fn).catch(this.onError);
+    return this.tail;
+  }
+
   /** Resolves once every action queued so far has run. */
   idle(): Promise<void> {
     return this.tail;

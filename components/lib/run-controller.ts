@@ -214,6 +214,11 @@ export class RunController {
     }
   }
 
+  /** Queue an action that is not a Train in turn with Train and Reset (cell-actions.ts, `inTurn`). */
+  inTurn(fn: Action): Promise<void> {
+    return this.actions.inTurn(fn);
+  }
+
   /** Resolves once every Train and Reset asked for so far has run. */
   idle(): Promise<void> {
     return this.actions.idle();

@@ -83,6 +83,30 @@ describe('/attention/ training cell', () => {
   }, 300_000);
 });
 
+describe('/attention/ Generate then Reset', () => {
+  // On WebGL: there each sampled character waits for the GPU, and the worker takes the next message
+  // meanwhile (on WASM the samples are drawn in one task of the worker, so nothing can come between).
+  // Before Generate ran in turn with Reset, the reset adapter's words stayed in the adapted column.
+  it('a Reset pressed right after Generate leaves no adapted words behind (WebGL)', async () => {
+    const { page, context, problems } = await site.openCell('/attention/?backend=webgl&al.country=PL&al.steps=5', L);
+    await expect.poll(() => page.locator(`${L} [data-role="base-samples"] li`).count(), { timeout: 60_000 }).toBe(8);
+    await page.locator(`${L} button[data-role="train"]`).click();
+    await expect.poll(() => page.locator(`${L} .job-progress-status`).textContent(), { timeout: 240_000 }).toMatch(/Trained to step 5/);
+    await expect.poll(() => page.locator(`${L} [data-role="adapted-samples"] li`).allTextContents(), { timeout: 60_000 }).not.toEqual(['Train first.']);
+    // Generate, then Reset before the samples are drawn (clicked in one go, as a double click would).
+    await page.evaluate((l) => {
+      document.querySelector<HTMLButtonElement>(`${l} button[data-role="generate"]`)!.click();
+      document.querySelector<HTMLButtonElement>(`${l} button[data-role="reset"]`)!.click();
+    }, L);
+    await expect.poll(() => out(page, L, 'step').textContent(), { timeout: 60_000 }).toBe('0');
+    await page.waitForTimeout(1500); // time for a late sample to land, if one could
+    expect(await page.locator(`${L} [data-role="adapted-samples"] li`).allTextContents()).toEqual(['Train first.']);
+    expect(await page.locator(`${L} .cell-messages`).textContent()).toBe('');
+    expect(await page.locator(`${L} button[data-role="train"]`).isEnabled()).toBe(true);
+    await expectNoProblemsAndClose(problems, context);
+  }, 300_000);
+});
+
 describe('/attention/ Table 5 cell', () => {
   it('trains the seven equal-budget configurations and fills every row', async () => {
     const { page, context, problems, cell } = await site.openCell('/attention/?ab.steps=5&ab.country=JP', 'attention-budget[data-table="5"]');

@@ -63,6 +63,27 @@ describe('CellActions', () => {
     expect(a.training).toBe(false);
   });
 
+  it('runs an action in turn (Generate) before a Reset pressed after it, and never lets it block a Train', async () => {
+    const log: string[] = [];
+    const a = new CellActions();
+    let draw!: () => void;
+    void a.inTurn(async () => {
+      log.push('generate start');
+      await new Promise<void>((r) => (draw = r)); // the samples are being drawn in the worker
+      log.push('generate end');
+    });
+    await tick();
+    expect(a.train(async () => { log.push('train'); })).toBe(true); // not dropped: Generate is no Train
+    const reset = a.reset(() => log.push('stop'), async () => { log.push('reset'); });
+    draw();
+    await reset;
+    // The Train came before the Reset, so the Reset cancelled it; Generate ran whole before the Reset.
+    expect(log).toEqual(['generate start', 'stop', 'generate end', 'reset']);
+    void a.inTurn(async () => { log.push('generate again'); });
+    await a.idle();
+    expect(log.at(-1)).toBe('generate again');
+  });
+
   it('keeps going after an action throws, and reports it', async () => {
     const errors: unknown[] = [];
     const a = new CellActions((e) => errors.push(e));
