@@ -4,7 +4,7 @@ import { cellState, firstConnect } from '../lib/cell-state';
 import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import type { AlphaRunEvent, AlphaRunResult } from '../../src/api/alphar';
 import { SLIDER_LR, sliderSchema } from './alpha-state';
@@ -114,7 +114,7 @@ class AlphaSlider extends HTMLElement {
       clearMessage(this, 'error');
       progress.value = 'Runs cleared.';
       this.renderTable();
-      this.querySelector('[data-role="curves"]')!.replaceChildren();
+      clearPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!);
     });
   }
 

@@ -5,7 +5,7 @@ import { showMessage, clearMessage } from '../lib/messages';
 import { engine } from '../lib/engine';
 import { BUSY_MESSAGE } from '../lib/engine-lock';
 import { RunController } from '../lib/run-controller';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import { COUNTRIES } from '../../src/core/gpt';
 import type { BudgetEvent, BudgetParams } from '../../src/api/attention';
 import { budgetSchemaFor, configsFor, type PaperTable } from './budget-state';
@@ -35,7 +35,7 @@ class AttentionBudget extends HTMLElement {
       const name = COUNTRIES.find((c) => c.code === v.country)?.name ?? v.country;
       const losses: (number | null)[] = BUDGET_CONFIGS.map(() => null);
       for (const tr of this.querySelectorAll('tr[data-config]')) { tr.classList.remove('best'); tr.querySelector('output')!.value = '—'; }
-      this.querySelector<HTMLElement>('[data-role="chart"]')!.replaceChildren();
+      clearPlot(this.querySelector<HTMLElement>('[data-role="chart"]')!);
       const total = BUDGET_CONFIGS.length * v.steps;
       progress.reset();
       progress.update(0, total);

@@ -9,7 +9,7 @@ import { engine } from '../lib/engine';
 import type { ProgressView } from '../lib/progress';
 import { BUSY_MESSAGE } from '../lib/engine-lock';
 import { OFFSCREEN_NOTE, RunController, runFailure } from '../lib/run-controller';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import { COUNTRIES, gptParamCount } from '../../src/core/gpt';
 import type { GptTrainEvent, GptTrainParams } from '../../src/api/attention';
 import { ADAPTER_NONE, adapterSwitchText, evalEveryFor, labRunKey, labSchema, lossChange } from './lab-state';
@@ -33,6 +33,8 @@ class AttentionLab extends HTMLElement {
   /** Adapter on/off (job attention.adapter): whether the trained adapter is applied; `switching` while the worker switches it. */
   private adapterOn = true;
   private switching = false;
+  /** Actions asked for that have not started yet (inTurn). */
+  private readonly waiting = new Set<string>();
 
   connectedCallback(): void {
     if (this.dataset.ready) return;
@@ -61,14 +63,14 @@ class AttentionLab extends HTMLElement {
     // Everything that reads or changes the session's adapter runs in turn with Train and Reset. On a
     // GPU backend the worker takes the next message while each sampled character is read back, so a
     // Reset pressed during Generate dropped the adapter mid-sample and its words stayed on screen.
-    this.button('generate').addEventListener('click', () => void this.ctl.inTurn(() => this.generate()));
-    this.button('keep').addEventListener('click', () => void this.ctl.inTurn(() => this.keep()));
-    this.button('inside').addEventListener('click', () => void this.ctl.inTurn(() => this.inside()));
+    this.button('generate').addEventListener('click', () => this.inTurn('generate', () => this.generate()));
+    this.button('keep').addEventListener('click', () => this.inTurn('keep', () => this.keep()));
+    this.button('inside').addEventListener('click', () => this.inTurn('inside', () => this.inside()));
     const adapterBox = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
-    adapterBox.addEventListener('change', () => void this.ctl.inTurn(() => this.switchAdapter()));
+    adapterBox.addEventListener('change', () => this.inTurn('adapter', () => this.switchAdapter()));
     this.sync();
     this.updateHeads();
-    whenNear(this, () => void this.ctl.inTurn(() => this.start()));
+    whenNear(this, () => this.inTurn('start', () => this.start()));
   }
 
   private button(role: string): HTMLButtonElement {
@@ -81,6 +83,20 @@ class AttentionLab extends HTMLElement {
 
   private get countryName(): string {
     return COUNTRIES.find((c) => c.code === this.state.get('country'))?.name ?? String(this.state.get('country'));
+  }
+
+  /**
+   * Queue `fn` in turn with Train and Reset. A second press while the first still waits is the same
+   * request (the action reads the settings and the switch when it starts), so waiting work does not pile up.
+   */
+  private inTurn(name: string, fn: () => Promise<void>): void {
+    if (this.waiting.has(name)) return;
+    this.waiting.add(name);
+    this.sync(); // a switch that waits keeps the box as the reader left it
+    void this.ctl.inTurn(() => {
+      this.waiting.delete(name);
+      return fn().finally(() => this.sync());
+    });
   }
 
   /** Train and the settings follow the run controller; Reset stays available while training: it stops the run, then forgets it. */
@@ -96,7 +112,7 @@ class AttentionLab extends HTMLElement {
     const box = this.querySelector<HTMLInputElement>('input[data-role="adapter"]')!;
     // Not disabled while switching: that would take the focus from a reader who just pressed Space on it.
     box.disabled = this.ctl.running || this.step === 0;
-    if (!this.switching) box.checked = this.step > 0 && this.adapterOn;
+    if (!this.switching && !this.waiting.has('adapter')) box.checked = this.step > 0 && this.adapterOn;
     this.querySelector('[data-role="adapter-why"]')!.textContent = this.step === 0 ? ADAPTER_NONE
       : this.ctl.running ? 'Training applies the adapter; switch it off once the run ends.'
       : adapterSwitchText(this.adapterOn, this.countryName, this.baseLoss, NaN).why;
@@ -372,7 +388,7 @@ class AttentionLab extends HTMLElement {
     this.out('trainable').value = '—';
     this.out('adapted-loss').value = '—';
     this.querySelector('[data-role="adapted-samples"]')!.replaceChildren(Object.assign(document.createElement('li'), { className: 'muted', textContent: 'Train first.' }));
-    this.querySelector<HTMLElement>('[data-role="curves"]')!.replaceChildren();
+    clearPlot(this.querySelector<HTMLElement>('[data-role="curves"]')!);
     this.querySelector('[data-role="att-adapted"]')!.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'Train first.' }));
     // After Reset or Keep nothing is trained: the summary and the column titles speak of the base again.
     this.showBaseSummary();

@@ -3,6 +3,7 @@
 // notes are print-only (classroom.css hides them on screen) and are written when
 // the page is about to print, since cells keep their state in the URL.
 import { boundControls, controlLabel, controlValue } from './controls';
+import { drawAllCharts } from '../lib/plot';
 
 const main = document.querySelector<HTMLElement>('main.page');
 
@@ -57,7 +58,17 @@ if (main) {
   matchMedia('print').addEventListener('change', (e) => { if (e.matches) refresh(); });
 }
 
-document.querySelector<HTMLButtonElement>('.chapter-tools [data-role="print"]')?.addEventListener('click', () => {
-  refresh();
-  window.print();
+// A chart is drawn only once it comes near the screen (lib/plot.ts). Before printing, the button lays
+// out every block (.printing lifts content-visibility, so each chart gets its real width) and draws
+// every chart a started cell has; the browser's own Print command cannot wait for that.
+document.querySelector<HTMLButtonElement>('.chapter-tools [data-role="print"]')?.addEventListener('click', async () => {
+  const root = document.documentElement;
+  root.classList.add('printing');
+  try {
+    await drawAllCharts();
+    refresh();
+    window.print();
+  } finally {
+    root.classList.remove('printing');
+  }
 });

@@ -6,7 +6,8 @@ const ok = (n: number) => typeof n === 'number' && Number.isFinite(n);
 // Not Intl.NumberFormat: the first one a page builds loads the locale data, ~60 ms on the main
 // thread (×4 on a slow phone), paid by every page whose cells show a number at load. Rounding the
 // shortest decimal form of the number (as Intl does: 1.005 → 1.01, where toFixed gives 1.00) and
-// adding thousands separators prints the same text (format.test.ts compares the two).
+// adding thousands separators prints the same text (format.test.ts compares the two), except that
+// a negative number that rounds to zero prints 0, not "-0".
 
 /** The digits of `x` (≥ 0, < 1e21) without exponent notation: 1e-7 → "0.0000001". */
 function plainDecimal(x: number): string {
@@ -20,7 +21,8 @@ function plainDecimal(x: number): string {
 
 /** `n` rounded half away from zero to at most `digits` decimals, trailing zeros dropped, with thousands separators. */
 function grouped(n: number, digits: number): string {
-  // No cell shows a number this large in full (formatNumber switches to × 10ⁿ at 1e12).
+  // No cell shows a number this large in full (formatNumber switches to × 10ⁿ at 1e12): from 1e21,
+  // where String() turns to exponent notation, it is shown that way rather than as Intl's 22 grouped digits.
   if (Math.abs(n) >= 1e21) return String(n);
   const [int, frac = ''] = plainDecimal(Math.abs(n)).split('.');
   let units = BigInt(int + frac.slice(0, digits).padEnd(digits, '0'));

@@ -44,6 +44,10 @@ const active = new WeakMap<HTMLElement, () => void>();
 const seen = new WeakSet<HTMLElement>();
 /** One wait per container, however many times its chart is asked for before it comes near. */
 const nearing = new WeakMap<HTMLElement, Promise<void>>();
+/** Containers still waiting to come near, each with the function that lets its chart draw now. */
+const waiting = new Map<HTMLElement, () => void>();
+/** renderPlot calls not settled yet. */
+const pending = new Set<Promise<unknown>>();
 
 /**
  * Resolves once `container` has come within a screen of view. Plot (~380 kB of script whose
@@ -55,13 +59,53 @@ function near(container: HTMLElement): Promise<void> {
   if (seen.has(container)) return Promise.resolve();
   let wait = nearing.get(container);
   if (!wait) {
-    wait = new Promise<void>((resolve) => whenNear(container, () => { seen.add(container); nearing.delete(container); resolve(); }));
+    wait = new Promise<void>((resolve) => {
+      let cancel = () => {};
+      const arrive = () => {
+        cancel();
+        seen.add(container);
+        nearing.delete(container);
+        waiting.delete(container);
+        resolve();
+      };
+      waiting.set(container, arrive);
+      cancel = whenNear(container, arrive);
+    });
     nearing.set(container, wait);
   }
   return wait;
 }
 
+/**
+ * Draw every chart still waiting to come near the screen, and resolve once every chart asked for
+ * is drawn: the printed handout (components/classroom/print.ts) shows every figure a cell has.
+ */
+export async function drawAllCharts(): Promise<void> {
+  for (const arrive of [...waiting.values()]) arrive();
+  await Promise.allSettled([...pending]);
+}
+
 const generation = new WeakMap<HTMLElement, number>();
+/** Ends the wait of the call that is waiting for its container to come near, once a later call or a clear replaces it. */
+const wake = new WeakMap<HTMLElement, () => void>();
+
+/** A new generation for `container`: a draw asked for before it is dropped, and stops waiting at once (its data is freed). */
+function supersede(container: HTMLElement): number {
+  active.get(container)?.();
+  wake.get(container)?.();
+  const gen = (generation.get(container) ?? 0) + 1;
+  generation.set(container, gen);
+  return gen;
+}
+
+/**
+ * Empty a chart's container (a cell with nothing to show). Use this, not `replaceChildren()`: a chart
+ * still waiting to come near the screen would otherwise be drawn later, with the data it was asked with.
+ */
+export function clearPlot(container: HTMLElement): void {
+  supersede(container);
+  container.replaceChildren();
+}
 
 /**
  * Draw `build(Plot, {width, theme})` into `container`, replacing what was there, once the
@@ -69,16 +113,31 @@ const generation = new WeakMap<HTMLElement, number>();
  * Redraws on resize and theme change until the returned function is called
  * (or renderPlot is called again on the same container).
  */
-export async function renderPlot(
+export function renderPlot(
   container: HTMLElement,
   build: (Plot: PlotModule, ctx: PlotContext) => SVGSVGElement | HTMLElement,
   opts: { label: string },
 ): Promise<() => void> {
-  active.get(container)?.();
-  const gen = (generation.get(container) ?? 0) + 1;
-  generation.set(container, gen);
-  await near(container);
+  const p = drawWhenNear(container, build, opts);
+  pending.add(p);
+  const settled = () => void pending.delete(p);
+  p.then(settled, settled);
+  return p;
+}
+
+async function drawWhenNear(
+  container: HTMLElement,
+  build: (Plot: PlotModule, ctx: PlotContext) => SVGSVGElement | HTMLElement,
+  opts: { label: string },
+): Promise<() => void> {
+  const gen = supersede(container);
+  // Until the container comes near; a later call (a training chart is asked for at every step) ends this wait.
+  await new Promise<void>((resolve) => {
+    wake.set(container, resolve);
+    void near(container).then(resolve);
+  });
   if (generation.get(container) !== gen) return () => {};
+  wake.delete(container);
   const Plot = await import('@observablehq/plot');
   container.classList.add('plot-container');
   let lastWidth = -1;

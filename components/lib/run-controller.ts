@@ -219,7 +219,7 @@ export class RunController {
     return this.actions.inTurn(fn);
   }
 
-  /** Resolves once every Train and Reset asked for so far has run. */
+  /** Resolves once every Train, Reset and in-turn action asked for so far has run. */
   idle(): Promise<void> {
     return this.actions.idle();
   }

@@ -4,7 +4,7 @@ import type { StateStore } from '../lib/state';
 import { showMessage, clearMessage } from '../lib/messages';
 import { formatInt, formatMs, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import type { CompareEvent, CompareParams, ComparePhase, PhaseResult, Score } from '../../src/api/qlora';
 import { BITS_OPTIONS, GROUP_TARGETS, TASK_OPTIONS } from '../qlora/settings';
 import { groupSizesFor } from '../../src/core/quant/qalora';
@@ -62,7 +62,7 @@ class QaLoraCompare extends HTMLElement {
   private clearResults(status: string): void {
     for (const role of ['fp32', 'quant', 'lora-params', 'qa-params', 'lora-before', 'qa-before', 'lora-after', 'qa-after', 'lora-grid', 'qa-grid', 'lora-ms', 'qa-ms']) this.out(role).value = '—';
     this.loss = [];
-    this.querySelector<HTMLElement>('[data-role="loss"]')!.replaceChildren();
+    clearPlot(this.querySelector<HTMLElement>('[data-role="loss"]')!);
     this.querySelector<HTMLProgressElement>('progress')!.value = 0;
     this.out('status').value = status;
   }

@@ -4,7 +4,7 @@ import { bindInput } from '../lib/state';
 import { showMessage, clearMessage } from '../lib/messages';
 import { formatInt, formatNumber, formatPercent } from '../lib/format';
 import { whenNear } from '../lib/onscreen';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import type { SweepCell, SweepParams } from '../../src/api/qlora';
 import { FORMAT_OPTIONS, SWEEP_BLOCKS, blockValue } from './settings';
 import { BUSY_MESSAGE } from '../lib/engine-lock';
@@ -45,7 +45,7 @@ class QuantAccuracy extends HTMLElement {
     for (const o of this.querySelectorAll<HTMLOutputElement>('output[data-cell]')) o.value = '—';
     this.querySelector<HTMLProgressElement>('progress')!.value = 0;
     this.out('output[data-role="status"]').value = 'Settings changed: press Measure.';
-    this.querySelector<HTMLElement>('[data-role="chart"]')!.replaceChildren();
+    clearPlot(this.querySelector<HTMLElement>('[data-role="chart"]')!);
   }
 
   private run(dq: boolean): Promise<boolean> {

@@ -1,7 +1,7 @@
 // <subspace-cell>: trains (or reuses) A at r = 8, r = 64 and r = 64 with another
 // seed on one layer, and draws φ(i, j) between their right-singular subspaces.
 import { formatNumber, formatPercent } from '../lib/format';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import { showMessage } from '../lib/messages';
 import type { SubspaceResult } from '../../src/api/whichrank';
 import { setupAnalysisCell } from './analysis-cell';
@@ -43,7 +43,7 @@ class SubspaceCell extends HTMLElement {
       out('seeds6464').value = r ? fmt(phi(r.seeds, r.large, r.large, r.large)) : '—';
       out('random6464').value = r ? `${fmt(phi(r.random, r.large, r.large, r.large))} (expected ${fmt(r.large / r.k)} = 64/${r.k})` : '—';
       if (!r) {
-        for (const role of ['ranks', 'seeds', 'random']) slot(role).replaceChildren();
+        for (const role of ['ranks', 'seeds', 'random']) clearPlot(slot(role));
         return;
       }
       Promise.all([

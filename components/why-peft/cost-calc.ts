@@ -2,7 +2,7 @@
 import { defineState, bindInput } from '../lib/state';
 import { showMessage, clearMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import { formatBytes } from '../lib/format';
 import { costSchema } from './cost-state';
 import { costView, type CostView } from './cost-view';
@@ -52,7 +52,7 @@ class CostCalc extends HTMLElement {
 
 function drawChart(el: HTMLElement, v: CostView) {
   if (!v.bars) {
-    el.replaceChildren();
+    clearPlot(el);
     return;
   }
   const bars = v.bars;

@@ -4,7 +4,7 @@ import { cellState, firstConnect } from '../lib/cell-state';
 import { bindInput } from '../lib/state';
 import { clearMessage, showMessage, showNotes } from '../lib/messages';
 import { whenNear } from '../lib/onscreen';
-import { renderPlot } from '../lib/plot';
+import { clearPlot, renderPlot } from '../lib/plot';
 import { backendLabel } from '../lib/backend-line';
 import { engine } from '../lib/engine';
 import { RunController } from '../lib/run-controller';
@@ -75,7 +75,7 @@ class LatencyCell extends HTMLElement {
   private clear(status: string): void {
     for (const el of this.querySelectorAll('tr[data-variant] [data-f]')) el.textContent = el.getAttribute('data-f')!.startsWith('rel') ? '' : '—';
     this.querySelector<HTMLOutputElement>('[data-role="summary"]')!.value = '';
-    this.querySelector<HTMLElement>('[data-role="chart"]')!.replaceChildren();
+    clearPlot(this.querySelector<HTMLElement>('[data-role="chart"]')!);
     this.querySelector<HTMLOutputElement>('[data-role="progress"]')!.value = status;
   }
 

@@ -90,6 +90,7 @@ describe('/attention/ Generate then Reset', () => {
   it('a Reset pressed right after Generate leaves no adapted words behind (WebGL)', async () => {
     const { page, context, problems } = await site.openCell('/attention/?backend=webgl&al.country=PL&al.steps=5', L);
     await expect.poll(() => page.locator(`${L} [data-role="base-samples"] li`).count(), { timeout: 60_000 }).toBe(8);
+    expect(await out(page, L, 'backend').textContent()).toBe('WebGL'); // not a fallback to WASM, where the race cannot happen
     await page.locator(`${L} button[data-role="train"]`).click();
     await expect.poll(() => page.locator(`${L} .job-progress-status`).textContent(), { timeout: 240_000 }).toMatch(/Trained to step 5/);
     await expect.poll(() => page.locator(`${L} [data-role="adapted-samples"] li`).allTextContents(), { timeout: 60_000 }).not.toEqual(['Train first.']);
